@@ -1,0 +1,10 @@
+# Applies EVENTBUS_SANITIZE to every target of the build.
+if(EVENTBUS_SANITIZE STREQUAL "address")
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+elseif(EVENTBUS_SANITIZE STREQUAL "thread")
+  add_compile_options(-fsanitize=thread -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=thread)
+elseif(NOT EVENTBUS_SANITIZE STREQUAL "")
+  message(FATAL_ERROR "EVENTBUS_SANITIZE must be address, thread or empty, not '${EVENTBUS_SANITIZE}'")
+endif()

@@ -1,0 +1,103 @@
+// The one API over every transport: publish (raw or envelope), subscribe, stats and close.
+//
+// Threads: a bus starts the transport's client threads, at most one completion thread, the
+// dispatcher's workers and one fetcher per subscription. close() joins all of them.
+// Every public member is thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+#include "eventbus/envelope.hpp"
+#include "eventbus/features.hpp"
+#include "eventbus/message.hpp"
+#include "eventbus/options.hpp"
+#include "eventbus/stats.hpp"
+
+namespace eventbus {
+
+using RawHandler = std::function<HandlerResult(const Message&)>;
+using EnvelopeHandler = std::function<HandlerResult(const Envelope&, const Message&)>;
+
+// Overrides the bus's PublishOptions for one call.
+struct PublishCall {
+  OverflowPolicy on_full = OverflowPolicy::block;
+  milliseconds block_timeout{5000};
+};
+
+struct SubscribeOptions {
+  std::string group;  // consumer group; empty means BusOptions::group
+};
+
+// A publish result that owns its strings, for the blocking call.
+struct OwnedPublishResult {
+  std::error_code error;
+  std::string topic, event_id, aggregate_id, detail, stream;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+};
+
+// What close() could not finish before its deadline.
+struct CloseReport {
+  std::error_code error;                  // empty when everything finished in time
+  std::uint64_t cancelled_publishes = 0;  // completions fired as cancelled
+  std::uint64_t abandoned_messages = 0;   // deliveries left unacked (they will be redelivered)
+  std::uint64_t stuck_handlers = 0;  // handlers still running at the deadline (threads detached)
+};
+
+class Bus {
+ public:
+  // Throws std::system_error naming the bad option, or the transport's connection error.
+  explicit Bus(BusOptions options);
+  // Closes with BusOptions::close_timeout; never throws.
+  ~Bus();
+  Bus(const Bus&) = delete;
+  Bus& operator=(const Bus&) = delete;
+
+  // Asynchronous publishes. The completion fires exactly once per call: on the transport's
+  // completion thread once the broker acks or fails the message, or on the calling thread
+  // before return when the call is refused (invalid input, closed, in-flight bound under
+  // fail_fast or block timeout). The return value is that refusal, or empty when accepted.
+  std::error_code publish(std::string_view topic, std::string payload, Completion done = {});
+  std::error_code publish(std::string_view topic, std::string payload, Completion done,
+                          const PublishCall& call);
+  std::error_code publish_envelope(std::string_view topic, const Envelope& envelope,
+                                   Completion done = {});
+  std::error_code publish_envelope(std::string_view topic, const Envelope& envelope,
+                                   Completion done, const PublishCall& call);
+  // Blocks until the completion fires; waits at most `timeout` (then publish_timeout; the
+  // message may still be stored later).
+  OwnedPublishResult publish_envelope_sync(std::string_view topic, const Envelope& envelope,
+                                           milliseconds timeout = milliseconds{30000});
+
+  // Handlers run on the dispatcher's lane workers, one message of a lane at a time.
+  // Envelope topics decode each message; one that does not decode goes to "<topic>.dlq".
+  std::error_code subscribe(std::string_view topic, RawHandler handler,
+                            const SubscribeOptions& options = {});
+  std::error_code subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
+                                     const SubscribeOptions& options = {});
+
+  // Stops intake, drains lanes, flushes publishes and joins every thread, all within
+  // `timeout`. Safe from several threads at once: all callers get the first close's report.
+  // From inside a handler it returns close_from_handler at once instead of waiting for itself.
+  CloseReport close(milliseconds timeout);
+
+  Stats stats() const;
+  Features features() const;
+  std::string_view transport_name() const;
+
+  class Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+// Threads of this process now (entries of /proc/self/task): what leak checks compare.
+std::size_t process_thread_count();
+
+}  // namespace eventbus

@@ -1,0 +1,70 @@
+// Error codes of the eventbus category and their classification.
+//
+// Every failure the library reports is a std::error_code in eventbus::category().
+// Compare a code against an eventbus::error_class to learn what to do with it:
+//   ec == eventbus::error_class::retriable  -> try again later (timeouts, full queues, broker down)
+//   ec == eventbus::error_class::fatal      -> configuration or programming error; retrying won't
+//   help ec == eventbus::error_class::poison     -> this message can never be handled (bad bytes,
+//   bad fields)
+#pragma once
+
+#include <string>
+#include <system_error>
+
+namespace eventbus {
+
+enum class errc {
+  // Envelope validation and decoding; the message names the field.
+  malformed_json = 1,    // not a JSON object, truncated, or not UTF-8
+  invalid_event_id,      // event_id missing, not a string, or blank
+  invalid_aggregate_id,  // aggregate_id missing, too long, or a character outside A-Z a-z 0-9 : _ -
+                         // . /
+  invalid_event_type,    // event_type missing, not a string, or blank
+  invalid_event_version,   // event_version missing, not an int64, or <= 0
+  invalid_timestamp,       // timestamp missing or not RFC 3339 with a zone
+  invalid_trace_id,        // trace_id present but not a string
+  invalid_correlation_id,  // correlation_id present but not a string
+  invalid_tenant_id,       // tenant_id present but not an integer
+  invalid_payload,         // payload missing or not valid JSON
+  // Configuration and arguments.
+  invalid_option,  // an option is out of range or unknown; the message names it
+  invalid_topic,   // empty, non-ASCII, blank or wildcard characters in a topic name
+  unknown_transport,
+  // Publishing.
+  in_flight_limit,  // the in-flight bound was reached and the policy is fail-fast
+  publish_timeout,  // no room before the caller's deadline, or no broker ack in time
+  cancelled,        // abandoned by close() before the broker acknowledged it
+  rejected,         // the broker refused the message
+  message_too_large,
+  // Lifecycle and transport.
+  closed,              // the bus is closed or closing
+  close_from_handler,  // close() called from a handler would wait for itself
+  close_incomplete,    // close() reached its deadline with work left (see CloseReport)
+  transport_error,     // connection or protocol failure reported by the client library
+  not_supported,
+  // Consuming.
+  handler_failed,  // a handler returned an error or threw
+};
+
+enum class error_class {
+  retriable = 1,
+  fatal,
+  poison,
+};
+
+const std::error_category& category() noexcept;
+const std::error_category& class_category() noexcept;
+
+inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), category()};
+}
+inline std::error_condition make_error_condition(error_class c) noexcept {
+  return {static_cast<int>(c), class_category()};
+}
+
+}  // namespace eventbus
+
+template <>
+struct std::is_error_code_enum<eventbus::errc> : std::true_type {};
+template <>
+struct std::is_error_condition_enum<eventbus::error_class> : std::true_type {};

@@ -1,0 +1,12 @@
+// Everything a user of the library includes.
+#pragma once
+
+#include "eventbus/bus.hpp"
+#include "eventbus/codec.hpp"
+#include "eventbus/envelope.hpp"
+#include "eventbus/error.hpp"
+#include "eventbus/features.hpp"
+#include "eventbus/message.hpp"
+#include "eventbus/options.hpp"
+#include "eventbus/stats.hpp"
+#include "eventbus/timestamp.hpp"

@@ -1,0 +1,61 @@
+// What publishers get back and what handlers receive.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+namespace eventbus {
+
+using Header = std::pair<std::string, std::string>;
+using Headers = std::vector<Header>;
+
+// The outcome of one publish, passed to its completion exactly once.
+// The string views are valid only during the completion call.
+struct PublishResult {
+  std::error_code error;  // empty when the broker acknowledged the message
+  std::string_view topic;
+  std::string_view event_id;      // empty for raw publishes
+  std::string_view aggregate_id;  // empty for raw publishes
+  std::string_view detail;        // the broker's or client library's words when error is set
+  // Where it was stored: Kafka partition/offset, NATS stream/sequence, memory topic/sequence.
+  std::string_view stream;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+};
+
+// Runs on the transport's completion thread (never a thread per message). It must not block
+// for long: it holds up every other completion. Captures of up to 16 trivially copyable bytes
+// (a pointer or two) are stored without a heap allocation.
+using Completion = std::function<void(const PublishResult&)>;
+
+// A message as delivered to a handler. Views are valid only during the handler call.
+struct Message {
+  std::string_view topic;
+  std::string_view key;
+  std::span<const Header> headers;
+  std::string_view payload;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;   // broker position: Kafka offset, NATS stream sequence
+  std::uint32_t attempt = 1;  // 1 on the first try, counting retries in the lane and redeliveries
+};
+
+// A handler's verdict. Anything but ok() is retried in the message's lane with backoff, then
+// dead-lettered. A thrown exception counts as a failure with its what() as the reason.
+struct HandlerResult {
+  std::error_code code;
+  std::string reason;
+
+  HandlerResult() = default;
+  HandlerResult(std::error_code ec) : code(ec) {}  // NOLINT: implicit on purpose
+  static HandlerResult ok() { return {}; }
+  static HandlerResult fail(std::string why);
+  explicit operator bool() const noexcept { return !code; }  // true when handled
+};
+
+}  // namespace eventbus

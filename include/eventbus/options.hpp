@@ -1,0 +1,64 @@
+// Options of a Bus. Every field states its default and what 0 means.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <system_error>
+
+namespace eventbus {
+
+using std::chrono::milliseconds;
+
+// What publish does when max_in_flight messages await their broker ack.
+enum class OverflowPolicy {
+  block,      // wait for room up to PublishOptions::block_timeout, then fail with publish_timeout
+  fail_fast,  // fail at once with in_flight_limit
+};
+
+struct PublishOptions {
+  std::size_t max_in_flight = 4096;  // messages sent but not yet acked; must be > 0
+  OverflowPolicy on_full = OverflowPolicy::block;
+  milliseconds block_timeout{5000};  // how long `block` waits for room; 0 behaves like fail_fast
+  milliseconds ack_timeout{
+      30000};  // a message not acked in this time completes with publish_timeout
+};
+
+struct RetryPolicy {
+  std::uint32_t max_attempts = 3;    // handler calls before dead-lettering; must be >= 1
+  milliseconds initial_backoff{10};  // wait before the 2nd attempt
+  milliseconds max_backoff{1000};    // cap of the exponential backoff
+  double multiplier = 2.0;           // backoff growth per attempt; must be >= 1
+  // The wait before attempt `attempt + 1` (attempt counts from 1).
+  milliseconds backoff_after(std::uint32_t attempt) const noexcept;
+};
+
+struct DispatchOptions {
+  std::size_t lanes = 16;   // aggregate id hash -> lane; each lane runs one message at a time
+  std::size_t workers = 4;  // threads running lanes; clamped to lanes
+  std::size_t lane_capacity = 256;  // queued messages per lane before the fetcher is pushed back
+  RetryPolicy retry;
+  bool dead_letter = true;  // send given-up messages to "<topic>.dlq"; false: nack instead
+};
+
+struct MemoryOptions {
+  // Buses naming the same broker share topics and consumer groups within the process.
+  std::string broker = "default";
+  std::size_t fetch_batch = 256;  // messages a subscription takes from the broker at once
+};
+
+struct BusOptions {
+  std::string transport = "memory";  // memory | nats | kafka
+  std::string group = "eventbus";    // consumer group of this bus's subscriptions
+  std::string client_name = "eventbus";
+  PublishOptions publish;
+  DispatchOptions dispatch;
+  MemoryOptions memory;
+  milliseconds close_timeout{10000};  // the destructor's close deadline
+
+  // Checks every field; the error's message names the bad option.
+  std::error_code validate(std::string* detail = nullptr) const;
+};
+
+}  // namespace eventbus

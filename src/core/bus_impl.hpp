@@ -1,0 +1,72 @@
+// The Bus's state and the steps shared by every transport: validate, encode and count once,
+// bound what is in flight, route deliveries through one dispatcher, close in order.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/in_flight_limiter.hpp"
+#include "core/ordered_dispatcher.hpp"
+#include "core/subscription_route.hpp"
+#include "core/transport.hpp"
+#include "eventbus/bus.hpp"
+
+namespace eventbus {
+
+class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPublisher {
+ public:
+  explicit Impl(BusOptions options);
+  ~Impl();
+
+  std::error_code publish(std::string_view topic, std::string payload, Completion done,
+                          const PublishCall& call);
+  std::error_code publish_envelope(std::string_view topic, const Envelope& envelope,
+                                   Completion done, const PublishCall& call);
+  OwnedPublishResult publish_envelope_sync(std::string_view topic, const Envelope& envelope,
+                                           milliseconds timeout);
+  std::error_code subscribe(std::string_view topic, core::SubscriptionRoute::Handler handler,
+                            const SubscribeOptions& options);
+  CloseReport close(milliseconds timeout);
+  Stats stats() const;
+
+  const BusOptions& options() const noexcept { return options_; }
+  core::Transport& transport() noexcept { return *transport_; }
+
+  void on_finished(core::PendingPublish& publish, const PublishResult& result) noexcept override;
+  bool publish_dead_letter(const core::Delivery& delivery, const HandlerResult& why,
+                           std::uint32_t attempts) noexcept override;
+
+ private:
+  std::error_code refuse(Completion& done, std::error_code error, std::string_view topic,
+                         std::string_view detail, const Envelope* envelope = nullptr);
+  std::error_code admit(std::string_view topic, Completion& done, const PublishCall& call,
+                        const Envelope* envelope);
+  CloseReport run_close(milliseconds timeout);
+  core::OrderedDispatcher& dispatcher_locked();
+
+  const BusOptions options_;
+  std::unique_ptr<core::Transport> transport_;
+  core::InFlightLimiter limiter_;
+  core::DispatchCounters dispatch_counters_;
+  std::atomic<bool> accepting_{true};
+
+  std::mutex subscriptions_mutex_;
+  std::unique_ptr<core::OrderedDispatcher> dispatcher_;  // started with the first subscription
+  std::vector<std::unique_ptr<core::SubscriptionRoute>> routes_;
+  bool subscriptions_closed_ = false;
+  std::atomic<core::OrderedDispatcher*> dispatcher_ptr_{nullptr};  // read without the mutex
+
+  enum class CloseState { open, closing, closed };
+  std::mutex close_mutex_;
+  std::condition_variable close_done_;
+  CloseState close_state_ = CloseState::open;
+  CloseReport close_report_;
+
+  std::atomic<std::uint64_t> published_{0}, acked_{0}, failed_{0}, cancelled_{0}, rejected_{0};
+  std::atomic<std::uint64_t> decode_errors_{0};
+};
+
+}  // namespace eventbus

@@ -1,0 +1,64 @@
+// One received message on its way through the dispatcher to a handler, and back as an ack.
+//
+// Transports derive from Delivery to carry what their ack needs (a natsMsg, a partition
+// offset, a memory sequence). The dispatcher calls exactly one of ack() or nack() per delivery.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "eventbus/envelope.hpp"
+#include "eventbus/message.hpp"
+
+namespace eventbus::core {
+
+class MessageRoute;
+
+class Delivery {
+ public:
+  virtual ~Delivery() = default;
+
+  // Finished: handled, or dead-lettered. Never deliver again.
+  virtual void ack() noexcept = 0;
+  // Given up without a dead letter (abandoned by close, or the dead letter failed): deliver again.
+  virtual void nack() noexcept = 0;
+  // A handler is still working on it: keep the broker from redelivering (NATS InProgress).
+  virtual void in_progress() noexcept {}
+
+  Message view(std::uint32_t attempt) const noexcept {
+    return Message{topic, key, headers, payload, partition, offset, attempt};
+  }
+
+  std::string topic;
+  std::string key;
+  Headers headers;
+  std::string payload;
+  std::int32_t partition = -1;
+  std::int64_t offset = -1;
+  std::uint32_t delivery_count = 1;  // how often the broker has delivered it, this time included
+
+  // Filled by the core before dispatch.
+  MessageRoute* route = nullptr;
+  std::string lane_key;              // aggregate id; empty spreads round-robin
+  std::optional<Envelope> envelope;  // decoded, for envelope subscriptions
+  ValidationError decode_error;      // set when an envelope subscription could not decode it
+};
+
+// What to do with a delivery of one subscription: run its handler, dead-letter it.
+class MessageRoute {
+ public:
+  // Runs the user's handler once; never throws (exceptions become failures).
+  virtual HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept = 0;
+  // Publishes the raw bytes to "<topic>.dlq" with the reason; true once the broker stored it.
+  virtual bool dead_letter(const Delivery& delivery, const HandlerResult& why,
+                           std::uint32_t attempts) noexcept = 0;
+
+ protected:
+  ~MessageRoute() = default;
+};
+
+using DeliveryPtr = std::unique_ptr<Delivery>;
+
+}  // namespace eventbus::core

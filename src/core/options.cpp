@@ -1,0 +1,60 @@
+// Option checks that name the bad option, and the retry backoff curve.
+#include "eventbus/options.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "eventbus/error.hpp"
+
+namespace eventbus {
+
+milliseconds RetryPolicy::backoff_after(std::uint32_t attempt) const noexcept {
+  double wait = static_cast<double>(initial_backoff.count());
+  for (std::uint32_t i = 1; i < attempt && wait < static_cast<double>(max_backoff.count()); ++i) {
+    wait *= multiplier;
+  }
+  const double capped = std::min(wait, static_cast<double>(max_backoff.count()));
+  return milliseconds{static_cast<milliseconds::rep>(std::llround(capped))};
+}
+
+namespace {
+
+std::error_code bad(std::string* detail, const std::string& what) {
+  if (detail != nullptr) *detail = what;
+  return make_error_code(errc::invalid_option);
+}
+
+bool known_transport(const std::string& name) {
+  return name == "memory" || name == "nats" || name == "kafka";
+}
+
+}  // namespace
+
+std::error_code BusOptions::validate(std::string* detail) const {
+  if (!known_transport(transport)) {
+    if (detail != nullptr) *detail = "transport: '" + transport + "' is not memory, nats or kafka";
+    return make_error_code(errc::unknown_transport);
+  }
+  if (group.empty()) return bad(detail, "group: must not be empty");
+  if (publish.max_in_flight == 0) return bad(detail, "publish.max_in_flight: must be > 0");
+  if (publish.block_timeout.count() < 0) return bad(detail, "publish.block_timeout: negative");
+  if (publish.ack_timeout.count() <= 0) return bad(detail, "publish.ack_timeout: must be > 0");
+  if (dispatch.lanes == 0) return bad(detail, "dispatch.lanes: must be > 0");
+  if (dispatch.workers == 0) return bad(detail, "dispatch.workers: must be > 0");
+  if (dispatch.lane_capacity == 0) return bad(detail, "dispatch.lane_capacity: must be > 0");
+  const RetryPolicy& retry = dispatch.retry;
+  if (retry.max_attempts == 0) return bad(detail, "dispatch.retry.max_attempts: must be >= 1");
+  if (retry.initial_backoff.count() < 0) {
+    return bad(detail, "dispatch.retry.initial_backoff: negative");
+  }
+  if (retry.max_backoff < retry.initial_backoff) {
+    return bad(detail, "dispatch.retry.max_backoff: smaller than initial_backoff");
+  }
+  if (!(retry.multiplier >= 1.0)) return bad(detail, "dispatch.retry.multiplier: must be >= 1");
+  if (memory.fetch_batch == 0) return bad(detail, "memory.fetch_batch: must be > 0");
+  if (close_timeout.count() < 0) return bad(detail, "close_timeout: negative");
+  return {};
+}
+
+}  // namespace eventbus

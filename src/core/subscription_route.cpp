@@ -1,0 +1,66 @@
+#include "core/subscription_route.hpp"
+
+#include <exception>
+
+#include "eventbus/codec.hpp"
+#include "eventbus/error.hpp"
+
+namespace eventbus::core {
+namespace {
+
+// WIRE.md: a reader takes the aggregate id from the envelope, then the X-Aggregate-ID
+// header, then the key.
+std::string_view header_value(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+}  // namespace
+
+void SubscriptionRoute::deliver(DeliveryPtr delivery) {
+  delivery->route = this;
+  if (std::holds_alternative<EnvelopeHandler>(handler_)) {
+    DecodeResult decoded = decode(delivery->payload);
+    if (decoded) {
+      delivery->lane_key = decoded.envelope.aggregate_id;
+      delivery->envelope = std::move(decoded.envelope);
+    } else {
+      decode_errors_.fetch_add(1, std::memory_order_relaxed);
+      delivery->decode_error = std::move(decoded.error);
+    }
+  }
+  if (delivery->lane_key.empty())
+    delivery->lane_key = header_value(delivery->headers, "X-Aggregate-ID");
+  if (delivery->lane_key.empty()) delivery->lane_key = delivery->key;
+  dispatcher_.submit(std::move(delivery));
+}
+
+HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t attempt) noexcept {
+  try {
+    return call_handler(delivery, attempt);
+  } catch (const std::exception& e) {
+    return HandlerResult::fail(std::string("handler threw: ") + e.what());
+  } catch (...) {
+    return HandlerResult::fail("handler threw a non-std::exception");
+  }
+}
+
+HandlerResult SubscriptionRoute::call_handler(const Delivery& delivery, std::uint32_t attempt) {
+  if (delivery.decode_error) {  // poison: never retried, straight to the dead-letter topic
+    HandlerResult result{delivery.decode_error.code};
+    result.reason = delivery.decode_error.detail;
+    return result;
+  }
+  const Message message = delivery.view(attempt);
+  if (const auto* raw = std::get_if<RawHandler>(&handler_)) return (*raw)(message);
+  return std::get<EnvelopeHandler>(handler_)(*delivery.envelope, message);
+}
+
+bool SubscriptionRoute::dead_letter(const Delivery& delivery, const HandlerResult& why,
+                                    std::uint32_t attempts) noexcept {
+  return dead_letters_.publish_dead_letter(delivery, why, attempts);
+}
+
+}  // namespace eventbus::core

@@ -1,0 +1,20 @@
+#include "core/transport_factory.hpp"
+
+#include <system_error>
+
+#include "eventbus/error.hpp"
+#include "transport/memory/memory_transport.hpp"
+
+namespace eventbus::core {
+
+std::unique_ptr<Transport> make_transport(const BusOptions& options) {
+  if (options.transport == "memory") return std::make_unique<memory::MemoryTransport>(options);
+  if (options.transport == "nats" || options.transport == "kafka") {
+    throw std::system_error(make_error_code(errc::not_supported),
+                            "transport '" + options.transport + "' is not built yet");
+  }
+  throw std::system_error(make_error_code(errc::unknown_transport),
+                          "transport: '" + options.transport + "' is not memory, nats or kafka");
+}
+
+}  // namespace eventbus::core

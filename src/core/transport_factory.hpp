@@ -1,0 +1,15 @@
+// Builds the transport a BusOptions names.
+#pragma once
+
+#include <memory>
+
+#include "core/transport.hpp"
+#include "eventbus/options.hpp"
+
+namespace eventbus::core {
+
+// Throws std::system_error: unknown_transport, not_supported, or the transport's own
+// connection error.
+std::unique_ptr<Transport> make_transport(const BusOptions& options);
+
+}  // namespace eventbus::core

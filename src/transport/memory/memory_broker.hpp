@@ -1,0 +1,73 @@
+// An in-process broker with real at-least-once semantics: a log per topic, and per consumer
+// group a cursor, the messages delivered but not yet acked, and the ones to deliver again.
+//
+// Buses that name the same broker share it, so two buses can be two members of one group.
+// A message stays in the log until every group of its topic has acked it; a group created
+// later starts at the oldest message still held.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "eventbus/message.hpp"
+
+namespace eventbus::memory {
+
+struct StoredMessage {
+  std::uint64_t sequence = 0;  // 1-based position in the topic's log
+  std::string key;
+  Headers headers;
+  std::string payload;
+};
+
+struct Fetched {
+  std::shared_ptr<const StoredMessage> message;
+  std::uint32_t delivery_count = 1;
+};
+
+class MemoryTopic {
+ public:
+  std::uint64_t append(std::string key, Headers headers, std::string payload);
+  // Up to `max` messages for `group`: redeliveries first (oldest first), then new ones. Waits
+  // for at least one until `stop` is requested; returns empty only then.
+  std::vector<Fetched> fetch(const std::string& group, std::size_t max, std::stop_token stop);
+  void ack(const std::string& group, std::uint64_t sequence);
+  void nack(const std::string& group, std::uint64_t sequence);
+  // Creates the group if it is new.
+  void join(const std::string& group);
+
+ private:
+  struct Group {
+    std::uint64_t cursor = 0;                          // next sequence never delivered
+    std::map<std::uint64_t, std::uint32_t> unacked;    // sequence -> deliveries so far
+    std::map<std::uint64_t, std::uint32_t> redeliver;  // nacked, waiting to go out again
+  };
+  Group& group_locked(const std::string& name);
+  void trim_locked();
+
+  std::mutex mutex_;
+  std::condition_variable_any arrived_;
+  std::vector<std::shared_ptr<const StoredMessage>> log_;  // log_[i] has sequence first_ + i
+  std::size_t head_ = 0;  // log_ entries before head_ are trimmed (nulls)
+  std::uint64_t next_sequence_ = 1;
+  std::map<std::string, Group> groups_;
+};
+
+class MemoryBroker {
+ public:
+  // The broker of that name in this process, created on first use and freed with its last bus.
+  static std::shared_ptr<MemoryBroker> named(const std::string& name);
+  std::shared_ptr<MemoryTopic> topic(const std::string& name);
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<MemoryTopic>> topics_;
+};
+
+}  // namespace eventbus::memory

@@ -1,0 +1,151 @@
+#include "transport/memory/memory_transport.hpp"
+
+#include "eventbus/error.hpp"
+
+namespace eventbus::memory {
+namespace {
+
+// What a handler's ack needs to find the message again in its group.
+class MemoryDelivery final : public core::Delivery {
+ public:
+  MemoryDelivery(std::shared_ptr<MemoryTopic> topic, std::shared_ptr<const std::string> group)
+      : topic_(std::move(topic)), group_(std::move(group)) {}
+  ~MemoryDelivery() override {
+    if (!settled_) nack();  // a safety net: a delivery dropped unsettled is delivered again
+  }
+  void ack() noexcept override { settle(true); }
+  void nack() noexcept override { settle(false); }
+
+ private:
+  void settle(bool handled) noexcept {
+    if (settled_) return;
+    settled_ = true;
+    const auto sequence = static_cast<std::uint64_t>(offset);
+    handled ? topic_->ack(*group_, sequence) : topic_->nack(*group_, sequence);
+  }
+  std::shared_ptr<MemoryTopic> topic_;
+  std::shared_ptr<const std::string> group_;  // shared: a delivery may outlive its fetcher
+  bool settled_ = false;
+};
+
+}  // namespace
+
+MemoryTransport::MemoryTransport(const BusOptions& options)
+    : fetch_batch_(options.memory.fetch_batch),
+      broker_(MemoryBroker::named(options.memory.broker)),
+      store_thread_([this] { store_loop(); }) {}
+
+MemoryTransport::~MemoryTransport() {
+  stop_consuming(core::Clock::now());
+  close(core::Clock::now());
+}
+
+Features MemoryTransport::features() const noexcept {
+  Features f;
+  f.persistent = false;
+  f.redelivery = true;
+  f.consumer_groups = true;
+  f.ordered_per_key = true;
+  f.group_members_keep_key_order = false;  // members of a group share one queue
+  return f;
+}
+
+void MemoryTransport::publish(std::unique_ptr<core::PendingPublish> message) {
+  std::unique_lock lock(mutex_);
+  if (closing_) {
+    lock.unlock();
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                                 "memory transport closed");
+    return;
+  }
+  outbox_.push_back(std::move(message));
+  if (outbox_.size() == 1) queued_.notify_one();
+}
+
+// Plays the broker's part: stores each message and acks it, from one thread, in batches.
+void MemoryTransport::store_loop() {
+  std::deque<std::unique_ptr<core::PendingPublish>> batch;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    queued_.wait(lock, [&] { return !outbox_.empty() || closing_; });
+    if (outbox_.empty()) break;
+    batch.swap(outbox_);
+    storing_ = batch.size();
+    lock.unlock();
+    for (auto& message : batch) {
+      std::shared_ptr<MemoryTopic> topic = broker_->topic(message->topic);
+      const std::uint64_t sequence =
+          topic->append(message->key, std::move(message->headers), std::move(message->payload));
+      const core::StoredAt where{message->topic, 0, static_cast<std::int64_t>(sequence)};
+      core::PendingPublish::finish(std::move(message), {}, where);
+    }
+    batch.clear();
+    lock.lock();
+    storing_ = 0;
+    if (outbox_.empty()) drained_.notify_all();
+  }
+}
+
+std::error_code MemoryTransport::subscribe(const core::SubscriptionSpec& spec,
+                                           core::DeliverySink& sink) {
+  std::lock_guard lock(mutex_);
+  if (consuming_stopped_ || closing_) return make_error_code(errc::closed);
+  std::shared_ptr<MemoryTopic> topic = broker_->topic(spec.topic);
+  topic->join(spec.group);  // from now on the group holds every new message for this bus
+  fetchers_.emplace_back([this, topic, spec, &sink](std::stop_token stop) {
+    fetch_loop(stop, topic, spec.topic, spec.group, sink);
+  });
+  return {};
+}
+
+void MemoryTransport::fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTopic> topic,
+                                 const std::string& topic_name, std::string group,
+                                 core::DeliverySink& sink) {
+  const auto group_name = std::make_shared<const std::string>(std::move(group));
+  while (!stop.stop_requested()) {
+    for (Fetched& fetched : topic->fetch(*group_name, fetch_batch_, stop)) {
+      auto delivery = std::make_unique<MemoryDelivery>(topic, group_name);
+      const StoredMessage& stored = *fetched.message;
+      delivery->topic = topic_name;
+      delivery->key = stored.key;
+      delivery->headers = stored.headers;
+      delivery->payload = stored.payload;
+      delivery->partition = 0;
+      delivery->offset = static_cast<std::int64_t>(stored.sequence);
+      delivery->delivery_count = fetched.delivery_count;
+      sink.deliver(std::move(delivery));  // blocks while the lane is full: fetching pauses
+    }
+  }
+}
+
+void MemoryTransport::stop_consuming(core::Deadline) {
+  std::vector<std::jthread> fetchers;
+  {
+    std::lock_guard lock(mutex_);
+    consuming_stopped_ = true;
+    fetchers.swap(fetchers_);
+  }
+  for (auto& fetcher : fetchers)
+    fetcher.request_stop();
+  fetchers.clear();  // joins
+}
+
+std::uint64_t MemoryTransport::close(core::Deadline deadline) {
+  std::deque<std::unique_ptr<core::PendingPublish>> abandoned;
+  {
+    std::unique_lock lock(mutex_);
+    if (!store_thread_.joinable()) return 0;
+    drained_.wait_until(lock, deadline, [&] { return outbox_.empty() && storing_ == 0; });
+    closing_ = true;
+    abandoned.swap(outbox_);
+    queued_.notify_all();
+  }
+  store_thread_.join();
+  for (auto& message : abandoned) {
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                                 "abandoned by close before it was stored");
+  }
+  return abandoned.size();
+}
+
+}  // namespace eventbus::memory

@@ -1,0 +1,52 @@
+// The in-process transport: the broker is a MemoryBroker shared by name within the process.
+//
+// It behaves like the real ones where the conformance suite can tell: publishes are acked
+// asynchronously by one completion thread, each subscription has its own fetcher thread, and
+// unacked messages are delivered again.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/transport.hpp"
+#include "eventbus/options.hpp"
+#include "transport/memory/memory_broker.hpp"
+
+namespace eventbus::memory {
+
+class MemoryTransport final : public core::Transport {
+ public:
+  explicit MemoryTransport(const BusOptions& options);
+  ~MemoryTransport() override;
+
+  std::string_view name() const noexcept override { return "memory"; }
+  Features features() const noexcept override;
+  void publish(std::unique_ptr<core::PendingPublish> message) override;
+  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
+  void stop_consuming(core::Deadline deadline) override;
+  std::uint64_t close(core::Deadline deadline) override;
+
+ private:
+  void store_loop();
+  void fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTopic> topic,
+                  const std::string& topic_name, std::string group, core::DeliverySink& sink);
+
+  const std::size_t fetch_batch_;
+  std::shared_ptr<MemoryBroker> broker_;
+
+  std::mutex mutex_;
+  std::condition_variable queued_;   // the store thread: work arrived, or closing
+  std::condition_variable drained_;  // close: the queue is empty
+  std::deque<std::unique_ptr<core::PendingPublish>> outbox_;
+  std::size_t storing_ = 0;  // taken from outbox_ by the store thread, not yet finished
+  bool closing_ = false;
+  bool consuming_stopped_ = false;
+  std::thread store_thread_;
+  std::vector<std::jthread> fetchers_;
+};
+
+}  // namespace eventbus::memory

@@ -1,0 +1,36 @@
+#include "conformance/conformance.hpp"
+
+#include <random>
+
+namespace eventbus::testing {
+
+void Conformance::SetUp() {
+  Bus probe(GetParam().options());
+  features = probe.features();
+}
+
+std::unique_ptr<Bus> Conformance::make_bus(const std::function<void(BusOptions&)>& tweak) {
+  BusOptions options = GetParam().options();
+  if (tweak) tweak(options);
+  return std::make_unique<Bus>(std::move(options));
+}
+
+std::string Conformance::unique_topic(const std::string& suffix) {
+  static std::mt19937_64 random{std::random_device{}()};
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info->name();
+  for (char& c : name) {
+    if (c == '/') c = '-';
+  }
+  return "conf." + name + "." + suffix + "." + std::to_string(random() % 1000000000);
+}
+
+Envelope test_envelope(const std::string& aggregate, std::int64_t version) {
+  Envelope e = make_envelope(
+      aggregate, "TestEvent", version,
+      R"({"aggregate":")" + aggregate + R"(","version":)" + std::to_string(version) + "}");
+  e.trace_id = "trace-" + aggregate;
+  return e;
+}
+
+}  // namespace eventbus::testing

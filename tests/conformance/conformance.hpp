@@ -1,0 +1,43 @@
+// The one conformance suite every transport must pass unchanged.
+//
+// A transport plugs in with one <name>_conformance_test.cpp that instantiates the suite with a
+// TransportUnderTest; tests read Features and GTEST_SKIP what does not apply, saying why. Each
+// test uses topics of its own, so every transport shares one broker across the suite.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "eventbus/eventbus.hpp"
+
+namespace eventbus::testing {
+
+struct TransportUnderTest {
+  std::string name;
+  // Options for a new bus on this transport (broker addresses and the like).
+  std::function<BusOptions()> options;
+};
+
+inline std::string PrintToString(const TransportUnderTest& t) {
+  return t.name;
+}
+
+class Conformance : public ::testing::TestWithParam<TransportUnderTest> {
+ protected:
+  void SetUp() override;
+
+  // A bus on the transport under test; `tweak` adjusts its options first.
+  std::unique_ptr<Bus> make_bus(const std::function<void(BusOptions&)>& tweak = {});
+  // A topic no other test uses: "conf.<test>.<suffix>.<random>".
+  std::string unique_topic(const std::string& suffix = "t");
+
+  Features features;
+};
+
+// An envelope for aggregate `aggregate` at `version`, with a small JSON payload.
+Envelope test_envelope(const std::string& aggregate, std::int64_t version);
+
+}  // namespace eventbus::testing
