@@ -14,8 +14,8 @@ milliseconds RetryPolicy::backoff_after(std::uint32_t attempt) const noexcept {
   for (std::uint32_t i = 1; i < attempt && wait < static_cast<double>(max_backoff.count()); ++i) {
     wait *= multiplier;
   }
-  const double capped = std::min(wait, static_cast<double>(max_backoff.count()));
-  return milliseconds{static_cast<milliseconds::rep>(std::llround(capped))};
+  if (wait >= static_cast<double>(max_backoff.count())) return max_backoff;
+  return milliseconds{static_cast<milliseconds::rep>(std::llround(wait))};
 }
 
 namespace {
@@ -50,6 +50,9 @@ std::error_code BusOptions::validate(std::string* detail) const {
   }
   if (retry.max_backoff < retry.initial_backoff) {
     return bad(detail, "dispatch.retry.max_backoff: smaller than initial_backoff");
+  }
+  if (retry.max_backoff > std::chrono::hours(24)) {
+    return bad(detail, "dispatch.retry.max_backoff: more than 24 hours");
   }
   if (!(retry.multiplier >= 1.0)) return bad(detail, "dispatch.retry.multiplier: must be >= 1");
   if (memory.fetch_batch == 0) return bad(detail, "memory.fetch_batch: must be > 0");

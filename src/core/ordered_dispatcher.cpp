@@ -89,7 +89,8 @@ void OrderedDispatcher::worker_loop() {
     }
     if (stopping_ && (queued_.load() == 0 || abandoning_)) break;
     if (!backoffs_.empty()) {
-      work_.wait_until(lock, backoffs_.top().first);
+      const Clock::time_point wake = backoffs_.top().first;  // a copy: top() moves while we wait
+      work_.wait_until(lock, wake);
     } else {
       work_.wait(lock);
     }
@@ -118,6 +119,7 @@ void OrderedDispatcher::run_head_locked(std::size_t index, std::unique_lock<std:
     return;
   }
   ++running_;
+  lane.running = true;
   lock.unlock();
   const std::uint32_t seen = delivery.delivery_count - 1 + attempt;
   if (attempt == 1) counters_.delivered.fetch_add(1, std::memory_order_relaxed);
@@ -141,6 +143,7 @@ void OrderedDispatcher::run_head_locked(std::size_t index, std::unique_lock<std:
     }
     finish_head_locked(lane, index);
   }
+  lane.running = false;  // only now: the nack above ran unlocked on this lane's head
   if (running_ == 0) idle_.notify_all();
 }
 
@@ -189,7 +192,13 @@ DrainReport OrderedDispatcher::drain(Clock::time_point deadline) {
   report.stuck_handlers = running_;
   if (report.stuck_handlers > 0) {  // free workers give back what is not behind a stuck handler
     abandoning_ = true;
-    promote_due_timers_locked(Clock::now());
+    std::vector<DeliveryPtr> give_back = take_idle_lanes_locked();
+    lock.unlock();
+    for (DeliveryPtr& delivery : give_back) {
+      delivery->nack();
+      counters_.abandoned.fetch_add(1, std::memory_order_relaxed);
+    }
+    lock.lock();
     work_.notify_all();
   }
   lock.unlock();
@@ -198,6 +207,24 @@ DrainReport OrderedDispatcher::drain(Clock::time_point deadline) {
   if (report.stuck_handlers == 0) join();
   report.abandoned = counters_.abandoned.load() - abandoned_before;
   return report;
+}
+
+// Empties every lane whose head is not running: with the lock held, nothing else touches them.
+std::vector<DeliveryPtr> OrderedDispatcher::take_idle_lanes_locked() {
+  std::vector<DeliveryPtr> taken;
+  for (Lane& lane : lanes_) {
+    if (lane.running || lane.queue.empty()) continue;
+    for (DeliveryPtr& delivery : lane.queue)
+      taken.push_back(std::move(delivery));
+    queued_.fetch_sub(lane.queue.size(), std::memory_order_relaxed);
+    lane.queue.clear();
+    lane.attempt = 1;
+    lane.scheduled = false;
+    busy_lanes_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  ready_.clear();  // only idle lanes are ready or backing off
+  backoffs_ = {};
+  return taken;
 }
 
 void OrderedDispatcher::join() {

@@ -68,6 +68,7 @@ class OrderedDispatcher {
     std::deque<DeliveryPtr> queue;  // the head is running, backing off or next
     std::uint32_t attempt = 1;      // attempt number of the head
     bool scheduled = false;         // in ready_, running or backing off
+    bool running = false;           // a worker runs its head now
   };
   using Timer = std::pair<Clock::time_point, std::size_t>;
 
@@ -75,6 +76,7 @@ class OrderedDispatcher {
   void run_head_locked(std::size_t lane_index, std::unique_lock<std::mutex>& lock);
   void finish_head_locked(Lane& lane, std::size_t lane_index);
   void promote_due_timers_locked(Clock::time_point now);
+  std::vector<DeliveryPtr> take_idle_lanes_locked();
   bool settle(Delivery& delivery, const HandlerResult& result, std::uint32_t attempt) noexcept;
 
   const DispatchOptions options_;

@@ -44,10 +44,10 @@ class DeadLetterInbox {
 };
 
 TEST_P(Conformance, FailedHandlerSeesTheMessageAgain) {
-  auto bus = make_bus([](BusOptions& o) { o.dispatch.retry.initial_backoff = 1ms; });
   const std::string topic = unique_topic();
   Signal signal;
   std::vector<std::uint32_t> attempts;
+  auto bus = make_bus([](BusOptions& o) { o.dispatch.retry.initial_backoff = 1ms; });
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message& m) {
     bool first = false;
     signal.update([&] {
@@ -66,17 +66,17 @@ TEST_P(Conformance, FailedHandlerSeesTheMessageAgain) {
 
 TEST_P(Conformance, PoisonEventIsDeadLetteredAndTheAggregateKeepsItsOrder) {
   constexpr std::uint32_t kAttempts = 3;
+  const std::string topic = unique_topic();
+  DeadLetterInbox inbox;
+  OrderTracker poison_aggregate, others;
+  std::atomic<std::uint32_t> poison_calls{0};
   auto bus = make_bus([](BusOptions& o) {
     o.dispatch.lanes = 16;
     o.dispatch.retry.max_attempts = kAttempts;
     o.dispatch.retry.initial_backoff = 200ms;
     o.dispatch.retry.max_backoff = 200ms;
   });
-  const std::string topic = unique_topic();
-  DeadLetterInbox inbox;
   ASSERT_FALSE(inbox.watch(*bus, topic));
-  OrderTracker poison_aggregate, others;
-  std::atomic<std::uint32_t> poison_calls{0};
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
     if (e.aggregate_id != "poisoned") {
       others.record(e.aggregate_id, e.event_version, e.event_id);
@@ -118,9 +118,9 @@ TEST_P(Conformance, PoisonEventIsDeadLetteredAndTheAggregateKeepsItsOrder) {
 }
 
 TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
-  auto bus = make_bus();
   const std::string topic = unique_topic();
   DeadLetterInbox inbox;
+  auto bus = make_bus();
   ASSERT_FALSE(inbox.watch(*bus, topic));
   OrderTracker good;
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {

@@ -14,10 +14,10 @@ using namespace std::chrono_literals;
 
 TEST_P(Conformance, CloseWithTenThousandInFlightFiresEveryCompletionOnce) {
   constexpr int kMessages = 10000;
-  auto bus = make_bus([](BusOptions& o) { o.publish.max_in_flight = kMessages; });
   const std::string topic = unique_topic();
   auto fired = std::make_unique<std::atomic<int>[]>(kMessages);
   std::atomic<int> acked{0}, cancelled{0}, other{0};
+  auto bus = make_bus([](BusOptions& o) { o.publish.max_in_flight = kMessages; });
   for (int i = 0; i < kMessages; ++i) {
     std::atomic<int>* slot = &fired[i];
     ASSERT_FALSE(bus->publish_envelope(topic,
@@ -45,9 +45,9 @@ TEST_P(Conformance, CloseWithTenThousandInFlightFiresEveryCompletionOnce) {
 
 void one_cycle(Conformance& suite, const std::function<std::unique_ptr<Bus>()>& make,
                const std::string& topic) {
-  auto bus = make();
   Signal signal;
   int handled = 0;
+  auto bus = make();
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message&) {
     signal.update([&] { ++handled; });
     return HandlerResult::ok();
@@ -92,10 +92,10 @@ TEST_P(Conformance, ConcurrentCloseFromFourThreadsGivesEveryoneTheSameReport) {
 }
 
 TEST_P(Conformance, CloseFromInsideAHandlerReturnsAnErrorInsteadOfDeadlocking) {
-  auto bus = make_bus();
   const std::string topic = unique_topic();
   Signal signal;
   std::optional<std::error_code> from_handler;
+  auto bus = make_bus();
   ASSERT_FALSE(bus->subscribe(topic, [&](const Message&) {
     const CloseReport r = bus->close(1s);
     signal.update([&] { from_handler = r.error; });

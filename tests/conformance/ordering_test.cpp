@@ -18,16 +18,16 @@ constexpr int kPublishers = 8;
 TEST_P(Conformance, PerAggregateOrderHoldsUnderLoad) {
   if (!features.ordered_per_key) GTEST_SKIP() << GetParam().name << " does not order per key";
   const std::string topic = unique_topic();
+  OrderTracker tracker;
+  std::atomic<int> acked{0}, failed{0};
   auto bus = make_bus([](BusOptions& o) {
     o.dispatch.lanes = 8;
     o.dispatch.workers = 8;
   });
-  OrderTracker tracker;
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
     tracker.record(e.aggregate_id, e.event_version, e.event_id);
     return HandlerResult::ok();
   }));
-  std::atomic<int> acked{0}, failed{0};
   std::vector<std::thread> publishers;
   for (int p = 0; p < kPublishers; ++p) {
     // Each aggregate belongs to one thread, which publishes its versions in order.

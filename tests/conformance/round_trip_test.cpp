@@ -10,10 +10,10 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST_P(Conformance, RawMessagesArriveByteForByte) {
-  auto bus = make_bus();
   const std::string topic = unique_topic();
   Signal signal;
   std::vector<std::string> received;
+  auto bus = make_bus();
   ASSERT_FALSE(bus->subscribe(topic, [&](const Message& m) {
     signal.update([&] { received.emplace_back(m.payload); });
     EXPECT_EQ(m.topic, topic);
@@ -30,7 +30,6 @@ TEST_P(Conformance, RawMessagesArriveByteForByte) {
 }
 
 TEST_P(Conformance, EnvelopeRoundTripKeepsEveryField) {
-  auto bus = make_bus();
   const std::string topic = unique_topic();
   Envelope sent = test_envelope("order-42", 3);
   sent.correlation_id = "corr-1";
@@ -38,6 +37,7 @@ TEST_P(Conformance, EnvelopeRoundTripKeepsEveryField) {
   sent.timestamp = *Timestamp::parse("2026-11-24T21:05:33.123456789+08:00");
   Signal signal;
   std::optional<Envelope> received;
+  auto bus = make_bus();
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
     EXPECT_EQ(m.topic, topic);
     EXPECT_EQ(m.attempt, 1u);

@@ -51,13 +51,15 @@ std::vector<Fetched> MemoryTopic::fetch(const std::string& group, std::size_t ma
 
 void MemoryTopic::ack(const std::string& group, std::uint64_t sequence) {
   std::lock_guard lock(mutex_);
-  Group& g = group_locked(group);
-  if (g.unacked.erase(sequence) > 0) trim_locked();
+  auto g = groups_.find(group);  // never create one here: a phantom group would pin the log
+  if (g != groups_.end() && g->second.unacked.erase(sequence) > 0) trim_locked();
 }
 
 void MemoryTopic::nack(const std::string& group, std::uint64_t sequence) {
   std::lock_guard lock(mutex_);
-  Group& g = group_locked(group);
+  auto found = groups_.find(group);
+  if (found == groups_.end()) return;
+  Group& g = found->second;
   auto it = g.unacked.find(sequence);
   if (it == g.unacked.end()) return;
   g.redeliver.emplace(sequence, it->second);

@@ -1,0 +1,80 @@
+// Every public header compiles with only the standard library and -Iinclude: no broker client
+// header (nats.h, rdkafka.h) and no src/ header leaks into a user's build. Each test touches a
+// symbol of one header so a header that stops declaring it breaks this file.
+#include <gtest/gtest.h>
+
+#include <type_traits>
+
+#include "eventbus/bus.hpp"
+#include "eventbus/codec.hpp"
+#include "eventbus/envelope.hpp"
+#include "eventbus/error.hpp"
+#include "eventbus/eventbus.hpp"
+#include "eventbus/features.hpp"
+#include "eventbus/message.hpp"
+#include "eventbus/options.hpp"
+#include "eventbus/stats.hpp"
+#include "eventbus/timestamp.hpp"
+
+namespace {
+
+TEST(PublicHeaders, BusIsBuiltFromOptionsAndNeverCopied) {
+  static_assert(std::is_constructible_v<eventbus::Bus, eventbus::BusOptions>);
+  static_assert(!std::is_copy_constructible_v<eventbus::Bus>);
+  static_assert(!std::is_convertible_v<eventbus::BusOptions, eventbus::Bus>);  // explicit
+  EXPECT_FALSE(eventbus::CloseReport{}.error);
+  EXPECT_EQ(eventbus::PublishCall{}.on_full, eventbus::OverflowPolicy::block);
+  EXPECT_TRUE(eventbus::SubscribeOptions{}.group.empty());
+  EXPECT_EQ(eventbus::OwnedPublishResult{}.offset, -1);
+}
+
+TEST(PublicHeaders, CodecResultIsTrueWithoutError) {
+  EXPECT_TRUE(eventbus::DecodeResult{});
+  using Encode = eventbus::ValidationError (*)(const eventbus::Envelope&, std::string&);
+  static_assert(std::is_same_v<decltype(&eventbus::encode), Encode>);
+}
+
+TEST(PublicHeaders, EnvelopesCompareByValue) {
+  eventbus::Envelope a;
+  a.aggregate_id = "order-1";
+  eventbus::Envelope b = a;
+  EXPECT_EQ(a, b);
+  b.event_version = 2;
+  EXPECT_NE(a, b);
+  EXPECT_FALSE(eventbus::ValidationError{});
+}
+
+TEST(PublicHeaders, ErrorCodesClassify) {
+  const std::error_code ec = eventbus::errc::closed;
+  EXPECT_TRUE(ec == eventbus::error_class::fatal);
+}
+
+TEST(PublicHeaders, FeaturesDefaultToNothing) {
+  const eventbus::Features none;
+  EXPECT_FALSE(none.persistent || none.redelivery || none.consumer_groups || none.ordered_per_key ||
+               none.group_members_keep_key_order);
+}
+
+TEST(PublicHeaders, MessageAndResultDefaults) {
+  EXPECT_EQ(eventbus::Message{}.attempt, 1u);
+  EXPECT_EQ(eventbus::PublishResult{}.partition, -1);
+  EXPECT_TRUE(eventbus::HandlerResult::ok());
+  EXPECT_FALSE(eventbus::HandlerResult(eventbus::errc::handler_failed));
+}
+
+TEST(PublicHeaders, DefaultOptionsValidate) {
+  EXPECT_FALSE(eventbus::BusOptions{}.validate());
+}
+
+TEST(PublicHeaders, StatsStartAtZero) {
+  EXPECT_EQ(eventbus::Stats{}.published, 0u);
+}
+
+TEST(PublicHeaders, TimestampsDefaultToTheEpochInUtc) {
+  const eventbus::Timestamp epoch;
+  EXPECT_EQ(epoch.utc.time_since_epoch().count(), 0);
+  EXPECT_EQ(epoch.offset_minutes, 0);
+  EXPECT_EQ(epoch, eventbus::Timestamp{});
+}
+
+}  // namespace

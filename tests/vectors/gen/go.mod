@@ -1,0 +1,3 @@
+module eventbus/vectors
+
+go 1.21
