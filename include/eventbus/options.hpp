@@ -4,8 +4,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <system_error>
+
+#include "eventbus/nats_options.hpp"
+#include "eventbus/topic_options.hpp"
 
 namespace eventbus {
 
@@ -55,7 +59,15 @@ struct BusOptions {
   PublishOptions publish;
   DispatchOptions dispatch;
   MemoryOptions memory;
-  milliseconds close_timeout{10000};  // the destructor's close deadline
+  NatsOptions nats;
+  TopicOptions default_topic;                  // for topics not named in `topics`
+  std::map<std::string, TopicOptions> topics;  // per-topic overrides, by topic name
+  milliseconds close_timeout{10000};           // the destructor's close deadline
+
+  const TopicOptions& topic_options(const std::string& topic) const {
+    auto it = topics.find(topic);
+    return it == topics.end() ? default_topic : it->second;
+  }
 
   // Checks every field; the error's message names the bad option.
   std::error_code validate(std::string* detail = nullptr) const;

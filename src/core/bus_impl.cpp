@@ -88,8 +88,7 @@ std::error_code Bus::Impl::publish(std::string_view topic, std::string payload, 
 
 std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelope& envelope,
                                             Completion done, const PublishCall& call) {
-  std::string body;
-  body.reserve(160 + envelope.payload.size());
+  std::string body;  // encode() reserves what it needs at once
   if (ValidationError invalid = encode(envelope, body)) {
     return refuse(done, invalid.code, topic, invalid.detail, &envelope);
   }

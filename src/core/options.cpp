@@ -29,6 +29,41 @@ bool known_transport(const std::string& name) {
   return name == "memory" || name == "nats" || name == "kafka";
 }
 
+std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
+  if (n.servers.empty()) return bad(detail, "nats.servers: empty");
+  for (const auto& s : n.servers) {
+    if (s.empty()) return bad(detail, "nats.servers: an empty URL");
+  }
+  if (n.max_reconnect < -1) return bad(detail, "nats.max_reconnect: below -1");
+  const std::pair<const char*, milliseconds> positive[] = {
+      {"nats.connect_timeout", n.connect_timeout}, {"nats.write_timeout", n.write_timeout},
+      {"nats.ping_interval", n.ping_interval},     {"nats.api_timeout", n.api_timeout},
+      {"nats.fetch_wait", n.fetch_wait},           {"nats.ack_wait", n.ack_wait}};
+  for (const auto& [name, value] : positive) {
+    if (value.count() <= 0) return bad(detail, std::string(name) + ": must be > 0");
+  }
+  if (n.reconnect_wait.count() < 0) return bad(detail, "nats.reconnect_wait: negative");
+  if (n.reconnect_jitter.count() < 0) return bad(detail, "nats.reconnect_jitter: negative");
+  if (n.reconnect_buffer_bytes < 0) return bad(detail, "nats.reconnect_buffer_bytes: negative");
+  if (n.fetch_batch <= 0) return bad(detail, "nats.fetch_batch: must be > 0");
+  if (n.max_ack_pending <= 0) return bad(detail, "nats.max_ack_pending: must be > 0");
+  if (n.max_deliver == 0 || n.max_deliver < -1) {
+    return bad(detail, "nats.max_deliver: must be -1 (unlimited) or > 0");
+  }
+  const int auth_methods = !n.user.empty() + !n.token.empty() + !n.nkey_seed_file.empty() +
+                           !n.credentials_file.empty();
+  if (auth_methods > 1) {
+    return bad(detail, "nats: set at most one of user, token, nkey_seed_file, credentials_file");
+  }
+  if (!n.nkey_seed_file.empty() && n.nkey_public.empty()) {
+    return bad(detail, "nats.nkey_public: required with nats.nkey_seed_file");
+  }
+  if (n.tls.cert_file.empty() != n.tls.key_file.empty()) {
+    return bad(detail, "nats.tls.cert_file/key_file: give both or neither");
+  }
+  return {};
+}
+
 }  // namespace
 
 std::error_code BusOptions::validate(std::string* detail) const {
@@ -57,6 +92,7 @@ std::error_code BusOptions::validate(std::string* detail) const {
   if (!(retry.multiplier >= 1.0)) return bad(detail, "dispatch.retry.multiplier: must be >= 1");
   if (memory.fetch_batch == 0) return bad(detail, "memory.fetch_batch: must be > 0");
   if (close_timeout.count() < 0) return bad(detail, "close_timeout: negative");
+  if (transport == "nats") return validate_nats(nats, detail);
   return {};
 }
 

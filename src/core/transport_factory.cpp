@@ -4,12 +4,14 @@
 
 #include "eventbus/error.hpp"
 #include "transport/memory/memory_transport.hpp"
+#include "transport/nats/nats_transport.hpp"
 
 namespace eventbus::core {
 
 std::unique_ptr<Transport> make_transport(const BusOptions& options) {
   if (options.transport == "memory") return std::make_unique<memory::MemoryTransport>(options);
-  if (options.transport == "nats" || options.transport == "kafka") {
+  if (options.transport == "nats") return std::make_unique<nats::NatsTransport>(options);
+  if (options.transport == "kafka") {
     throw std::system_error(make_error_code(errc::not_supported),
                             "transport '" + options.transport + "' is not built yet");
   }

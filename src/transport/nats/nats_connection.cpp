@@ -1,0 +1,149 @@
+#include "transport/nats/nats_connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "eventbus/error.hpp"
+#include "transport/nats/nats_status.hpp"
+
+namespace eventbus::nats {
+namespace {
+
+std::int64_t ms(std::chrono::milliseconds d) {
+  return static_cast<std::int64_t>(d.count());
+}
+
+std::string server_list(const std::vector<std::string>& servers) {
+  std::string text;
+  for (const auto& s : servers)
+    text += (text.empty() ? "" : ",") + redact_url(s);
+  return text;
+}
+
+void apply_auth(natsOptions* o, const NatsOptions& n) {
+  if (!n.user.empty()) {
+    check(natsOptions_SetUserInfo(o, n.user.c_str(), n.password.c_str()), "nats.user/password");
+  }
+  if (!n.token.empty()) check(natsOptions_SetToken(o, n.token.c_str()), "nats.token");
+  if (!n.nkey_seed_file.empty()) {
+    check(natsOptions_SetNKeyFromSeed(o, n.nkey_public.c_str(), n.nkey_seed_file.c_str()),
+          "nats.nkey_seed_file");
+  }
+  if (!n.credentials_file.empty()) {
+    check(natsOptions_SetUserCredentialsFromFiles(o, n.credentials_file.c_str(), nullptr),
+          "nats.credentials_file");
+  }
+}
+
+void apply_tls(natsOptions* o, const NatsTlsOptions& tls) {
+  if (!tls.enabled) return;
+  check(natsOptions_SetSecure(o, true), "nats.tls.enabled");
+  if (!tls.ca_file.empty()) {
+    check(natsOptions_LoadCATrustedCertificates(o, tls.ca_file.c_str()), "nats.tls.ca_file");
+  }
+  if (!tls.cert_file.empty() || !tls.key_file.empty()) {
+    check(natsOptions_LoadCertificatesChain(o, tls.cert_file.c_str(), tls.key_file.c_str()),
+          "nats.tls.cert_file/key_file");
+  }
+  if (!tls.expected_hostname.empty()) {
+    check(natsOptions_SetExpectedHostname(o, tls.expected_hostname.c_str()),
+          "nats.tls.expected_hostname");
+  }
+}
+
+}  // namespace
+
+std::string redact_url(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto start = scheme == std::string::npos ? 0 : scheme + 3;
+  const auto at = url.find('@', start);
+  if (at == std::string::npos) return url;
+  return url.substr(0, start) + url.substr(at + 1);
+}
+
+NatsConnection::NatsConnection(const BusOptions& options) {
+  const NatsOptions& n = options.nats;
+  name_ = n.name.empty() ? options.client_name : n.name;
+  natsOptions* raw = nullptr;
+  check(natsOptions_Create(&raw), "nats: options");
+  OptionsPtr o(raw);
+  std::vector<const char*> urls;
+  for (const auto& s : n.servers)
+    urls.push_back(s.c_str());
+  check(natsOptions_SetServers(o.get(), urls.data(), static_cast<int>(urls.size())),
+        "nats.servers");
+  check(natsOptions_SetName(o.get(), name_.c_str()), "nats.name");
+  check(natsOptions_SetMaxReconnect(o.get(), n.max_reconnect), "nats.max_reconnect");
+  check(natsOptions_SetReconnectWait(o.get(), ms(n.reconnect_wait)), "nats.reconnect_wait");
+  check(natsOptions_SetReconnectJitter(o.get(), ms(n.reconnect_jitter), ms(n.reconnect_jitter)),
+        "nats.reconnect_jitter");
+  check(natsOptions_SetReconnectBufSize(o.get(), static_cast<int>(n.reconnect_buffer_bytes)),
+        "nats.reconnect_buffer_bytes");
+  check(natsOptions_SetPingInterval(o.get(), ms(n.ping_interval)), "nats.ping_interval");
+  check(natsOptions_SetMaxPingsOut(o.get(), n.max_pings_out), "nats.max_pings_out");
+  check(natsOptions_SetTimeout(o.get(), ms(n.connect_timeout)), "nats.connect_timeout");
+  check(natsOptions_SetWriteDeadline(o.get(), ms(n.write_timeout)), "nats.write_timeout");
+  check(natsOptions_SetSendAsap(o.get(), n.send_asap), "nats.send_asap");
+  check(natsOptions_SetRetryOnFailedConnect(o.get(), n.retry_on_failed_connect, nullptr, nullptr),
+        "nats.retry_on_failed_connect");
+  check(natsOptions_SetReconnectedCB(o.get(), &on_reconnected, this), "nats: reconnect handler");
+  check(natsOptions_SetDisconnectedCB(o.get(), &on_disconnected, this), "nats: disconnect handler");
+  check(natsOptions_SetErrorHandler(o.get(), &on_async_error, this), "nats: error handler");
+  check(natsOptions_SetClosedCB(o.get(), &on_closed, this), "nats: closed handler");
+  apply_auth(o.get(), n);
+  apply_tls(o.get(), n.tls);
+
+  natsConnection* nc = nullptr;
+  const natsStatus s = natsConnection_Connect(&nc, o.get());
+  connection_.reset(nc);  // ours whatever the status: nats.c sets it only when it made one
+  if (s == NATS_NOT_YET_CONNECTED) return;  // retry_on_failed_connect: connects in background
+  if (s != NATS_OK) {
+    closed_ = true;  // no connection was made, so no callback will come
+    throw std::system_error(to_error(s), describe("nats: connect to " + server_list(n.servers), s));
+  }
+}
+
+NatsConnection::~NatsConnection() {
+  close();
+}
+
+bool NatsConnection::connected() const noexcept {
+  return natsConnection_Status(connection_.get()) == NATS_CONN_STATUS_CONNECTED;
+}
+
+void NatsConnection::close() noexcept {
+  if (!connection_) return;
+  closing_.store(true);
+  natsConnection_Close(connection_.get());  // idempotent in nats.c
+  std::unique_lock lock(mutex_);
+  // Bounded: the callback thread only has to run the callbacks queued before this one.
+  closed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return closed_; });
+}
+
+void NatsConnection::on_closed(natsConnection*, void* self) noexcept {
+  auto* me = static_cast<NatsConnection*>(self);
+  std::lock_guard lock(me->mutex_);
+  me->closed_ = true;
+  me->closed_cv_.notify_all();
+}
+
+void NatsConnection::on_reconnected(natsConnection*, void* self) noexcept {
+  auto* me = static_cast<NatsConnection*>(self);
+  me->reconnects_.fetch_add(1);
+  spdlog::info("eventbus: nats connection '{}' reconnected", me->name_);
+}
+
+void NatsConnection::on_disconnected(natsConnection*, void* self) noexcept {
+  auto* me = static_cast<NatsConnection*>(self);
+  if (!me->closing_.load())
+    spdlog::warn("eventbus: nats connection '{}' lost, reconnecting", me->name_);
+}
+
+void NatsConnection::on_async_error(natsConnection*, natsSubscription*, natsStatus status,
+                                    void* self) noexcept {
+  spdlog::error("eventbus: nats connection '{}': {}", static_cast<NatsConnection*>(self)->name_,
+                natsStatus_GetText(status));
+}
+
+}  // namespace eventbus::nats

@@ -1,0 +1,50 @@
+// One nats.c connection with the bus's options applied, and what it reports while it lives.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "eventbus/options.hpp"
+#include "transport/nats/nats_handles.hpp"
+
+namespace eventbus::nats {
+
+// Reads `options.nats` and connects. Throws std::system_error naming the option or the
+// connection error; secrets (passwords, tokens, URL user info) never reach the message.
+class NatsConnection {
+ public:
+  explicit NatsConnection(const BusOptions& options);
+  ~NatsConnection();
+  NatsConnection(const NatsConnection&) = delete;
+  NatsConnection& operator=(const NatsConnection&) = delete;
+
+  natsConnection* get() const noexcept { return connection_.get(); }
+  std::uint64_t reconnects() const noexcept { return reconnects_.load(); }
+  bool connected() const noexcept;
+  // Closes the connection (idempotent); the handle stays valid for late acks, which then fail.
+  void close() noexcept;
+
+ private:
+  static void on_reconnected(natsConnection*, void* self) noexcept;
+  static void on_disconnected(natsConnection*, void* self) noexcept;
+  static void on_async_error(natsConnection*, natsSubscription*, natsStatus, void* self) noexcept;
+  static void on_closed(natsConnection*, void* self) noexcept;
+
+  std::string name_;
+  // nats.c runs connection callbacks on its own thread, the closed one last: close() waits
+  // for it so that no callback can reach this object after it is gone.
+  std::mutex mutex_;
+  std::condition_variable closed_cv_;
+  bool closed_ = false;
+  std::atomic<std::uint64_t> reconnects_{0};
+  std::atomic<bool> closing_{false};  // a disconnect we asked for is not worth a warning
+  ConnectionPtr connection_;
+};
+
+// "nats://user:secret@host:4222" -> "nats://host:4222": URLs as they may appear in messages.
+std::string redact_url(const std::string& url);
+
+}  // namespace eventbus::nats

@@ -1,0 +1,139 @@
+// Consuming from NATS: a durable pull consumer per (topic, group), created or updated with the
+// bus's settings, and one fetcher thread per subscription.
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "eventbus/error.hpp"
+#include "transport/nats/nats_names.hpp"
+#include "transport/nats/nats_status.hpp"
+#include "transport/nats/nats_transport.hpp"
+
+namespace eventbus::nats {
+namespace {
+
+constexpr std::int64_t kNanosPerMilli = 1000000;
+
+// The consumer configuration, with storage for the BackOff array it points into.
+struct ConsumerConfig {
+  jsConsumerConfig config;
+  std::string durable;
+  std::vector<std::int64_t> backoff;
+
+  ConsumerConfig(const NatsOptions& n, const core::SubscriptionSpec& spec)
+      : durable(consumer_name(spec.group)) {
+    jsConsumerConfig_Init(&config);
+    config.Durable = durable.c_str();
+    config.FilterSubject = spec.topic.c_str();
+    config.DeliverPolicy = js_DeliverAll;
+    config.AckPolicy = js_AckExplicit;
+    config.AckWait = n.ack_wait.count() * kNanosPerMilli;
+    config.MaxAckPending = n.max_ack_pending;
+    config.MaxDeliver = n.max_deliver;
+    for (auto d : n.backoff)
+      backoff.push_back(d.count() * kNanosPerMilli);
+    if (!backoff.empty()) {
+      config.BackOff = backoff.data();
+      config.BackOffLen = static_cast<int>(backoff.size());
+    }
+  }
+};
+
+}  // namespace
+
+std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
+                                         core::DeliverySink& sink) {
+  std::string stream, detail;
+  if (std::error_code ec = streams_->ensure(spec.topic, stream, detail)) {
+    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, detail);
+    return ec;
+  }
+  std::shared_ptr<NatsConsumer> consumer;
+  try {
+    consumer = make_consumer(spec, stream);
+  } catch (const std::system_error& e) {
+    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, e.what());
+    return e.code();
+  }
+  std::lock_guard lock(consumers_mutex_);
+  if (consuming_stopped_) return make_error_code(errc::closed);
+  consumers_.push_back(consumer);
+  fetchers_.emplace_back(
+      [this, consumer, &sink](std::stop_token stop) { fetch_loop(stop, consumer, sink); });
+  return {};
+}
+
+// Creates the durable consumer, or updates it so AckWait, MaxAckPending, MaxDeliver and
+// BackOff really are what the options say, then binds a pull subscription to it.
+std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::SubscriptionSpec& spec,
+                                                           const std::string& stream) {
+  ConsumerConfig cfg(options_.nats, spec);
+  jsConsumerInfo* raw = nullptr;
+  jsErrCode jerr = static_cast<jsErrCode>(0);
+  natsStatus s = js_AddConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, nullptr, &jerr);
+  ConsumerInfoPtr info(raw);
+  if (s != NATS_OK && jerr == JSConsumerNameExistErr) {
+    raw = nullptr;
+    s = js_UpdateConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, nullptr, &jerr);
+    info.reset(raw);
+  }
+  check(s, "nats: consumer " + cfg.durable + " on stream " + stream, jerr);
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = stream.c_str();
+  so.Consumer = cfg.durable.c_str();  // bind: never create or delete it from here
+  natsSubscription* sub = nullptr;
+  s = js_PullSubscribe(&sub, js_.get(), spec.topic.c_str(), cfg.durable.c_str(), nullptr, &so,
+                       &jerr);
+  SubscriptionPtr owned(sub);
+  check(s, "nats: pull subscription on " + spec.topic, jerr);
+  return std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic);
+}
+
+// Pulls batches and hands them on; sink.deliver blocks while lanes are full, which pauses
+// fetching. Between batches it renews AckWait for what is still being worked on.
+void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
+                               core::DeliverySink& sink) {
+  const int batch = options_.nats.fetch_batch;
+  const std::int64_t wait = options_.nats.fetch_wait.count();
+  const auto keep_alive_every = options_.nats.ack_wait / 3;
+  auto next_keep_alive = core::Clock::now() + keep_alive_every;
+  while (!stop.stop_requested()) {
+    natsMsgList list{};
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    const natsStatus s =
+        natsSubscription_Fetch(&list, consumer->subscription(), batch, wait, &jerr);
+    for (int i = 0; i < list.Count; ++i) {
+      MessagePtr msg(list.Msgs[i]);
+      list.Msgs[i] = nullptr;
+      sink.deliver(std::make_unique<NatsDelivery>(consumer, std::move(msg)));
+    }
+    natsMsgList_Destroy(&list);
+    if (core::Clock::now() >= next_keep_alive) {
+      consumer->keep_alive(options_.nats.ack_wait / 2);
+      next_keep_alive = core::Clock::now() + keep_alive_every;
+    }
+    if (s != NATS_OK && s != NATS_TIMEOUT && !stop.stop_requested()) {
+      // Disconnected or the server refused: nats.c reconnects on its own; try again soon
+      // without spinning.
+      std::mutex m;
+      std::condition_variable_any cv;
+      std::unique_lock lock(m);
+      cv.wait_for(lock, stop, std::chrono::milliseconds(wait), [] { return false; });
+    }
+  }
+}
+
+void NatsTransport::stop_consuming(core::Deadline) {
+  std::vector<std::jthread> fetchers;
+  {
+    std::lock_guard lock(consumers_mutex_);
+    consuming_stopped_ = true;
+    fetchers.swap(fetchers_);
+  }
+  for (auto& f : fetchers)
+    f.request_stop();
+  fetchers.clear();  // joins; each returns within one fetch_wait
+}
+
+}  // namespace eventbus::nats

@@ -1,0 +1,181 @@
+#include "transport/nats/nats_transport.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "eventbus/error.hpp"
+#include "transport/nats/nats_status.hpp"
+
+namespace eventbus::nats {
+namespace {
+
+std::int64_t ms_until(core::Deadline deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - core::Clock::now());
+  return std::max<std::int64_t>(1, left.count());
+}
+
+}  // namespace
+
+NatsTransport::NatsTransport(const BusOptions& options)
+    : options_(options),
+      connection_(std::make_shared<NatsConnection>(options_)),
+      pending_(options_.publish.max_in_flight) {
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.Wait = options_.nats.api_timeout.count();
+  if (!options_.nats.domain.empty()) o.Domain = options_.nats.domain.c_str();
+  o.PublishAsync.MaxPending = static_cast<std::int64_t>(options_.publish.max_in_flight);
+  o.PublishAsync.AckHandler = &NatsTransport::on_ack;
+  o.PublishAsync.AckHandlerClosure = this;
+  o.PublishAsync.StallWait = options_.publish.block_timeout.count();
+  jsCtx* js = nullptr;
+  check(natsConnection_JetStream(&js, connection_->get(), &o), "nats: JetStream context");
+  js_.reset(js);
+  streams_ = std::make_unique<NatsStreams>(js_.get(), options_);
+}
+
+NatsTransport::~NatsTransport() {
+  stop_consuming(core::Clock::now());
+  close(core::Clock::now());
+}
+
+Features NatsTransport::features() const noexcept {
+  Features f;
+  f.persistent = true;
+  f.redelivery = true;
+  f.consumer_groups = true;
+  f.ordered_per_key = true;
+  f.group_members_keep_key_order = false;  // members pull from one consumer, no key affinity
+  return f;
+}
+
+void NatsTransport::publish(std::unique_ptr<core::PendingPublish> message) {
+  std::shared_lock gate(gate_);
+  if (closing_) {
+    gate.unlock();
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                                 "nats transport closed");
+    return;
+  }
+  std::string stream, detail;
+  if (std::error_code ec = streams_->ensure(message->topic, stream, detail)) {
+    gate.unlock();
+    core::PendingPublish::finish(std::move(message), ec, {}, detail);
+    return;
+  }
+  // Ownership passes to pending_ before nats.c can ack: on_ack may run before send returns.
+  core::PendingPublish* in_flight = message.release();
+  const natsStatus s = send(*in_flight, detail);
+  if (s != NATS_OK) {  // never reached nats.c, so still ours
+    gate.unlock();
+    core::PendingPublish::finish(std::unique_ptr<core::PendingPublish>(in_flight), to_error(s), {},
+                                 detail);
+  }
+}
+
+// Builds the natsMsg and hands it to nats.c; on failure nothing stays registered. After a
+// success `message` belongs to the ack path and must not be touched.
+natsStatus NatsTransport::send(core::PendingPublish& message, std::string& detail) {
+  natsMsg* raw = nullptr;
+  natsStatus s = natsMsg_Create(&raw, message.topic.c_str(), nullptr, message.payload.data(),
+                                static_cast<int>(message.payload.size()));
+  MessagePtr msg(raw);
+  if (s == NATS_OK && !message.event_id.empty()) {
+    s = natsMsgHeader_Set(msg.get(), "Nats-Msg-Id", message.event_id.c_str());
+  }
+  for (const auto& [key, value] : message.headers) {
+    if (s == NATS_OK) s = natsMsgHeader_Add(msg.get(), key.c_str(), value.c_str());
+  }
+  if (s != NATS_OK) {
+    detail = describe("nats: build message", s);
+    return s;
+  }
+  std::string().swap(message.payload);  // nats.c copied it; keep one copy per message
+  if (!pending_.insert(msg.get(), &message)) {
+    detail = "nats: more messages in flight than publish.max_in_flight";
+    return NATS_INSUFFICIENT_BUFFER;
+  }
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MaxWait = options_.publish.ack_timeout.count();  // nats.c then reports a timeout itself
+  const natsMsg* key = msg.get();
+  natsMsg* handed = msg.release();
+  s = js_PublishMsgAsync(js_.get(), &handed, &po);
+  if (s != NATS_OK) {
+    pending_.take(key);
+    natsMsg_Destroy(handed);  // still ours: nats.c clears the pointer only when it took it
+    detail = describe("nats: publish to " + message.topic, s);
+  }
+  return s;
+}
+
+// nats.c's one ack path, on its async-publish thread: finds the publish, reports, frees.
+void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
+                           void* self) noexcept {
+  auto* me = static_cast<NatsTransport*>(self);
+  std::unique_ptr<core::PendingPublish> message(me->pending_.take(msg));
+  natsMsg_Destroy(msg);  // the ack handler owns the message it is given
+  if (!message) return;
+  if (error != nullptr) {
+    const std::string detail =
+        describe("nats: publish to " + message->topic, error->Err, error->ErrCode) +
+        (error->ErrText != nullptr ? std::string(": ") + error->ErrText : std::string());
+    core::PendingPublish::finish(std::move(message), to_error(error->Err, error->ErrCode), {},
+                                 detail);
+    return;
+  }
+  const core::StoredAt where{ack != nullptr && ack->Stream ? ack->Stream : "", 0,
+                             ack != nullptr ? static_cast<std::int64_t>(ack->Sequence) : -1};
+  core::PendingPublish::finish(std::move(message), {}, where);
+}
+
+std::uint64_t NatsTransport::close(core::Deadline deadline) {
+  {
+    std::unique_lock gate(gate_);  // waits for publish calls under way
+    if (closed_) return 0;
+    closed_ = true;
+    closing_ = true;
+  }
+  // 1. Give outstanding publishes until the deadline to be acked.
+  jsPubOptions po;
+  jsPubOptions_Init(&po);
+  po.MaxWait = ms_until(deadline);
+  js_PublishAsyncComplete(js_.get(), &po);
+  // 2. What is still unacked completes as cancelled.
+  const std::uint64_t cancelled = cancel_pending();
+  // 3. JetStream context before its connection; consumers hold the connection until their
+  //    last delivery is gone.
+  js_.reset();
+  {
+    std::lock_guard lock(consumers_mutex_);
+    consumers_.clear();
+  }
+  connection_->close();
+  connection_.reset();
+  if (options_.nats.close_library_on_close) nats_Close();
+  return cancelled;
+}
+
+std::uint64_t NatsTransport::cancel_pending() {
+  // nats.c 3.4 crashes in GetPendingList on a context that never published asynchronously.
+  if (pending_.size() == 0) return 0;
+  natsMsgList list{};
+  if (js_PublishAsyncGetPendingList(&list, js_.get()) != NATS_OK) return 0;
+  std::uint64_t cancelled = 0;
+  for (int i = 0; i < list.Count; ++i) {
+    natsMsg* msg = list.Msgs[i];
+    list.Msgs[i] = nullptr;  // ours now
+    std::unique_ptr<core::PendingPublish> message(pending_.take(msg));
+    natsMsg_Destroy(msg);
+    if (!message) continue;
+    ++cancelled;
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                                 "abandoned by close before the broker acked it");
+  }
+  natsMsgList_Destroy(&list);
+  return cancelled;
+}
+
+}  // namespace eventbus::nats

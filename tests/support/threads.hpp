@@ -1,0 +1,32 @@
+// Thread-count checks for leak tests, read from the kernel's task list.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <thread>
+
+#include "eventbus/bus.hpp"
+
+namespace eventbus::testing {
+
+// Starts whatever a process starts on its first extra thread (ThreadSanitizer's background
+// thread, for one), so that a baseline taken afterwards holds for the rest of the test.
+inline void warm_up_threads() {
+  std::thread([] {}).join();
+}
+
+// The thread count once it equals `expected`, or the last count seen at the timeout. A joined
+// thread can stay listed in /proc/self/task for a moment after join() returns (the kernel wakes
+// the joiner before it unlists the task) and nothing signals its going, so this polls.
+inline std::size_t thread_count_settling_at(
+    std::size_t expected, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::size_t now = process_thread_count();
+  while (now != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    now = process_thread_count();
+  }
+  return now;
+}
+
+}  // namespace eventbus::testing
