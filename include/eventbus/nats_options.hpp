@@ -9,9 +9,9 @@
 namespace eventbus {
 
 struct NatsTlsOptions {
-  bool enabled = false;        // also on when a server URL is tls://
-  std::string ca_file;         // trusted CAs (PEM); empty: the system's
-  std::string cert_file;       // client certificate (PEM), with key_file, for mutual TLS
+  bool enabled = false;   // also on when a server URL is tls://
+  std::string ca_file;    // trusted CAs (PEM); empty: the system's
+  std::string cert_file;  // client certificate (PEM), with key_file, for mutual TLS
   std::string key_file;
   std::string expected_hostname;  // overrides the name checked in the server's certificate
 };
@@ -21,10 +21,10 @@ struct NatsOptions {
   std::string name;  // connection name shown by the server; empty: BusOptions::client_name
 
   // Reconnect and liveness.
-  int max_reconnect = 60;                            // -1: forever
+  int max_reconnect = 60;  // -1: forever
   std::chrono::milliseconds reconnect_wait{2000};
   std::chrono::milliseconds reconnect_jitter{100};
-  std::int64_t reconnect_buffer_bytes = 8 << 20;     // publishes kept while reconnecting; 0: none
+  std::int64_t reconnect_buffer_bytes = 8 << 20;  // publishes kept while reconnecting; 0: none
   std::chrono::milliseconds ping_interval{20000};
   int max_pings_out = 2;
   std::chrono::milliseconds connect_timeout{2000};
@@ -38,21 +38,21 @@ struct NatsOptions {
 
   // Authentication: at most one of user/password, token, nkey seed file, credentials file.
   std::string user;
-  std::string password;  // never logged
-  std::string token;     // never logged
+  std::string password;        // never logged
+  std::string token;           // never logged
   std::string nkey_public;     // the user's public NKey ("U..."), with nkey_seed_file
   std::string nkey_seed_file;  // file holding the NKey seed that signs the server's nonce
   std::string credentials_file;
   NatsTlsOptions tls;
 
   // JetStream.
-  std::string domain;                          // JetStream domain; empty: none
-  std::chrono::milliseconds api_timeout{5000}; // stream and consumer management calls
-  int fetch_batch = 256;                       // messages per pull request
-  std::chrono::milliseconds fetch_wait{250};   // a pull waits this long when idle; bounds stop time
-  std::chrono::milliseconds ack_wait{30000};   // consumer AckWait
-  std::int64_t max_ack_pending = 4096;         // consumer MaxAckPending; bounds unacked per consumer
-  std::int64_t max_deliver = -1;               // consumer MaxDeliver; -1: unlimited
+  std::string domain;                           // JetStream domain; empty: none
+  std::chrono::milliseconds api_timeout{5000};  // stream and consumer management calls
+  int fetch_batch = 256;                        // messages per pull request
+  std::chrono::milliseconds fetch_wait{250};  // a pull waits this long when idle; bounds stop time
+  std::chrono::milliseconds ack_wait{30000};  // consumer AckWait
+  std::int64_t max_ack_pending = 4096;        // consumer MaxAckPending; bounds unacked per consumer
+  std::int64_t max_deliver = -1;              // consumer MaxDeliver; -1: unlimited
   std::vector<std::chrono::milliseconds> backoff;  // consumer BackOff between redeliveries
   // Only when this bus is the one user of nats.c in the process: nats_Close() on close,
   // which also ends nats.c's 3 process-wide threads.

@@ -15,20 +15,20 @@ enum class TopicStrategy {
   skip,              // assume it exists; no broker round trip at all
 };
 
-enum class StorageType { file, memory };             // NATS stream storage
+enum class StorageType { file, memory };                  // NATS stream storage
 enum class DiscardPolicy { old_messages, new_messages };  // NATS: what a full stream drops
 
 struct TopicOptions {
   TopicStrategy strategy = TopicStrategy::create_or_update;
   StorageType storage = StorageType::file;
-  std::chrono::milliseconds max_age{0};   // 0: keep forever
-  std::int64_t max_bytes = -1;            // -1: unlimited
-  std::int64_t max_messages = -1;         // -1: unlimited
-  std::int32_t replicas = 1;              // NATS replicas / Kafka replication factor
+  std::chrono::milliseconds max_age{0};  // 0: keep forever
+  std::int64_t max_bytes = -1;           // -1: unlimited
+  std::int64_t max_messages = -1;        // -1: unlimited
+  std::int32_t replicas = 1;             // NATS replicas / Kafka replication factor
   DiscardPolicy discard = DiscardPolicy::old_messages;
   std::chrono::milliseconds duplicate_window{120000};  // NATS Nats-Msg-Id de-duplication
-  std::int32_t partitions = 4;            // Kafka
-  std::string stream;                     // NATS stream name; empty: derived from the topic
+  std::int32_t partitions = 4;                         // Kafka
+  std::string stream;  // NATS stream name; empty: derived from the topic
 };
 
 }  // namespace eventbus

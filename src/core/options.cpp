@@ -50,8 +50,8 @@ std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   if (n.max_deliver == 0 || n.max_deliver < -1) {
     return bad(detail, "nats.max_deliver: must be -1 (unlimited) or > 0");
   }
-  const int auth_methods = !n.user.empty() + !n.token.empty() + !n.nkey_seed_file.empty() +
-                           !n.credentials_file.empty();
+  const int auth_methods =
+      !n.user.empty() + !n.token.empty() + !n.nkey_seed_file.empty() + !n.credentials_file.empty();
   if (auth_methods > 1) {
     return bad(detail, "nats: set at most one of user, token, nkey_seed_file, credentials_file");
   }
