@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 
+#include "eventbus/kafka_options.hpp"
 #include "eventbus/nats_options.hpp"
 #include "eventbus/topic_options.hpp"
 
@@ -60,6 +61,7 @@ struct BusOptions {
   DispatchOptions dispatch;
   MemoryOptions memory;
   NatsOptions nats;
+  KafkaOptions kafka;
   TopicOptions default_topic;                  // for topics not named in `topics`
   std::map<std::string, TopicOptions> topics;  // per-topic overrides, by topic name
   milliseconds close_timeout{10000};           // the destructor's close deadline

@@ -59,6 +59,26 @@ bool OrderedDispatcher::submit(DeliveryPtr delivery) {
     delivery->nack();
     return false;
   }
+  enqueue_locked(index, std::move(delivery));
+  return true;
+}
+
+SubmitResult OrderedDispatcher::try_submit(DeliveryPtr& delivery) {
+  const std::size_t index = lane_of(delivery->lane_key);
+  std::unique_lock lock(mutex_);
+  if (intake_closed_) {
+    lock.unlock();
+    delivery->nack();
+    delivery.reset();
+    return SubmitResult::closed;
+  }
+  if (lanes_[index].queue.size() >= options_.lane_capacity) return SubmitResult::full;
+  enqueue_locked(index, std::move(delivery));
+  return SubmitResult::accepted;
+}
+
+void OrderedDispatcher::enqueue_locked(std::size_t index, DeliveryPtr delivery) {
+  Lane& lane = lanes_[index];
   lane.queue.push_back(std::move(delivery));
   queued_.fetch_add(1, std::memory_order_relaxed);
   if (!lane.scheduled) {
@@ -67,7 +87,6 @@ bool OrderedDispatcher::submit(DeliveryPtr delivery) {
     ready_.push_back(index);
     work_.notify_one();
   }
-  return true;
 }
 
 void OrderedDispatcher::stop_intake() {

@@ -32,6 +32,12 @@ struct DispatchCounters {
   std::atomic<std::uint64_t> abandoned{0};
 };
 
+enum class SubmitResult {
+  accepted,  // queued on its lane
+  full,      // its lane is full: the delivery is still the caller's
+  closed,    // intake stopped: the delivery was nacked and is gone
+};
+
 struct DrainReport {
   std::uint64_t abandoned = 0;       // queued deliveries nacked at the deadline
   std::uint64_t stuck_handlers = 0;  // handlers still running at the deadline
@@ -49,6 +55,8 @@ class OrderedDispatcher {
   // Queues a delivery on its lane; blocks while that lane is full. After stop_intake() the
   // delivery is nacked instead and false is returned.
   bool submit(DeliveryPtr delivery);
+  // Never blocks: for fetchers that pause a source (a Kafka partition) instead of waiting.
+  SubmitResult try_submit(DeliveryPtr& delivery);
   // Refuses no delivery; unblocks waiting submitters and nacks what comes later.
   void stop_intake();
   // Runs what is queued until `deadline`, then nacks what is still queued. Waits for running
@@ -72,6 +80,7 @@ class OrderedDispatcher {
   };
   using Timer = std::pair<Clock::time_point, std::size_t>;
 
+  void enqueue_locked(std::size_t lane_index, DeliveryPtr delivery);
   void worker_loop();
   void run_head_locked(std::size_t lane_index, std::unique_lock<std::mutex>& lock);
   void finish_head_locked(Lane& lane, std::size_t lane_index);

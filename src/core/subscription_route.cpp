@@ -19,22 +19,31 @@ std::string_view header_value(const Headers& headers, std::string_view name) {
 
 }  // namespace
 
-void SubscriptionRoute::deliver(DeliveryPtr delivery) {
-  delivery->route = this;
+void SubscriptionRoute::prepare(Delivery& delivery) {
+  delivery.route = this;
   if (std::holds_alternative<EnvelopeHandler>(handler_)) {
-    DecodeResult decoded = decode(delivery->payload);
+    DecodeResult decoded = decode(delivery.payload);
     if (decoded) {
-      delivery->lane_key = decoded.envelope.aggregate_id;
-      delivery->envelope = std::move(decoded.envelope);
+      delivery.lane_key = decoded.envelope.aggregate_id;
+      delivery.envelope = std::move(decoded.envelope);
     } else {
       decode_errors_.fetch_add(1, std::memory_order_relaxed);
-      delivery->decode_error = std::move(decoded.error);
+      delivery.decode_error = std::move(decoded.error);
     }
   }
-  if (delivery->lane_key.empty())
-    delivery->lane_key = header_value(delivery->headers, "X-Aggregate-ID");
-  if (delivery->lane_key.empty()) delivery->lane_key = delivery->key;
+  if (delivery.lane_key.empty())
+    delivery.lane_key = header_value(delivery.headers, "X-Aggregate-ID");
+  if (delivery.lane_key.empty()) delivery.lane_key = delivery.key;
+}
+
+void SubscriptionRoute::deliver(DeliveryPtr delivery) {
+  prepare(*delivery);
   dispatcher_.submit(std::move(delivery));
+}
+
+SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
+  if (delivery->route == nullptr) prepare(*delivery);  // an offer after `full` is not decoded twice
+  return dispatcher_.try_submit(delivery);
 }
 
 HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t attempt) noexcept {

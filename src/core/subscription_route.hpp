@@ -36,12 +36,14 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
         decode_errors_(decode_errors) {}
 
   void deliver(DeliveryPtr delivery) override;
+  SubmitResult try_deliver(DeliveryPtr& delivery) override;
   HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept override;
   bool dead_letter(const Delivery& delivery, const HandlerResult& why,
                    std::uint32_t attempts) noexcept override;
 
  private:
   HandlerResult call_handler(const Delivery& delivery, std::uint32_t attempt);
+  void prepare(Delivery& delivery);  // decode and pick the lane key, once per delivery
 
   Handler handler_;
   OrderedDispatcher& dispatcher_;

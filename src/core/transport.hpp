@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/delivery.hpp"
+#include "core/ordered_dispatcher.hpp"
 #include "core/pending_publish.hpp"
 #include "eventbus/features.hpp"
 
@@ -24,6 +25,9 @@ class DeliverySink {
   // Takes the delivery. Blocks while the dispatcher's lane for it is full (this is how fetching
   // pauses); once the sink is stopping it nacks the delivery and returns at once.
   virtual void deliver(DeliveryPtr delivery) = 0;
+  // Never blocks. `full`: the delivery stays with the caller, who pauses its source and offers
+  // it again later; `closed`: it was nacked and is gone.
+  virtual SubmitResult try_deliver(DeliveryPtr& delivery) = 0;
 
  protected:
   ~DeliverySink() = default;

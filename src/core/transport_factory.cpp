@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "eventbus/error.hpp"
+#include "transport/kafka/kafka_transport.hpp"
 #include "transport/memory/memory_transport.hpp"
 #include "transport/nats/nats_transport.hpp"
 
@@ -11,10 +12,7 @@ namespace eventbus::core {
 std::unique_ptr<Transport> make_transport(const BusOptions& options) {
   if (options.transport == "memory") return std::make_unique<memory::MemoryTransport>(options);
   if (options.transport == "nats") return std::make_unique<nats::NatsTransport>(options);
-  if (options.transport == "kafka") {
-    throw std::system_error(make_error_code(errc::not_supported),
-                            "transport '" + options.transport + "' is not built yet");
-  }
+  if (options.transport == "kafka") return std::make_unique<kafka::KafkaTransport>(options);
   throw std::system_error(make_error_code(errc::unknown_transport),
                           "transport: '" + options.transport + "' is not memory, nats or kafka");
 }

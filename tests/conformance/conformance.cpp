@@ -2,11 +2,21 @@
 
 #include <random>
 
+#include "support/threads.hpp"
+
 namespace eventbus::testing {
 
 void Conformance::SetUp() {
-  Bus probe(GetParam().options());
-  features = probe.features();
+  // Taken once, before the first bus of the process (the probe below is one).
+  static const std::size_t before_any_bus = [] {
+    warm_up_threads();
+    return process_thread_count();
+  }();
+  {
+    Bus probe(GetParam().options());
+    features = probe.features();
+  }
+  thread_baseline = before_any_bus + features.library_threads;
 }
 
 std::unique_ptr<Bus> Conformance::make_bus(const std::function<void(BusOptions&)>& tweak) {

@@ -35,6 +35,9 @@ class Conformance : public ::testing::TestWithParam<TransportUnderTest> {
   std::string unique_topic(const std::string& suffix = "t");
 
   Features features;
+  // Threads of this process before its first bus, plus those the client library keeps once
+  // started (Features::library_threads): what a process with no bus open must be back to.
+  std::size_t thread_baseline = 0;
 };
 
 // An envelope for aggregate `aggregate` at `version`, with a small JSON payload.

@@ -52,13 +52,27 @@ void apply_tls(natsOptions* o, const NatsTlsOptions& tls) {
   }
 }
 
+// A server that verifies client certificates closes the connection after the handshake (TLS
+// 1.3 reports the refusal late), which nats.c only sees as a protocol error: say what may help.
+std::string client_certificate_hint(const NatsOptions& n, natsStatus s) {
+  bool tls = n.tls.enabled;
+  for (const auto& url : n.servers)
+    tls = tls || url.rfind("tls://", 0) == 0;
+  const bool closed = s == NATS_PROTOCOL_ERROR || s == NATS_CONNECTION_CLOSED || s == NATS_IO_ERROR;
+  if (!tls || !n.tls.cert_file.empty() || !closed) return "";
+  return " (the server closed the TLS connection; if it verifies clients, set nats.tls.cert_file "
+         "and nats.tls.key_file)";
+}
+
 }  // namespace
 
 std::string redact_url(const std::string& url) {
   const auto scheme = url.find("://");
   const auto start = scheme == std::string::npos ? 0 : scheme + 3;
-  const auto at = url.find('@', start);
-  if (at == std::string::npos) return url;
+  // The last '@', as nats.c parses it: a password may hold an '@' of its own, and cutting at
+  // the first one would show the rest of that password.
+  const auto at = url.rfind('@');
+  if (at == std::string::npos || at < start) return url;
   return url.substr(0, start) + url.substr(at + 1);
 }
 
@@ -100,7 +114,8 @@ NatsConnection::NatsConnection(const BusOptions& options) {
   if (s == NATS_NOT_YET_CONNECTED) return;  // retry_on_failed_connect: connects in background
   if (s != NATS_OK) {
     closed_ = true;  // no connection was made, so no callback will come
-    throw std::system_error(to_error(s), describe("nats: connect to " + server_list(n.servers), s));
+    throw std::system_error(to_error(s), describe("nats: connect to " + server_list(n.servers), s) +
+                                             client_certificate_hint(n, s));
   }
 }
 

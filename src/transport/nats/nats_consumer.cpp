@@ -23,7 +23,8 @@ void copy_headers(natsMsg* msg, Headers& out) {
 
 }  // namespace
 
-NatsDelivery::NatsDelivery(std::shared_ptr<NatsConsumer> consumer, MessagePtr message)
+NatsDelivery::NatsDelivery(std::shared_ptr<NatsConsumer> consumer, MessagePtr message,
+                           NatsConsumer::Clock::time_point fetched_at)
     : consumer_(std::move(consumer)), message_(std::move(message)) {
   natsMsg* m = message_.get();
   topic = natsMsg_GetSubject(m);
@@ -36,16 +37,16 @@ NatsDelivery::NatsDelivery(std::shared_ptr<NatsConsumer> consumer, MessagePtr me
     jsMsgMetaData_Destroy(meta);
   }
   partition = 0;
-  consumer_->track(*this);
+  consumer_->track(*this, fetched_at);
 }
 
 NatsDelivery::~NatsDelivery() {
   if (tracked_) consumer_->settle(*this, false);  // dropped unsettled: deliver it again
 }
 
-void NatsConsumer::track(NatsDelivery& d) {
+void NatsConsumer::track(NatsDelivery& d, Clock::time_point fetched_at) {
   std::lock_guard lock(mutex_);
-  d.touched_ = std::chrono::steady_clock::now();
+  d.touched_ = fetched_at;
   d.next_ = head_;
   if (head_ != nullptr) head_->prev_ = &d;
   head_ = &d;

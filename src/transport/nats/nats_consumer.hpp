@@ -23,16 +23,23 @@ class NatsDelivery;
 
 class NatsConsumer {
  public:
+  using Clock = std::chrono::steady_clock;
+
+  // `ack_wait` is the AckWait the server enforces (see nats_subscribe.cpp), not the option.
   NatsConsumer(std::shared_ptr<NatsConnection> connection, SubscriptionPtr subscription,
-               std::string topic)
+               std::string topic, std::chrono::milliseconds ack_wait)
       : connection_(std::move(connection)),
         subscription_(std::move(subscription)),
-        topic_(std::move(topic)) {}
+        topic_(std::move(topic)),
+        ack_wait_(ack_wait) {}
 
   natsSubscription* subscription() const noexcept { return subscription_.get(); }
   const std::string& topic() const noexcept { return topic_; }
+  std::chrono::milliseconds ack_wait() const noexcept { return ack_wait_; }
 
-  void track(NatsDelivery& delivery);
+  // `fetched_at`: when the fetch that brought it began, no later than the server's AckWait
+  // clock for it started.
+  void track(NatsDelivery& delivery, Clock::time_point fetched_at);
   // Settles once: ack (handled) or nak (deliver again). Forgets the delivery.
   void settle(NatsDelivery& delivery, bool handled) noexcept;
   // Tells the server that deliveries held longer than `older_than` are still being worked on,
@@ -43,13 +50,15 @@ class NatsConsumer {
   std::shared_ptr<NatsConnection> connection_;  // outlives the subscription
   SubscriptionPtr subscription_;
   std::string topic_;
+  std::chrono::milliseconds ack_wait_;
   std::mutex mutex_;
   NatsDelivery* head_ = nullptr;  // outstanding deliveries, an intrusive list
 };
 
 class NatsDelivery final : public core::Delivery {
  public:
-  NatsDelivery(std::shared_ptr<NatsConsumer> consumer, MessagePtr message);
+  NatsDelivery(std::shared_ptr<NatsConsumer> consumer, MessagePtr message,
+               NatsConsumer::Clock::time_point fetched_at);
   ~NatsDelivery() override;
   void ack() noexcept override { consumer_->settle(*this, true); }
   void nack() noexcept override { consumer_->settle(*this, false); }

@@ -28,7 +28,7 @@ std::string describe(std::string_view what, natsStatus status, jsErrCode js_code
   if (js_code != 0) text += " (JetStream error " + std::to_string(js_code) + ")";
   // nats.c keeps a per-thread text of the last error with more detail; it never holds secrets.
   const char* last = nats_GetLastError(nullptr);
-  if (last != nullptr && *last != '\0') {
+  if (last != nullptr && *last != '\0' && std::string_view(last) != natsStatus_GetText(status)) {
     text += " - ";
     text += last;
   }

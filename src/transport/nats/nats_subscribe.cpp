@@ -2,6 +2,7 @@
 // bus's settings, and one fetcher thread per subscription.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "eventbus/error.hpp"
@@ -38,6 +39,16 @@ struct ConsumerConfig {
     }
   }
 };
+
+// How long the server lets a delivery go unacked before it sends it again. nats-server 2.9
+// replaces AckWait with BackOff[0] when BackOff is set, and waits BackOff[n-1] after the n-th
+// delivery: the shortest of them is what renewals must beat.
+std::chrono::milliseconds server_ack_wait(const jsConsumerConfig& c) {
+  std::int64_t nanos = c.AckWait;
+  for (int i = 0; i < c.BackOffLen; ++i)
+    if (c.BackOff[i] > 0 && (nanos <= 0 || c.BackOff[i] < nanos)) nanos = c.BackOff[i];
+  return std::chrono::milliseconds(nanos / kNanosPerMilli);
+}
 
 }  // namespace
 
@@ -78,6 +89,13 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
     info.reset(raw);
   }
   check(s, "nats: consumer " + cfg.durable + " on stream " + stream, jerr);
+  std::chrono::milliseconds ack_wait = server_ack_wait(*info->Config);
+  if (ack_wait != options_.nats.ack_wait) {
+    spdlog::warn("eventbus: nats consumer {} on stream {}: the server redelivers after {} ms, "
+                 "not nats.ack_wait = {} ms (with nats.backoff it takes backoff[0])",
+                 cfg.durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
+  }
+  if (ack_wait.count() <= 0) ack_wait = options_.nats.ack_wait;
   jsSubOptions so;
   jsSubOptions_Init(&so);
   so.Stream = stream.c_str();
@@ -87,31 +105,47 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
                        &jerr);
   SubscriptionPtr owned(sub);
   check(s, "nats: pull subscription on " + spec.topic, jerr);
-  return std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic);
+  return std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic, ack_wait);
 }
 
 // Pulls batches and hands them on; sink.deliver blocks while lanes are full, which pauses
 // fetching. Between batches it renews AckWait for what is still being worked on.
+//
+// Renewal cadence: a pass every third of the server's AckWait renews what has gone unrenewed
+// for half a pass or more, so a delivery waits at most about 1.5 passes (half the AckWait)
+// between renewals, leaving the other half for a slow pass. A fetch never waits past the next
+// pass: with fetch_wait >= AckWait the passes used to come too late (tests/nats, slow handler).
 void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
                                core::DeliverySink& sink) {
+  using std::chrono::milliseconds;
   const int batch = options_.nats.fetch_batch;
-  const std::int64_t wait = options_.nats.fetch_wait.count();
-  const auto keep_alive_every = options_.nats.ack_wait / 3;
-  auto next_keep_alive = core::Clock::now() + keep_alive_every;
+  const auto pass_every = std::max(consumer->ack_wait() / 3, milliseconds(1));
+  auto next_pass = core::Clock::now() + pass_every;
+  std::vector<core::DeliveryPtr> fetched;
+  fetched.reserve(static_cast<std::size_t>(batch));
   while (!stop.stop_requested()) {
+    const auto fetch_start = core::Clock::now();
+    const auto until_pass = std::chrono::duration_cast<milliseconds>(next_pass - fetch_start);
+    const std::int64_t wait =
+        std::clamp<std::int64_t>(until_pass.count(), 1, options_.nats.fetch_wait.count());
     natsMsgList list{};
     jsErrCode jerr = static_cast<jsErrCode>(0);
     const natsStatus s =
         natsSubscription_Fetch(&list, consumer->subscription(), batch, wait, &jerr);
+    // Tracked as fetched when the fetch began, all before the first is handed on: the server's
+    // AckWait runs for the whole batch while deliver() waits for room for its head.
     for (int i = 0; i < list.Count; ++i) {
       MessagePtr msg(list.Msgs[i]);
       list.Msgs[i] = nullptr;
-      sink.deliver(std::make_unique<NatsDelivery>(consumer, std::move(msg)));
+      fetched.push_back(std::make_unique<NatsDelivery>(consumer, std::move(msg), fetch_start));
     }
     natsMsgList_Destroy(&list);
-    if (core::Clock::now() >= next_keep_alive) {
-      consumer->keep_alive(options_.nats.ack_wait / 2);
-      next_keep_alive = core::Clock::now() + keep_alive_every;
+    for (auto& delivery : fetched)
+      sink.deliver(std::move(delivery));
+    fetched.clear();
+    if (core::Clock::now() >= next_pass) {
+      consumer->keep_alive(pass_every / 2);
+      next_pass = core::Clock::now() + pass_every;
     }
     if (s != NATS_OK && s != NATS_TIMEOUT && !stop.stop_requested()) {
       // Disconnected or the server refused: nats.c reconnects on its own; try again soon
@@ -119,7 +153,7 @@ void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsume
       std::mutex m;
       std::condition_variable_any cv;
       std::unique_lock lock(m);
-      cv.wait_for(lock, stop, std::chrono::milliseconds(wait), [] { return false; });
+      cv.wait_for(lock, stop, options_.nats.fetch_wait, [] { return false; });
     }
   }
 }

@@ -16,6 +16,21 @@ std::int64_t ms_until(core::Deadline deadline) {
   return std::max<std::int64_t>(1, left.count());
 }
 
+// The words of a failed async publish. Not describe(): nats.c's last-error text is per thread,
+// and on the ack thread it would be some earlier, unrelated error.
+std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error) {
+  std::string text = "nats: publish to " + topic + ": ";
+  if (error.Err == NATS_NO_RESPONDERS) {
+    return text + "no stream carries this subject, or JetStream is unavailable (strategy skip "
+                  "creates no stream)";
+  }
+  text += natsStatus_GetText(error.Err);
+  if (error.Err == NATS_TIMEOUT) text += " (no broker ack within publish.ack_timeout)";
+  if (error.ErrCode != 0) text += " (JetStream error " + std::to_string(error.ErrCode) + ")";
+  if (error.ErrText != nullptr && *error.ErrText != '\0') text += std::string(": ") + error.ErrText;
+  return text;
+}
+
 }  // namespace
 
 NatsTransport::NatsTransport(const BusOptions& options)
@@ -48,6 +63,7 @@ Features NatsTransport::features() const noexcept {
   f.consumer_groups = true;
   f.ordered_per_key = true;
   f.group_members_keep_key_order = false;  // members pull from one consumer, no key affinity
+  f.library_threads = options_.nats.close_library_on_close ? 0 : 3;
   return f;
 }
 
@@ -119,9 +135,7 @@ void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* err
   natsMsg_Destroy(msg);  // the ack handler owns the message it is given
   if (!message) return;
   if (error != nullptr) {
-    const std::string detail =
-        describe("nats: publish to " + message->topic, error->Err, error->ErrCode) +
-        (error->ErrText != nullptr ? std::string(": ") + error->ErrText : std::string());
+    const std::string detail = ack_error_detail(message->topic, *error);
     core::PendingPublish::finish(std::move(message), to_error(error->Err, error->ErrCode), {},
                                  detail);
     return;

@@ -1,0 +1,39 @@
+// Options of the Kafka transport. Every field states its default and what 0 means.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace eventbus {
+
+struct KafkaOptions {
+  std::string brokers = "127.0.0.1:9092";  // bootstrap.servers
+
+  // Producer. Idempotence and acks=all keep per-partition order across retries.
+  bool idempotent = true;
+  std::string compression = "none";     // none | gzip | snappy | lz4 | zstd
+  std::chrono::milliseconds linger{5};  // linger.ms: wait this long to fill a batch
+  std::int32_t batch_size = 1000000;    // batch.size in bytes
+  // How long a message may wait for its ack before its completion fails (message.timeout.ms;
+  // librdkafka's own default is 300 s). 0: BusOptions::publish.ack_timeout.
+  std::chrono::milliseconds message_timeout{0};
+
+  // Consumer: one group member per bus and group, for all its topics.
+  std::chrono::milliseconds session_timeout{10000};
+  std::chrono::milliseconds heartbeat_interval{3000};
+  std::chrono::milliseconds max_poll_interval{300000};
+  std::chrono::milliseconds commit_interval{1000};  // async commits of finished offsets
+  std::chrono::milliseconds revoke_timeout{5000};   // on revoke, wait this long for in-flight work
+  std::string auto_offset_reset = "earliest";       // where a new group starts: earliest | latest
+  std::int32_t fetch_queue_kbytes = 16384;          // queued.max.messages.kbytes: prefetch bound
+
+  std::chrono::milliseconds admin_timeout{10000};  // topic creation and metadata calls
+
+  // Extra librdkafka properties, applied last (e.g. security.protocol, sasl.*).
+  std::map<std::string, std::string> producer_properties;
+  std::map<std::string, std::string> consumer_properties;
+};
+
+}  // namespace eventbus

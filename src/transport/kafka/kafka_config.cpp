@@ -1,0 +1,102 @@
+#include "transport/kafka/kafka_config.hpp"
+
+#include <map>
+
+#include "eventbus/error.hpp"
+
+namespace eventbus::kafka {
+namespace {
+
+void set(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
+  char error[512];
+  if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) !=
+      RD_KAFKA_CONF_OK) {
+    // The value is left out: a property may be a password.
+    throw std::system_error(make_error_code(errc::invalid_option),
+                            "kafka property " + name + ": " + error);
+  }
+}
+
+std::string ms(std::chrono::milliseconds d) {
+  return std::to_string(d.count());
+}
+
+ConfPtr common(const BusOptions& options) {
+  ConfPtr conf(rd_kafka_conf_new());
+  set(conf.get(), "bootstrap.servers", options.kafka.brokers);
+  set(conf.get(), "client.id", options.client_name);
+  // Clear errors for a broker that is down, rather than librdkafka's silent retries.
+  set(conf.get(), "socket.connection.setup.timeout.ms", "10000");
+  return conf;
+}
+
+void apply(rd_kafka_conf_t* conf, const std::map<std::string, std::string>& extra) {
+  for (const auto& [name, value] : extra)
+    set(conf, name, value);
+}
+
+}  // namespace
+
+ConfPtr producer_config(const BusOptions& options) {
+  const KafkaOptions& k = options.kafka;
+  ConfPtr conf = common(options);
+  set(conf.get(), "enable.idempotence", k.idempotent ? "true" : "false");
+  set(conf.get(), "acks", "all");
+  // sarama's hash partitioner: a key lands where a Go producer puts it (tested with vectors).
+  set(conf.get(), "partitioner", "fnv1a_random");
+  set(conf.get(), "compression.type", k.compression);
+  set(conf.get(), "linger.ms", ms(k.linger));
+  set(conf.get(), "batch.size", std::to_string(k.batch_size));
+  const auto timeout =
+      k.message_timeout.count() > 0 ? k.message_timeout : options.publish.ack_timeout;
+  set(conf.get(), "message.timeout.ms", ms(timeout));
+  // The bus bounds what is in flight; librdkafka's queue must hold at least that much, plus
+  // room for dead letters, so a full local queue is never what refuses a message.
+  const auto room = options.publish.max_in_flight + 1024;
+  set(conf.get(), "queue.buffering.max.messages", std::to_string(room));
+  set(conf.get(), "queue.buffering.max.kbytes", "1048576");
+  apply(conf.get(), k.producer_properties);
+  return conf;
+}
+
+ConfPtr consumer_config(const BusOptions& options, const std::string& group) {
+  const KafkaOptions& k = options.kafka;
+  ConfPtr conf = common(options);
+  set(conf.get(), "group.id", group);
+  set(conf.get(), "partition.assignment.strategy", "cooperative-sticky");
+  set(conf.get(), "enable.auto.commit", "false");  // we commit the contiguous watermark
+  set(conf.get(), "enable.auto.offset.store", "false");
+  set(conf.get(), "auto.offset.reset", k.auto_offset_reset);
+  set(conf.get(), "session.timeout.ms", ms(k.session_timeout));
+  set(conf.get(), "heartbeat.interval.ms", ms(k.heartbeat_interval));
+  set(conf.get(), "max.poll.interval.ms", ms(k.max_poll_interval));
+  set(conf.get(), "queued.max.messages.kbytes", std::to_string(k.fetch_queue_kbytes));
+  apply(conf.get(), k.consumer_properties);
+  return conf;
+}
+
+std::error_code to_error(rd_kafka_resp_err_t err) {
+  switch (err) {
+    case RD_KAFKA_RESP_ERR_NO_ERROR:
+      return {};
+    case RD_KAFKA_RESP_ERR__MSG_TIMED_OUT:
+    case RD_KAFKA_RESP_ERR__TIMED_OUT:
+      return make_error_code(errc::publish_timeout);
+    case RD_KAFKA_RESP_ERR__PURGE_QUEUE:
+    case RD_KAFKA_RESP_ERR__PURGE_INFLIGHT:
+      return make_error_code(errc::cancelled);
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:
+      return make_error_code(errc::message_too_large);
+    case RD_KAFKA_RESP_ERR__QUEUE_FULL:
+      return make_error_code(errc::in_flight_limit);
+    case RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC:
+    case RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART:
+    case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
+    case RD_KAFKA_RESP_ERR_INVALID_RECORD:
+      return make_error_code(errc::rejected);
+    default:
+      return make_error_code(errc::transport_error);
+  }
+}
+
+}  // namespace eventbus::kafka

@@ -1,0 +1,81 @@
+// The consuming half of the Kafka transport: one consumer-group member per bus and group, for
+// all of its topics (the Go SDK lost messages by rebalancing a new member in on every
+// subscribe). One poll thread feeds the dispatcher; a partition whose lane is full is paused
+// and its messages parked until there is room. Offsets are committed only up to each
+// partition's contiguous watermark: async on an interval, sync on revoke and close.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <utility>
+
+#include "core/transport.hpp"
+#include "eventbus/options.hpp"
+#include "transport/kafka/commit_watermark.hpp"
+#include "transport/kafka/kafka_handles.hpp"
+
+namespace eventbus::kafka {
+
+// One assigned partition. Shared with its deliveries, so an ack after a revoke finds it and
+// is ignored.
+struct PartitionState {
+  std::string topic;
+  std::int32_t partition = 0;
+  std::mutex mutex;
+  CommitWatermark watermark;        // guarded by mutex
+  std::int64_t committed = -1;      // guarded by mutex
+  bool revoked = false;             // guarded by mutex
+  std::size_t dispatched = 0;       // guarded by mutex: handed to the dispatcher, not settled
+  std::condition_variable drained;  // revoke waits here for dispatched to reach 0
+  core::DeliverySink* sink = nullptr;
+  std::deque<core::DeliveryPtr> parked;  // poll thread only: waiting for lane room
+  bool paused = false;                   // poll thread only
+};
+
+class KafkaConsumer {
+ public:
+  KafkaConsumer(const BusOptions& options, std::string group);
+  ~KafkaConsumer();
+
+  // Adds a topic to this member's subscription (applied by the poll thread).
+  void add_topic(const std::string& topic, core::DeliverySink& sink);
+  // Stops polling and joins the poll thread; assigned partitions stay assigned.
+  void stop();
+  // Commits what finished, leaves the group, frees the consumer.
+  void close();
+
+ private:
+  using Key = std::pair<std::string, std::int32_t>;
+  static void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                           rd_kafka_topic_partition_list_t* partitions, void* self) noexcept;
+  void poll_loop(std::stop_token stop);
+  void apply_subscription();
+  void take(MessagePtr message);
+  bool offer(PartitionState& state, core::DeliveryPtr& delivery);
+  void offer_parked();
+  void assign(rd_kafka_topic_partition_list_t* partitions);
+  void revoke(rd_kafka_topic_partition_list_t* partitions, bool lost);
+  void commit(bool sync, const std::set<Key>* only = nullptr);
+  void pause(PartitionState& state, bool on);
+
+  const BusOptions& options_;
+  const std::string group_;
+  HandlePtr consumer_;
+
+  std::mutex topics_mutex_;
+  std::map<std::string, core::DeliverySink*> sinks_;  // guarded by topics_mutex_
+  bool topics_changed_ = false;                       // guarded by topics_mutex_
+
+  std::map<Key, std::shared_ptr<PartitionState>> partitions_;  // poll thread only
+  core::Clock::time_point next_commit_;
+  std::jthread poller_;
+  bool closed_ = false;
+};
+
+}  // namespace eventbus::kafka

@@ -1,0 +1,140 @@
+#include "transport/kafka/kafka_producer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "eventbus/error.hpp"
+#include "transport/kafka/kafka_config.hpp"
+#include "transport/kafka/kafka_topics.hpp"
+
+namespace eventbus::kafka {
+namespace {
+
+// WIRE.md's headers: always id, aggregate, version and type; the optional ones when set.
+void add_envelope_headers(rd_kafka_headers_t* h, const Envelope& e) {
+  const auto add = [h](const char* name, const std::string& value) {
+    rd_kafka_header_add(h, name, -1, value.data(), static_cast<ssize_t>(value.size()));
+  };
+  add("X-Event-ID", e.event_id);
+  add("X-Aggregate-ID", e.aggregate_id);
+  add("X-Event-Version", std::to_string(e.event_version));
+  add("X-Event-Type", e.event_type);
+  if (!e.trace_id.empty()) add("X-Trace-ID", e.trace_id);
+  if (!e.correlation_id.empty()) add("X-Correlation-ID", e.correlation_id);
+  if (e.tenant_id != 0) add("X-Tenant-ID", std::to_string(e.tenant_id));
+}
+
+std::int64_t ms_until(core::Deadline deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - core::Clock::now());
+  return std::max<std::int64_t>(0, left.count());
+}
+
+}  // namespace
+
+KafkaProducer::KafkaProducer(const BusOptions& options) : options_(options) {
+  ConfPtr conf = producer_config(options);
+  rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaProducer::on_delivery);
+  rd_kafka_conf_set_opaque(conf.get(), this);
+  char error[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error, sizeof error);
+  if (rk == nullptr) {
+    throw std::system_error(make_error_code(errc::transport_error),
+                            std::string("kafka: producer: ") + error);
+  }
+  conf.release();  // rd_kafka_new took it
+  producer_.reset(rk);
+  completions_ = std::jthread([this](std::stop_token stop) { completion_loop(stop); });
+}
+
+KafkaProducer::~KafkaProducer() {
+  close(core::Clock::now());
+}
+
+// The one thread that runs delivery reports, hence publish completions.
+void KafkaProducer::completion_loop(std::stop_token stop) {
+  while (!stop.stop_requested())
+    rd_kafka_poll(producer_.get(), 100);
+}
+
+void KafkaProducer::publish(std::unique_ptr<core::PendingPublish> message) {
+  std::shared_lock gate(gate_);
+  if (closing_) {
+    gate.unlock();
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                                 "kafka transport closed");
+    return;
+  }
+  std::string detail;
+  if (std::error_code ec = ensure_topic(message->topic, detail)) {
+    gate.unlock();
+    core::PendingPublish::finish(std::move(message), ec, {}, detail);
+    return;
+  }
+  // Ownership passes to librdkafka (as the message opaque) before the delivery report can run.
+  core::PendingPublish* in_flight = message.release();
+  if (const rd_kafka_resp_err_t err = produce(*in_flight); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    gate.unlock();
+    core::PendingPublish::finish(std::unique_ptr<core::PendingPublish>(in_flight), to_error(err),
+                                 {}, std::string("kafka: produce: ") + rd_kafka_err2str(err));
+  }
+}
+
+// The payload is not copied: it stays in the PendingPublish until its delivery report.
+rd_kafka_resp_err_t KafkaProducer::produce(core::PendingPublish& m) {
+  HeadersPtr headers(rd_kafka_headers_new(8));
+  if (m.envelope != nullptr) add_envelope_headers(headers.get(), *m.envelope);
+  for (const auto& [name, value] : m.headers) {
+    rd_kafka_header_add(headers.get(), name.c_str(), -1, value.data(),
+                        static_cast<ssize_t>(value.size()));
+  }
+  const rd_kafka_resp_err_t err = rd_kafka_producev(
+      producer_.get(), RD_KAFKA_V_TOPIC(m.topic.c_str()),
+      RD_KAFKA_V_KEY(m.key.empty() ? nullptr : m.key.data(), m.key.size()),
+      RD_KAFKA_V_VALUE(m.payload.data(), m.payload.size()), RD_KAFKA_V_MSGFLAGS(0),
+      RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(&m), RD_KAFKA_V_END);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) headers.release();  // librdkafka owns them now
+  return err;
+}
+
+void KafkaProducer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) noexcept {
+  std::unique_ptr<core::PendingPublish> message(static_cast<core::PendingPublish*>(m->_private));
+  if (!message) return;
+  const std::error_code error = to_error(m->err);
+  if (error == errc::cancelled) static_cast<KafkaProducer*>(opaque)->cancelled_.fetch_add(1);
+  const core::StoredAt where{message->topic, m->partition, m->err ? -1 : m->offset};
+  core::PendingPublish::finish(std::move(message), error, where,
+                               m->err ? rd_kafka_err2str(m->err) : "");
+}
+
+std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::string& detail) {
+  // Held during the round trip: concurrent first publishes of a topic wait for one creation.
+  std::lock_guard lock(topics_mutex_);
+  if (ready_topics_.count(topic) != 0) return {};
+  if (std::error_code ec = ensure_kafka_topic(producer_.get(), options_, topic, detail)) return ec;
+  ready_topics_.insert(topic);
+  return {};
+}
+
+std::uint64_t KafkaProducer::close(core::Deadline deadline) {
+  {
+    std::unique_lock gate(gate_);  // waits for produce calls under way
+    if (closing_) return 0;
+    closing_ = true;
+  }
+  // Stop the completion thread first: flush() serves the remaining reports on this thread.
+  completions_.request_stop();
+  if (completions_.joinable()) completions_.join();
+  rd_kafka_flush(producer_.get(), static_cast<int>(ms_until(deadline)));
+  // Whatever is left will not make it: purged messages report __PURGE_* (cancelled).
+  rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
+  // Purged messages report on the next poll; in-flight requests may take a moment longer.
+  // Every completion must fire before the producer goes, within a bounded grace period.
+  const auto grace = core::Clock::now() + std::chrono::seconds(5);
+  while (rd_kafka_outq_len(producer_.get()) > 0 && core::Clock::now() < grace) {
+    rd_kafka_poll(producer_.get(), 50);
+  }
+  producer_.reset();  // rd_kafka_destroy joins librdkafka's threads
+  return cancelled_.load();
+}
+
+}  // namespace eventbus::kafka

@@ -1,0 +1,47 @@
+// The producing half of the Kafka transport: one idempotent librdkafka producer, a completion
+// thread turning delivery reports into completions, and the topic admin.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <unordered_set>
+
+#include "core/transport.hpp"
+#include "eventbus/options.hpp"
+#include "transport/kafka/kafka_handles.hpp"
+
+namespace eventbus::kafka {
+
+class KafkaProducer {
+ public:
+  explicit KafkaProducer(const BusOptions& options);
+  ~KafkaProducer();
+
+  void publish(std::unique_ptr<core::PendingPublish> message);
+  // Creates or checks `topic` per its TopicOptions, once per topic and producer.
+  std::error_code ensure_topic(const std::string& topic, std::string& detail);
+  // Flushes until the deadline, purges the rest (their completions fire as cancelled), stops
+  // the completion thread and frees the producer. Returns how many it cancelled.
+  std::uint64_t close(core::Deadline deadline);
+  rd_kafka_t* handle() const noexcept { return producer_.get(); }
+
+ private:
+  static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) noexcept;
+  void completion_loop(std::stop_token stop);
+  rd_kafka_resp_err_t produce(core::PendingPublish& message);
+
+  const BusOptions& options_;
+  HandlePtr producer_;
+  std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
+  bool closing_ = false;
+  std::atomic<std::uint64_t> cancelled_{0};
+  std::mutex topics_mutex_;
+  std::unordered_set<std::string> ready_topics_;
+  std::jthread completions_;
+};
+
+}  // namespace eventbus::kafka

@@ -1,0 +1,73 @@
+#include "transport/kafka/kafka_transport.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "eventbus/error.hpp"
+
+namespace eventbus::kafka {
+
+KafkaTransport::KafkaTransport(const BusOptions& options)
+    : options_(options), producer_(std::make_unique<KafkaProducer>(options_)) {}
+
+KafkaTransport::~KafkaTransport() {
+  stop_consuming(core::Clock::now());
+  close(core::Clock::now());
+}
+
+Features KafkaTransport::features() const noexcept {
+  Features f;
+  f.persistent = true;
+  f.redelivery = true;
+  f.consumer_groups = true;
+  f.ordered_per_key = true;
+  f.group_members_keep_key_order = true;  // a key's partition belongs to one member at a time
+  return f;
+}
+
+void KafkaTransport::publish(std::unique_ptr<core::PendingPublish> message) {
+  producer_->publish(std::move(message));
+}
+
+std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
+                                          core::DeliverySink& sink) {
+  std::string detail;
+  // The topic must exist with its partitions before the group assigns it.
+  if (std::error_code ec = producer_->ensure_topic(spec.topic, detail)) {
+    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, detail);
+    return ec;
+  }
+  std::lock_guard lock(mutex_);
+  if (consuming_stopped_) return make_error_code(errc::closed);
+  auto& consumer = consumers_[spec.group];
+  try {
+    if (!consumer) consumer = std::make_unique<KafkaConsumer>(options_, spec.group);
+  } catch (const std::system_error& e) {
+    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, e.what());
+    consumers_.erase(spec.group);
+    return e.code();
+  }
+  consumer->add_topic(spec.topic, sink);
+  return {};
+}
+
+void KafkaTransport::stop_consuming(core::Deadline) {
+  std::lock_guard lock(mutex_);
+  consuming_stopped_ = true;
+  for (auto& [group, consumer] : consumers_)
+    consumer->stop();
+}
+
+std::uint64_t KafkaTransport::close(core::Deadline deadline) {
+  std::map<std::string, std::unique_ptr<KafkaConsumer>> consumers;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return 0;
+    closed_ = true;
+    consumers.swap(consumers_);
+  }
+  // Consumers first: they commit what the handlers finished and leave their groups.
+  consumers.clear();
+  return producer_->close(deadline);
+}
+
+}  // namespace eventbus::kafka

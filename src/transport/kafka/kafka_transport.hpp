@@ -1,0 +1,40 @@
+// The Kafka transport over librdkafka: an idempotent producer whose delivery reports complete
+// publishes, and one consumer-group member per group for all subscribed topics.
+// Threads: librdkafka's own (about 3 per client plus one per broker), one completion thread
+// for the producer, one poll thread per consumer.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/transport.hpp"
+#include "eventbus/options.hpp"
+#include "transport/kafka/kafka_consumer.hpp"
+#include "transport/kafka/kafka_producer.hpp"
+
+namespace eventbus::kafka {
+
+class KafkaTransport final : public core::Transport {
+ public:
+  explicit KafkaTransport(const BusOptions& options);
+  ~KafkaTransport() override;
+
+  std::string_view name() const noexcept override { return "kafka"; }
+  Features features() const noexcept override;
+  void publish(std::unique_ptr<core::PendingPublish> message) override;
+  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
+  void stop_consuming(core::Deadline deadline) override;
+  std::uint64_t close(core::Deadline deadline) override;
+
+ private:
+  const BusOptions options_;
+  std::unique_ptr<KafkaProducer> producer_;
+  std::mutex mutex_;
+  bool consuming_stopped_ = false;
+  bool closed_ = false;
+  std::map<std::string, std::unique_ptr<KafkaConsumer>> consumers_;  // by group
+};
+
+}  // namespace eventbus::kafka

@@ -1,0 +1,106 @@
+// Publishes that cannot succeed complete exactly once, with the error that says why: no stream
+// for the subject, or a server that stopped answering (SIGSTOP) past publish.ack_timeout.
+#include <atomic>
+
+#include "nats/nats_test.hpp"
+#include "support/nats_server_process.hpp"
+#include "support/wait.hpp"
+
+namespace eventbus::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Counts a completion's calls and keeps the first result.
+struct Outcome {
+  Signal signal;
+  int fired = 0;
+  OwnedPublishResult first;
+
+  Completion completion() {
+    return [this](const PublishResult& r) {
+      signal.update([&] {
+        if (++fired == 1) first = {r.error, std::string(r.topic), std::string(r.event_id),
+                                   std::string(r.aggregate_id), std::string(r.detail),
+                                   std::string(r.stream), r.partition, r.offset};
+      });
+    };
+  }
+  bool wait(std::chrono::milliseconds timeout) {
+    return signal.wait_for(timeout, [&] { return fired > 0; });
+  }
+  int count() {
+    std::lock_guard lock(signal.mutex());
+    return fired;
+  }
+};
+
+TEST(NatsPublishFailure, NoStreamForTheSubjectCompletesOnceAsRejected) {
+  const std::string topic = unique_name("t");
+  BusOptions options = nats_bus_options(shared_nats_url());
+  options.topics[topic].strategy = TopicStrategy::skip;
+  Bus bus(options);
+  Outcome outcome;
+  const Envelope e = make_envelope("a", "E", 1, "{}");
+  ASSERT_FALSE(bus.publish_envelope(topic, e, outcome.completion()));
+  ASSERT_TRUE(outcome.wait(10s));
+  EXPECT_EQ(outcome.first.error, errc::rejected);
+  EXPECT_EQ(outcome.first.event_id, e.event_id);
+  EXPECT_NE(outcome.first.detail.find(topic), std::string::npos) << outcome.first.detail;
+  EXPECT_NE(outcome.first.detail.find("no stream"), std::string::npos) << outcome.first.detail;
+  EXPECT_FALSE(bus.close(5s).error);
+  EXPECT_EQ(outcome.count(), 1);
+  EXPECT_EQ(bus.stats().failed, 1u);
+  EXPECT_EQ(bus.stats().acked, 0u);
+}
+
+TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWorksAgain) {
+  NatsServerProcess server;
+  const std::string topic = unique_name("t");
+  BusOptions options = nats_bus_options(server.url());
+  options.publish.ack_timeout = 500ms;
+  Bus bus(options);
+  // The stream exists before the freeze, so the publish below needs no API call.
+  ASSERT_FALSE(bus.publish_envelope_sync(topic, make_envelope("a", "E", 1, "{}"), 10s).error);
+
+  Outcome outcome;
+  {
+    FrozenServer frozen(server);
+    const auto start = std::chrono::steady_clock::now();
+    ASSERT_FALSE(bus.publish_envelope(topic, make_envelope("a", "E", 2, "{}"),
+                                      outcome.completion()));
+    ASSERT_TRUE(outcome.wait(5s)) << "no completion while the server is frozen";
+    const auto took = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(outcome.first.error, errc::publish_timeout) << outcome.first.detail;
+    EXPECT_FALSE(outcome.first.detail.empty());
+    EXPECT_GE(took, 450ms);
+    EXPECT_LT(took, 3s);
+  }  // thawed: the server now reads the frozen publish and acks it, too late to count
+
+  const OwnedPublishResult after =
+      bus.publish_envelope_sync(topic, make_envelope("a", "E", 3, "{}"), 10s);
+  EXPECT_FALSE(after.error) << after.detail;
+  EXPECT_FALSE(bus.close(5s).error);
+  EXPECT_EQ(outcome.count(), 1) << "the late ack fired the completion again";
+  EXPECT_EQ(bus.stats().failed, 1u);
+  EXPECT_EQ(bus.stats().acked, 2u);
+}
+
+TEST(NatsOwnServerPublishFailure, ConnectingToAFrozenServerFailsWithinConnectTimeout) {
+  NatsServerProcess server;
+  FrozenServer frozen(server);  // the kernel still accepts TCP; the server never says INFO
+  BusOptions options = nats_bus_options(server.url());
+  options.nats.connect_timeout = 500ms;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    Bus bus(options);
+    ADD_FAILURE() << "connected to a frozen server";
+  } catch (const std::system_error& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + server.port()), std::string::npos)
+        << e.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
+}  // namespace
+}  // namespace eventbus::testing
