@@ -9,7 +9,8 @@ packages=(
   googletest libgtest-dev libbenchmark-dev
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
   libnats-dev nats-server librdkafka-dev
-  openssl procps
+  openssl procps python3
+  maven openjdk-17-jre-headless  # runs Apache Kafka's broker jars from Maven Central
 )
 
 missing=()

@@ -14,9 +14,9 @@ using namespace std::chrono_literals;
 
 TEST(NatsDeduplication, TheSameEnvelopeTwiceIsStoredAndDeliveredOnce) {
   const std::string topic = unique_name("t");
-  Bus bus(nats_bus_options(shared_nats_url()));
-  Signal signal;
+  Signal signal;  // declared before the bus: its handler uses them until the bus is gone
   std::map<std::string, int> seen;  // event id -> handler calls
+  Bus bus(nats_bus_options(shared_nats_url()));
   ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
     signal.update([&] { ++seen[e.event_id]; });
     return HandlerResult::ok();

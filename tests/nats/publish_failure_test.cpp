@@ -39,8 +39,8 @@ TEST(NatsPublishFailure, NoStreamForTheSubjectCompletesOnceAsRejected) {
   const std::string topic = unique_name("t");
   BusOptions options = nats_bus_options(shared_nats_url());
   options.topics[topic].strategy = TopicStrategy::skip;
+  Outcome outcome;  // before the bus, which may fire the completion until it is gone
   Bus bus(options);
-  Outcome outcome;
   const Envelope e = make_envelope("a", "E", 1, "{}");
   ASSERT_FALSE(bus.publish_envelope(topic, e, outcome.completion()));
   ASSERT_TRUE(outcome.wait(10s));
@@ -59,11 +59,11 @@ TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWo
   const std::string topic = unique_name("t");
   BusOptions options = nats_bus_options(server.url());
   options.publish.ack_timeout = 500ms;
+  Outcome outcome;  // before the bus, which may fire the completion until it is gone
   Bus bus(options);
   // The stream exists before the freeze, so the publish below needs no API call.
   ASSERT_FALSE(bus.publish_envelope_sync(topic, make_envelope("a", "E", 1, "{}"), 10s).error);
 
-  Outcome outcome;
   {
     FrozenServer frozen(server);
     const auto start = std::chrono::steady_clock::now();

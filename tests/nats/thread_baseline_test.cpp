@@ -12,9 +12,9 @@ using namespace std::chrono_literals;
 // Creates a bus, subscribes to three topics, publishes to each, waits for every message to
 // be handled and closes.
 void cycle(const std::string& url, const std::string& prefix) {
-  Bus bus(nats_bus_options(url));
-  Signal signal;
+  Signal signal;  // before the bus: its handlers use them until it is closed
   int handled = 0;
+  Bus bus(nats_bus_options(url));
   const auto handler = [&](const Envelope&, const Message&) {
     signal.update([&] { ++handled; });
     return HandlerResult::ok();
