@@ -7,13 +7,22 @@
 namespace eventbus::kafka {
 namespace {
 
+// librdkafka's refusal text quotes a refused value ("Invalid value \"...\" for configuration
+// property ..."); a value may be a password, so every occurrence of it is blanked out.
+std::string without_value(std::string text, const std::string& value) {
+  if (value.empty()) return text;
+  for (auto at = text.find(value); at != std::string::npos; at = text.find(value, at + 3))
+    text.replace(at, value.size(), "***");
+  return text;
+}
+
 void set(rd_kafka_conf_t* conf, const std::string& name, const std::string& value) {
   char error[512];
   if (rd_kafka_conf_set(conf, name.c_str(), value.c_str(), error, sizeof error) !=
       RD_KAFKA_CONF_OK) {
     // The value is left out: a property may be a password.
     throw std::system_error(make_error_code(errc::invalid_option),
-                            "kafka property " + name + ": " + error);
+                            "kafka property " + name + ": " + without_value(error, value));
   }
 }
 
