@@ -1,0 +1,105 @@
+#include "environment.hpp"
+
+#include <librdkafka/rdkafka.h>
+#include <nats/nats.h>
+#include <sys/utsname.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <thread>
+
+#include "eventbus/options.hpp"
+
+namespace eventbus::bench {
+namespace {
+
+// The value after "key" and a ':' or '=' on the first line of `path` that starts with it.
+std::string field(const char* path, const std::string& key) {
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key, 0) != 0) continue;
+    auto at = line.find_first_of(":=", key.size());
+    if (at == std::string::npos) continue;
+    std::string value = line.substr(at + 1);
+    value.erase(0, value.find_first_not_of(" \t\""));
+    while (!value.empty() && (value.back() == '"' || value.back() == ' '))
+      value.pop_back();
+    return value;
+  }
+  return "?";
+}
+
+std::string utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+  return text;
+}
+
+std::string ms(std::chrono::milliseconds d) {
+  return std::to_string(d.count()) + " ms";
+}
+
+}  // namespace
+
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string a, b, c;
+  in >> a >> b >> c;
+  return a + " " + b + " " + c;
+}
+
+Facts collect_environment(const Settings& settings) {
+  utsname u{};
+  uname(&u);
+  Facts f{
+      {"date", utc_now()},
+      {"cpus", std::to_string(std::thread::hardware_concurrency())},
+      {"cpu_model", field("/proc/cpuinfo", "model name")},
+      {"memory", field("/proc/meminfo", "MemTotal")},
+      {"os", field("/etc/os-release", "PRETTY_NAME")},
+      {"kernel", std::string(u.sysname) + " " + u.release + " " + u.machine},
+      {"load_at_start", load_average()},
+      {"nats.c", nats_GetVersion()},
+      {"librdkafka", rd_kafka_version_str()},
+      {"eventbus", EVENTBUS_BENCH_VERSION},
+      {"compiler", __VERSION__},
+  };
+  for (const auto& note : settings.notes)
+    f.push_back(note);
+  return f;
+}
+
+Facts collect_configuration(const Settings& settings) {
+  const BusOptions o;  // the bus runs with these defaults
+  const std::string in_flight = std::to_string(settings.max_in_flight);
+  return {
+      {"bus", "publish.max_in_flight " + in_flight + " (block), " +
+                  std::to_string(o.dispatch.lanes) + " lanes on " +
+                  std::to_string(o.dispatch.workers) + " workers, one subscription per topic"},
+      {"bus nats", std::string("js_PublishMsgAsync MaxPending ") + in_flight + ", send_asap " +
+                       (o.nats.send_asap ? "true" : "false") + ", " +
+                       (o.default_topic.storage == StorageType::file ? "file" : "memory") +
+                       " storage, durable pull consumer, Fetch(" +
+                       std::to_string(o.nats.fetch_batch) + "), AckExplicit, MaxAckPending " +
+                       std::to_string(o.nats.max_ack_pending) + ", Nats-Msg-Id dedup"},
+      {"bus kafka", std::string("acks=all, idempotent ") + (o.kafka.idempotent ? "yes" : "no") +
+                        ", linger " + ms(o.kafka.linger) + ", batch.size " +
+                        std::to_string(o.kafka.batch_size) + ", compression " +
+                        o.kafka.compression + ", " + std::to_string(o.default_topic.partitions) +
+                        " partitions, fnv1a_random, cooperative-sticky, commit every " +
+                        ms(o.kafka.commit_interval)},
+      {"raw nats", "js_PublishAsync MaxPending " + in_flight +
+                       ", send_asap false, file storage, pull Fetch(256), natsMsg_Ack each, one "
+                       "fetch thread per topic"},
+      {"raw kafka",
+       "acks=all, idempotent, linger 5 ms, batch.size 1000000, fnv1a_random, key = "
+       "aggregate, 4 partitions; one consumer (auto commit) polling all topics"},
+      {"memory", "fetch batch " + std::to_string(o.memory.fetch_batch)},
+      {"senders", std::to_string(settings.senders) + " threads sharing the aggregates"},
+      {"idle timeout", ms(settings.idle_timeout)},
+  };
+}
+
+}  // namespace eventbus::bench

@@ -1,0 +1,156 @@
+#include "report_rows.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "message_factory.hpp"
+#include "scenario.hpp"
+
+namespace eventbus::bench {
+namespace {
+
+using Cell = std::function<std::string(const RunMetrics&, const Summary&)>;
+
+// A cell from the bus runs of a level and transport.
+Row bus_row(std::string label, Cell cell) {
+  return {std::move(label),
+          [cell](const Results& r, const std::string& level,
+                 const std::string& transport) -> std::string {
+            const Summary s = r.summary(level, transport, "bus");
+            return s.present() ? cell(*s.median, s) : "-";
+          }};
+}
+
+Row raw_row(std::string label, Cell cell) {
+  return {std::move(label),
+          [cell](const Results& r, const std::string& level,
+                 const std::string& transport) -> std::string {
+            const Summary s = r.summary(level, transport, "raw");
+            return s.present() ? cell(*s.median, s) : "-";
+          }};
+}
+
+std::string pair(const std::string& a, const std::string& b) {
+  return a + " / " + b;
+}
+
+std::string throughput(const RunMetrics& m, const Summary& s) {
+  if (m.throughput <= 0) return "failed";
+  std::string text = with_commas(s.throughput_median);
+  if (s.repeats > 1) {
+    text += " (" + with_commas(s.throughput_min) + "-" + with_commas(s.throughput_max) + ")";
+  }
+  return text;
+}
+
+std::vector<Row> make_rows() {
+  std::vector<Row> rows;
+  rows.push_back(bus_row("throughput (msg/s)", throughput));
+  rows.push_back(bus_row("publish call avg / p99 (us)", [](const RunMetrics& m, const Summary&) {
+    return pair(micros(m.publish_call.mean), micros(m.publish_call.p99));
+  }));
+  rows.push_back(bus_row("send latency avg (ms)",
+                         [](const RunMetrics& m, const Summary&) { return millis(m.send.mean); }));
+  rows.push_back(bus_row("send latency p50 / p99 (ms)", [](const RunMetrics& m, const Summary&) {
+    return pair(millis(m.send.p50), millis(m.send.p99));
+  }));
+  rows.push_back(bus_row("send latency max (ms)",
+                         [](const RunMetrics& m, const Summary&) { return millis(m.send.max); }));
+  rows.push_back(bus_row("end-to-end p50 / p99 (ms)", [](const RunMetrics& m, const Summary&) {
+    return pair(millis(m.end_to_end.p50), millis(m.end_to_end.p99));
+  }));
+  rows.push_back(bus_row("end-to-end max (ms)", [](const RunMetrics& m, const Summary&) {
+    return millis(m.end_to_end.max);
+  }));
+  rows.push_back(bus_row("handler p50 / p99 (us)", [](const RunMetrics& m, const Summary&) {
+    return pair(micros(m.handler.p50), micros(m.handler.p99));
+  }));
+  rows.push_back(bus_row("success rate", [](const RunMetrics&, const Summary& s) {
+    const double worst = 1.0 - static_cast<double>(s.lost) / s.median->messages;
+    return fixed(100.0 * worst, 2) + "%";
+  }));
+  rows.push_back(bus_row("duplicates", [](const RunMetrics&, const Summary& s) {
+    return with_commas(static_cast<double>(s.duplicates));
+  }));
+  rows.push_back(bus_row("order violations", [](const RunMetrics&, const Summary& s) {
+    return with_commas(static_cast<double>(s.order_violations));
+  }));
+  rows.push_back(bus_row("peak threads (before)", [](const RunMetrics& m, const Summary&) {
+    return std::to_string(m.peak_threads) + " (" + std::to_string(m.threads_before) + ")";
+  }));
+  rows.push_back(bus_row("peak RSS (MB)", [](const RunMetrics& m, const Summary&) {
+    return megabytes(static_cast<double>(m.peak_rss));
+  }));
+  rows.push_back(bus_row("RSS growth (MB)", [](const RunMetrics& m, const Summary&) {
+    return megabytes(static_cast<double>(m.peak_rss) - static_cast<double>(m.rss_before));
+  }));
+  rows.push_back(bus_row("threads after close (leaked)", [](const RunMetrics& m, const Summary& s) {
+    return std::to_string(m.threads_after) + " (" + std::to_string(s.leaked_threads) + ")";
+  }));
+  rows.push_back(bus_row("RSS after close (MB, change)", [](const RunMetrics& m, const Summary&) {
+    const double change = static_cast<double>(m.rss_after) - static_cast<double>(m.rss_before);
+    return megabytes(static_cast<double>(m.rss_after)) + " (" + (change >= 0 ? "+" : "") +
+           megabytes(change) + ")";
+  }));
+  rows.push_back(
+      bus_row("subscribe + warm-up / close (ms)", [](const RunMetrics& m, const Summary&) {
+        return pair(fixed(m.warmup_ms, 0), fixed(m.close_ms, 0));
+      }));
+  rows.push_back(raw_row("raw client throughput (msg/s)", throughput));
+  rows.push_back(raw_row("raw send p99 / e2e p99 (ms)", [](const RunMetrics& m, const Summary&) {
+    return pair(millis(m.send.p99), millis(m.end_to_end.p99));
+  }));
+  rows.push_back({"bus / raw throughput",
+                  [](const Results& r, const std::string& level, const std::string& transport) {
+                    const double ratio = r.ratio(level, transport);
+                    return ratio > 0 ? fixed(ratio, 2) : std::string("-");
+                  }});
+  return rows;
+}
+
+}  // namespace
+
+const std::vector<Row>& report_rows() {
+  static const std::vector<Row> rows = make_rows();
+  return rows;
+}
+
+std::string level_heading(const Results& results, const Level& level) {
+  const Scenario s = Scenario::for_messages(level.messages, results.settings.topics);
+  return level.name + ": " + with_commas(static_cast<double>(s.messages)) + " messages, " +
+         with_commas(static_cast<double>(s.aggregates)) + " aggregates x " +
+         std::to_string(s.max_version) + " versions, " + std::to_string(s.topics) + " topics, " +
+         std::to_string(results.settings.senders) + " sender threads, " +
+         std::to_string(MessageFactory(s, results.settings.envelope_bytes).envelope_bytes()) +
+         "-byte envelopes";
+}
+
+std::string with_commas(double value) {
+  const auto n = static_cast<long long>(std::llround(value));
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<std::size_t>(i), ",");
+  return n < 0 ? "-" + digits : digits;
+}
+
+std::string fixed(double value, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, value);
+  return text;
+}
+
+std::string millis(double nanos) {
+  const double ms = nanos / 1e6;
+  return fixed(ms, ms >= 100 ? 0 : 2);
+}
+
+std::string micros(double nanos) {
+  const double us = nanos / 1e3;
+  return fixed(us, us >= 1000 ? 0 : 1);
+}
+
+std::string megabytes(double bytes) {
+  return fixed(bytes / (1024.0 * 1024.0), 1);
+}
+
+}  // namespace eventbus::bench

@@ -1,0 +1,38 @@
+// What a benchmark invocation was asked to do (the command line, parsed).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "scenario.hpp"
+
+namespace eventbus::bench {
+
+struct Settings {
+  std::vector<Level> levels = standard_levels();
+  std::vector<std::string> transports{"kafka", "nats", "memory"};  // report column order
+  bool baselines = true;  // raw nats.c / librdkafka runs beside the bus
+  std::size_t repeats = 1;
+  std::size_t senders = 4;  // sender threads sharing the aggregates
+  std::size_t topics = 5;
+  std::size_t envelope_bytes = 180;
+  std::size_t max_in_flight = 4096;  // the bus's bound, and the raw clients' pending limit
+  std::string nats_url;
+  std::string kafka_brokers;
+  std::chrono::milliseconds idle_timeout{30000};  // give up when nothing moves this long
+  std::chrono::milliseconds warmup_timeout{60000};
+  std::string out_dir;  // empty: no files, only the terminal table
+  bool progress = false;
+  std::vector<std::pair<std::string, std::string>> notes;  // --env key=value, recorded as given
+
+  bool wants(const std::string& transport) const {
+    for (const auto& t : transports)
+      if (t == transport) return true;
+    return false;
+  }
+};
+
+}  // namespace eventbus::bench
