@@ -15,6 +15,11 @@ step "plain build + all tests"
 scripts/build.sh release
 ctest --test-dir build/release --output-on-failure -j 2 --timeout 600
 
+step "eventbus-bench smoke: 500 messages on memory, NATS and Kafka, with raw baselines"
+# Starts and stops its own brokers; fails on a lost or reordered message or a leaked thread.
+scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle-timeout 20 \
+  --progress never --out build/release/bench-smoke
+
 step "example: 10,000 events over 1,000 aggregates"
 build/release/examples/order_events --messages 10000 --aggregates 1000
 

@@ -34,6 +34,31 @@ std::string pair(const std::string& a, const std::string& b) {
   return a + " / " + b;
 }
 
+using Latency = LatencySummary RunMetrics::*;
+
+// A latency cell; "-" when nothing was measured (a run that failed before it published).
+Cell latency(Latency which, std::string (*format)(const LatencySummary&)) {
+  return [which, format](const RunMetrics& m, const Summary&) {
+    return (m.*which).count == 0 ? std::string("-") : format(m.*which);
+  };
+}
+
+std::string avg_p99_us(const LatencySummary& l) {
+  return pair(micros(l.mean), micros(static_cast<double>(l.p99)));
+}
+std::string avg_ms(const LatencySummary& l) {
+  return millis(l.mean);
+}
+std::string p50_p99_ms(const LatencySummary& l) {
+  return pair(millis(static_cast<double>(l.p50)), millis(static_cast<double>(l.p99)));
+}
+std::string max_ms(const LatencySummary& l) {
+  return millis(static_cast<double>(l.max));
+}
+std::string p50_p99_us(const LatencySummary& l) {
+  return pair(micros(static_cast<double>(l.p50)), micros(static_cast<double>(l.p99)));
+}
+
 std::string throughput(const RunMetrics& m, const Summary& s) {
   if (m.throughput <= 0) return "failed";
   std::string text = with_commas(s.throughput_median);
@@ -46,25 +71,15 @@ std::string throughput(const RunMetrics& m, const Summary& s) {
 std::vector<Row> make_rows() {
   std::vector<Row> rows;
   rows.push_back(bus_row("throughput (msg/s)", throughput));
-  rows.push_back(bus_row("publish call avg / p99 (us)", [](const RunMetrics& m, const Summary&) {
-    return pair(micros(m.publish_call.mean), micros(m.publish_call.p99));
-  }));
-  rows.push_back(bus_row("send latency avg (ms)",
-                         [](const RunMetrics& m, const Summary&) { return millis(m.send.mean); }));
-  rows.push_back(bus_row("send latency p50 / p99 (ms)", [](const RunMetrics& m, const Summary&) {
-    return pair(millis(m.send.p50), millis(m.send.p99));
-  }));
-  rows.push_back(bus_row("send latency max (ms)",
-                         [](const RunMetrics& m, const Summary&) { return millis(m.send.max); }));
-  rows.push_back(bus_row("end-to-end p50 / p99 (ms)", [](const RunMetrics& m, const Summary&) {
-    return pair(millis(m.end_to_end.p50), millis(m.end_to_end.p99));
-  }));
-  rows.push_back(bus_row("end-to-end max (ms)", [](const RunMetrics& m, const Summary&) {
-    return millis(m.end_to_end.max);
-  }));
-  rows.push_back(bus_row("handler p50 / p99 (us)", [](const RunMetrics& m, const Summary&) {
-    return pair(micros(m.handler.p50), micros(m.handler.p99));
-  }));
+  rows.push_back(
+      bus_row("publish call avg / p99 (us)", latency(&RunMetrics::publish_call, avg_p99_us)));
+  rows.push_back(bus_row("send latency avg (ms)", latency(&RunMetrics::send, avg_ms)));
+  rows.push_back(bus_row("send latency p50 / p99 (ms)", latency(&RunMetrics::send, p50_p99_ms)));
+  rows.push_back(bus_row("send latency max (ms)", latency(&RunMetrics::send, max_ms)));
+  rows.push_back(
+      bus_row("end-to-end p50 / p99 (ms)", latency(&RunMetrics::end_to_end, p50_p99_ms)));
+  rows.push_back(bus_row("end-to-end max (ms)", latency(&RunMetrics::end_to_end, max_ms)));
+  rows.push_back(bus_row("handler p50 / p99 (us)", latency(&RunMetrics::handler, p50_p99_us)));
   rows.push_back(bus_row("success rate", [](const RunMetrics&, const Summary& s) {
     const double worst = 1.0 - static_cast<double>(s.lost) / s.median->messages;
     return fixed(100.0 * worst, 2) + "%";
@@ -98,7 +113,9 @@ std::vector<Row> make_rows() {
       }));
   rows.push_back(raw_row("raw client throughput (msg/s)", throughput));
   rows.push_back(raw_row("raw send p99 / e2e p99 (ms)", [](const RunMetrics& m, const Summary&) {
-    return pair(millis(m.send.p99), millis(m.end_to_end.p99));
+    if (m.end_to_end.count == 0) return std::string("-");
+    return pair(millis(static_cast<double>(m.send.p99)),
+                millis(static_cast<double>(m.end_to_end.p99)));
   }));
   rows.push_back({"bus / raw throughput",
                   [](const Results& r, const std::string& level, const std::string& transport) {

@@ -15,6 +15,7 @@ struct Settings {
   std::vector<Level> levels = standard_levels();
   std::vector<std::string> transports{"kafka", "nats", "memory"};  // report column order
   bool baselines = true;  // raw nats.c / librdkafka runs beside the bus
+  bool prime = true;      // one unmeasured 500-message pass per transport before the levels
   std::size_t repeats = 1;
   std::size_t senders = 4;  // sender threads sharing the aggregates
   std::size_t topics = 5;

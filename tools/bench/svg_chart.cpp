@@ -10,7 +10,7 @@
 namespace eventbus::bench {
 namespace {
 
-constexpr double kPanelWidth = 440, kPanelHeight = 280, kTop = 60, kLeft = 70, kGap = 110;
+constexpr double kPanelWidth = 440, kPanelHeight = 280, kTop = 80, kLeft = 70, kGap = 110;
 
 struct Point {
   double x, y;
@@ -125,25 +125,41 @@ Series series(const Results& r, const std::string& transport, const std::string&
   return s;
 }
 
-void legend(Svg& svg, const Results& r, double y) {
-  double x = kLeft;
+// What solid and dashed mean in one panel, under it.
+void style_legend(Svg& svg, double left, double y, const std::string& solid,
+                  const std::string& dashed) {
+  svg.line({left + 20, y - 4}, {left + 44, y - 4}, "#555", 2);
+  svg.text({left + 50, y}, solid);
+  svg.line({left + 200, y - 4}, {left + 224, y - 4}, "#555", 2, "6,4");
+  svg.text({left + 230, y}, dashed);
+}
+
+void colour_legend(Svg& svg, const Results& r, double y) {
+  double x =
+      kLeft + kPanelWidth + kGap / 2 - 50.0 * static_cast<double>(r.settings.transports.size());
   for (const auto& t : r.settings.transports) {
     svg.line({x, y - 4}, {x + 24, y - 4}, colour(t), 3);
     svg.text({x + 30, y}, display_name(t));
     x += 100;
   }
-  svg.line({x + 20, y - 4}, {x + 44, y - 4}, "#555", 2);
-  svg.text({x + 50, y}, "bus (left) / end-to-end (right)");
-  svg.line({x + 260, y - 4}, {x + 284, y - 4}, "#555", 2, "6,4");
-  svg.text({x + 290, y}, "raw client (left) / send (right)");
+}
+
+std::string fact(const Facts& facts, const std::string& key) {
+  for (const auto& [k, v] : facts)
+    if (k == key) return v;
+  return "?";
 }
 
 }  // namespace
 
 std::string svg_chart(const Results& r) {
   const double width = kLeft + 2 * kPanelWidth + kGap + 30;
-  const double height = kTop + kPanelHeight + 80;
+  const double height = kTop + kPanelHeight + 90;
   Svg svg(width, height);
+  svg.text({width / 2, 22},
+           "eventbus-bench, " + fact(r.environment, "date") + ", " + fact(r.environment, "cpus") +
+               " CPUs, load " + fact(r.environment, "load_at_start") + " at start",
+           "middle", 13);
   std::vector<Series> throughput, latency;
   for (const auto& t : r.settings.transports) {
     throughput.push_back(series(r, t, "bus", "", [](const RunMetrics& m) { return m.throughput; }));
@@ -158,7 +174,10 @@ std::string svg_chart(const Results& r) {
   }
   panel(svg, kLeft, "throughput (msg/s, log scale)", r.settings.levels, throughput);
   panel(svg, kLeft + kPanelWidth + kGap, "p99 latency (ms, log scale)", r.settings.levels, latency);
-  legend(svg, r, height - 14);
+  const double under = kTop + kPanelHeight + 56;
+  style_legend(svg, kLeft, under, "bus", "raw client library");
+  style_legend(svg, kLeft + kPanelWidth + kGap, under, "end-to-end (bus)", "send (bus)");
+  colour_legend(svg, r, height - 10);
   return svg.finish();
 }
 

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The README's first command: the Kafka-vs-NATS-vs-memory pressure comparison on this machine.
+# Installs what is needed, builds eventbus-bench, starts nats-server and a Kafka broker on
+# loopback (unless addresses are given), runs the four levels on the three transports with the
+# raw nats.c / librdkafka baselines, writes the report, and always stops the brokers it started.
+#
+#   scripts/bench.sh                       all four levels, kafka + nats + memory, baselines
+#   scripts/bench.sh --memory-only         the memory transport only: no brokers, no Java
+#   scripts/bench.sh --out DIR             report directory (default bench-results/<UTC time>)
+#   scripts/bench.sh --nats-url URL        use this NATS server instead of starting one
+#   scripts/bench.sh --kafka-brokers HOSTS use this Kafka broker instead of starting one
+#   scripts/bench.sh --skip-setup          do not run install-deps.sh / build.sh (CI smoke)
+#   any other argument goes to eventbus-bench, e.g. --levels low,100k --repeats 3
+#   (build/release/tools/bench/eventbus-bench --help lists them)
+#
+# Exit status: eventbus-bench's (1 when a message was lost or reordered or a thread leaked).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out="bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+nats_url="" kafka_brokers="" memory_only=0 setup=1 transports="kafka,nats,memory"
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    --nats-url) nats_url="$2"; shift 2 ;;
+    --kafka-brokers) kafka_brokers="$2"; shift 2 ;;
+    --memory-only) memory_only=1; transports="memory"; shift ;;
+    --transports) transports="$2"; shift 2 ;;
+    --skip-setup) setup=0; shift ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+wants() { [[ ",$transports," == *",$1,"* ]]; }
+
+nats_dir="" kafka_dir=""
+stop_brokers() {
+  [ -z "$nats_dir" ] || scripts/nats-server.sh stop "$nats_dir" || true
+  [ -z "$kafka_dir" ] || scripts/kafka-broker.sh stop "$kafka_dir" >/dev/null 2>&1 || true
+  nats_dir="" kafka_dir=""
+}
+trap stop_brokers EXIT
+trap 'exit 130' INT TERM  # runs the EXIT trap
+
+if [ "$setup" = 1 ]; then
+  scripts/install-deps.sh
+  echo "building eventbus-bench (release)..." >&2
+  scripts/build.sh release eventbus-bench >/dev/null
+fi
+
+notes=(--env "git_commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
+storage() { df -PT "${TMPDIR:-/tmp}" | awk 'NR==2 {print $2}'; }
+if wants nats; then
+  if [ -z "$nats_url" ]; then
+    nats_dir=$(scripts/nats-server.sh start | tail -1)
+    nats_url=$(sed -n 's/^EVENTBUS_NATS_URL=//p' "$nats_dir/env")
+    notes+=(--env "broker_nats=$(nats-server --version) on loopback, JetStream store on $(storage) (${TMPDIR:-/tmp})")
+  else
+    notes+=(--env "broker_nats=given: $nats_url")
+  fi
+fi
+if wants kafka; then
+  if [ -z "$kafka_brokers" ]; then
+    echo "starting Kafka (the first time downloads its jars from Maven Central)..." >&2
+    kafka_dir=$(scripts/kafka-broker.sh start | tail -1)
+    kafka_brokers=$(sed -n 's/^EVENTBUS_KAFKA_BROKERS=//p' "$kafka_dir/env")
+    version=$(sed -n 's/^EVENTBUS_KAFKA_VERSION=//p' "$kafka_dir/env")
+    notes+=(--env "broker_kafka=Apache Kafka $version (KRaft, one node) on loopback, log dirs on $(storage) (${TMPDIR:-/tmp})")
+  else
+    notes+=(--env "broker_kafka=given: $kafka_brokers")
+  fi
+fi
+
+status=0
+build/release/tools/bench/eventbus-bench --transports "$transports" --out "$out" \
+  ${nats_url:+--nats-url "$nats_url"} ${kafka_brokers:+--kafka-brokers "$kafka_brokers"} \
+  "${notes[@]}" ${args[@]+"${args[@]}"} || status=$?
+stop_brokers
+exit "$status"
