@@ -40,20 +40,26 @@ void send_warmups(Bus& bus, const std::vector<std::string>& topics, const Messag
   }
 }
 
-void publish_all(Bus& bus, Recorder& recorder, const std::vector<std::string>& topics,
-                 const MessageFactory& factory, const Scenario& s, std::size_t senders) {
-  const std::size_t sent_at = factory.payload_sent_offset();
-  run_senders(s, senders, [&](std::size_t, std::uint64_t seq) {
-    Envelope e = factory.envelope(seq);
+// Starts the sender pool publishing every message; it runs on while the caller waits.
+// Starts the sender pool publishing every message; it runs on while the caller waits. The
+// pool's function holds pointers: the objects outlive the pool in run_bus.
+std::unique_ptr<SenderPool> publish_all(Bus& bus, Recorder& recorder,
+                                        const std::vector<std::string>& topics,
+                                        const MessageFactory& factory, const Scenario& s,
+                                        std::size_t senders) {
+  auto send = [bus = &bus, recorder = &recorder, topics = &topics, factory = &factory, s,
+               sent_at = factory.payload_sent_offset()](std::size_t, std::uint64_t seq) {
+    Envelope e = factory->envelope(seq);
     const std::int64_t start = now_ns();
     write_digits(e.payload.data() + sent_at, kSentDigits, static_cast<std::uint64_t>(start));
-    recorder.publish_started(seq, start);
+    recorder->publish_started(seq, start);
     // 16 bytes of capture: stored in the completion without an allocation.
-    bus.publish_envelope(
-        topics[s.topic_of(seq)], e,
-        [r = &recorder, seq](const PublishResult& result) { r->completed(seq, !result.error); });
-    recorder.publish_returned(start, now_ns());
-  });
+    bus->publish_envelope(
+        (*topics)[s.topic_of(seq)], e,
+        [recorder, seq](const PublishResult& result) { recorder->completed(seq, !result.error); });
+    recorder->publish_returned(start, now_ns());
+  };
+  return std::make_unique<SenderPool>(s, senders, std::move(send));
 }
 
 }  // namespace
@@ -82,8 +88,8 @@ RunMetrics run_bus(RunContext& context, const std::string& transport, const Leve
     }
     send_warmups(*bus, topics, factory, s);
     frame.wait_for_warmup(recorder, topics.size());
-    publish_all(*bus, recorder, topics, factory, s, settings.senders);
-    frame.wait_for_messages(recorder);
+    const auto senders = publish_all(*bus, recorder, topics, factory, s, settings.senders);
+    frame.wait_for_messages(recorder, *senders);
     frame.closing();
     const CloseReport report = bus->close(std::chrono::seconds(10));
     frame.closed();

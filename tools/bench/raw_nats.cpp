@@ -174,7 +174,7 @@ RunMetrics run_raw_nats(RunContext& context, const Level& level, std::size_t rep
     }
     frame.wait_for_warmup(recorder, subjects.size());
     std::vector<std::string> buffers(settings.senders, factory.raw_template());
-    run_senders(s, settings.senders, [&](std::size_t k, std::uint64_t seq) {
+    SenderPool senders(s, settings.senders, [&](std::size_t k, std::uint64_t seq) {
       std::string& bytes = buffers[k];
       write_digits(bytes.data() + at.seq, kSeqDigits, seq);
       const std::int64_t start = now_ns();
@@ -184,7 +184,7 @@ RunMetrics run_raw_nats(RunContext& context, const Level& level, std::size_t rep
       recorder.publish_returned(start, now_ns());
       if (!accepted) recorder.completed(seq, false);
     });
-    frame.wait_for_messages(recorder);
+    frame.wait_for_messages(recorder, senders);
     frame.closing();
     client.reset();
     frame.closed();

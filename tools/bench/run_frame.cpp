@@ -39,12 +39,14 @@ void RunFrame::closed() {
           .count();
 }
 
-void RunFrame::wait_for_messages(Recorder& recorder) {
+void RunFrame::wait_for_messages(Recorder& recorder, SenderPool& senders) {
   Progress bar(metrics_.transport + " " + metrics_.client + " " + metrics_.level, metrics_.messages,
                context_.settings.progress);
   const bool done = recorder.wait(context_.settings.idle_timeout,
                                   [&](std::uint64_t handled) { bar.update(handled); });
   bar.finish();
+  if (!done) senders.stop();  // each finishes the call it is in (bounded by its block timeout)
+  senders.join();
   if (!done && metrics_.error.empty()) {
     metrics_.error = "gave up after " +
                      std::to_string(context_.settings.idle_timeout.count() / 1000) +

@@ -9,6 +9,7 @@
 #include "progress.hpp"
 #include "recorder.hpp"
 #include "run_metrics.hpp"
+#include "sender_pool.hpp"
 #include "settings.hpp"
 #include "thread_ledger.hpp"
 
@@ -31,8 +32,8 @@ class RunFrame {
   void wait_for_warmup(const Recorder& recorder, std::size_t topics);
 
   // Waits for every message (or until nothing moves for the idle timeout) with a progress
-  // bar; records an error in the metrics when messages are missing.
-  void wait_for_messages(Recorder& recorder);
+  // bar, then for the senders; records an error in the metrics when messages are missing.
+  void wait_for_messages(Recorder& recorder, SenderPool& senders);
 
   // Around the close of the client (or its teardown): records the close time.
   void closing();

@@ -1,7 +1,9 @@
 // A fixed pool of sender threads sharing a run's aggregates (never a thread per aggregate or per
 // message): sender k publishes the aggregates k, k + n, k + 2n, ..., each one's versions in order.
+// The pool runs in the background so the caller can show progress while publishing goes on.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -12,18 +14,41 @@
 
 namespace eventbus::bench {
 
-// Runs send(sender, seq) for every message of the scenario on `senders` threads; returns when
-// all of them returned.
-inline void run_senders(const Scenario& scenario, std::size_t senders,
-                        const std::function<void(std::size_t, std::uint64_t)>& send) {
-  std::vector<std::thread> pool;
-  pool.reserve(senders);
-  for (std::size_t k = 0; k < senders; ++k) {
-    pool.emplace_back(
-        [&, k] { for_each_owned(scenario, k, senders, [&](std::uint64_t seq) { send(k, seq); }); });
+class SenderPool {
+ public:
+  using Send = std::function<void(std::size_t sender, std::uint64_t seq)>;
+
+  // Starts `senders` threads calling send(sender, seq) for every message of the scenario.
+  SenderPool(const Scenario& scenario, std::size_t senders, Send send)
+      : scenario_(scenario), send_(std::move(send)) {
+    threads_.reserve(senders);
+    for (std::size_t k = 0; k < senders; ++k) {
+      threads_.emplace_back([this, k, senders] {
+        for_each_owned(scenario_, k, senders, [&](std::uint64_t seq) {
+          if (!stop_.load(std::memory_order_relaxed)) send_(k, seq);
+        });
+      });
+    }
   }
-  for (auto& t : pool)
-    t.join();
-}
+  SenderPool(const SenderPool&) = delete;
+  SenderPool& operator=(const SenderPool&) = delete;
+  ~SenderPool() {
+    stop();
+    join();
+  }
+
+  // Senders finish the call they are in and send nothing more (a run that gave up).
+  void stop() noexcept { stop_.store(true); }
+  void join() {
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+ private:
+  Scenario scenario_;
+  Send send_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace eventbus::bench
