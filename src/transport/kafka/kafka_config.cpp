@@ -80,6 +80,9 @@ ConfPtr consumer_config(const BusOptions& options, const std::string& group) {
   set(conf.get(), "heartbeat.interval.ms", ms(k.heartbeat_interval));
   set(conf.get(), "max.poll.interval.ms", ms(k.max_poll_interval));
   set(conf.get(), "queued.max.messages.kbytes", std::to_string(k.fetch_queue_kbytes));
+  // A subscribed topic that is not (yet) in the metadata is looked for again at this interval;
+  // librdkafka's default of 5 minutes would leave it unread that long.
+  set(conf.get(), "topic.metadata.refresh.interval.ms", "10000");
   apply(conf.get(), k.consumer_properties);
   return conf;
 }

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <thread>
+
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
 #include "transport/kafka/kafka_topics.hpp"
@@ -111,6 +113,20 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   std::lock_guard lock(topics_mutex_);
   if (ready_topics_.count(topic) != 0) return {};
   if (std::error_code ec = ensure_kafka_topic(producer_.get(), options_, topic, detail)) return ec;
+  // A topic just created is not in every broker's metadata at once. A consumer that subscribes
+  // before it is sees "unknown topic" and looks again only at its next metadata refresh, so
+  // wait (bounded) until the metadata shows the topic's partitions.
+  const bool check = options_.topic_options(topic).strategy != TopicStrategy::skip;
+  const auto deadline = core::Clock::now() + options_.kafka.admin_timeout;
+  while (check && partition_count(producer_.get(), topic, 1000) <= 0) {
+    if (core::Clock::now() >= deadline) {
+      detail = "kafka: topic " + topic + " is not in the broker's metadata after " +
+               std::to_string(options_.kafka.admin_timeout.count()) + " ms";
+      return make_error_code(errc::transport_error);
+    }
+    // Nothing announces the topic's arrival: ask again shortly, not in a tight loop.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   ready_topics_.insert(topic);
   return {};
 }
