@@ -48,9 +48,10 @@ TEST(NatsOwnServerAuth, UserAndPasswordRightConnectsWrongFailsWithoutSayingThePa
   TempDir dir;
   const std::string password = random_secret("pw");
   const std::string wrong = random_secret("wrong");
-  NatsServerProcess server({"-c", dir.write("auth.conf", "authorization {\n  user: alice\n"
-                                                         "  password: \"" +
-                                                             password + "\"\n}\n")});
+  NatsServerProcess server({"-c", dir.write("auth.conf",
+                                            "authorization {\n  user: alice\n"
+                                            "  password: \"" +
+                                                password + "\"\n}\n")});
   LogCapture logs;
   BusOptions options = nats_bus_options(server.url());
   options.nats.user = "alice";
@@ -109,29 +110,28 @@ TEST(NatsOwnServerAuth, TokenRightConnectsWrongFailsWithoutSayingTheToken) {
 
 // A CA, a server certificate for 127.0.0.1 / localhost and a client certificate, in `dir`.
 void make_certificates(const TempDir& dir) {
-  const std::string key = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes";
   dir.write("server.ext",
             "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n");
   dir.write("client.ext", "extendedKeyUsage=clientAuth\n");
-  const std::string d = shell_quote(dir.path());
-  const std::string script =
-      "set -e; cd " + d + "; openssl req -x509 " + key +
-      " -keyout ca.key -out ca.pem -days 2 -subj '/CN=eventbus test CA'"
-      " -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign;"
-      " for who in server client; do"
-      "   openssl req " + key + " -keyout $who.key -out $who.csr -subj \"/CN=$who\";"
-      "   openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
-      "     -out $who.pem -extfile $who.ext;"
-      " done";
+  const std::string script = R"(set -e
+key="-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+openssl req -x509 $key -keyout ca.key -out ca.pem -days 2 -subj "/CN=eventbus test CA" \
+  -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+for who in server client; do
+  openssl req $key -keyout $who.key -out $who.csr -subj "/CN=$who"
+  openssl x509 -req -in $who.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+    -out $who.pem -extfile $who.ext
+done)";
   int status = 0;
-  const std::string out = run_command("sh -c " + shell_quote(script) + " 2>&1", status);
+  const std::string out = run_command(
+      "cd " + shell_quote(dir.path()) + " && sh -c " + shell_quote(script) + " 2>&1", status);
   ASSERT_EQ(status, 0) << out;
 }
 
 std::string tls_config(const TempDir& dir, bool verify_clients) {
   return "tls {\n  cert_file: \"" + dir.file("server.pem") + "\"\n  key_file: \"" +
-         dir.file("server.key") + "\"\n  ca_file: \"" + dir.file("ca.pem") + "\"\n  verify: " +
-         (verify_clients ? "true" : "false") + "\n  timeout: 2\n}\n";
+         dir.file("server.key") + "\"\n  ca_file: \"" + dir.file("ca.pem") +
+         "\"\n  verify: " + (verify_clients ? "true" : "false") + "\n  timeout: 2\n}\n";
 }
 
 TEST(NatsOwnServerTls, ServerCertificateCheckedAgainstTheCa) {

@@ -31,8 +31,8 @@ class JetStreamProbe {
   nats::ConsumerInfoPtr consumer(const std::string& stream, const std::string& durable) {
     jsConsumerInfo* ci = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
-    const natsStatus s = js_GetConsumerInfo(&ci, js_.get(), stream.c_str(), durable.c_str(),
-                                            nullptr, &jerr);
+    const natsStatus s =
+        js_GetConsumerInfo(&ci, js_.get(), stream.c_str(), durable.c_str(), nullptr, &jerr);
     nats::ConsumerInfoPtr owned(ci);
     must(s, "consumer info " + stream + "/" + durable + " jerr " + std::to_string(jerr));
     return owned;

@@ -1,6 +1,7 @@
 // Publishes that cannot succeed complete exactly once, with the error that says why: no stream
 // for the subject, or a server that stopped answering (SIGSTOP) past publish.ack_timeout.
 #include <atomic>
+#include <vector>
 
 #include "nats/nats_test.hpp"
 #include "support/nats_server_process.hpp"
@@ -20,9 +21,15 @@ struct Outcome {
   Completion completion() {
     return [this](const PublishResult& r) {
       signal.update([&] {
-        if (++fired == 1) first = {r.error, std::string(r.topic), std::string(r.event_id),
-                                   std::string(r.aggregate_id), std::string(r.detail),
-                                   std::string(r.stream), r.partition, r.offset};
+        if (++fired == 1)
+          first = {r.error,
+                   std::string(r.topic),
+                   std::string(r.event_id),
+                   std::string(r.aggregate_id),
+                   std::string(r.detail),
+                   std::string(r.stream),
+                   r.partition,
+                   r.offset};
       });
     };
   }
@@ -67,8 +74,8 @@ TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWo
   {
     FrozenServer frozen(server);
     const auto start = std::chrono::steady_clock::now();
-    ASSERT_FALSE(bus.publish_envelope(topic, make_envelope("a", "E", 2, "{}"),
-                                      outcome.completion()));
+    ASSERT_FALSE(
+        bus.publish_envelope(topic, make_envelope("a", "E", 2, "{}"), outcome.completion()));
     ASSERT_TRUE(outcome.wait(5s)) << "no completion while the server is frozen";
     const auto took = std::chrono::steady_clock::now() - start;
     EXPECT_EQ(outcome.first.error, errc::publish_timeout) << outcome.first.detail;
@@ -84,6 +91,51 @@ TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWo
   EXPECT_EQ(outcome.count(), 1) << "the late ack fired the completion again";
   EXPECT_EQ(bus.stats().failed, 1u);
   EXPECT_EQ(bus.stats().acked, 2u);
+}
+
+// With the server frozen the socket fills up and nats.c's publish call blocks in its write,
+// still reading the message, while the ack timeout fires on another thread: the message must
+// not be freed under the publisher (TSan saw that race). The write deadline then closes the
+// connection for good (no reconnects), and nats.c never reports what it still holds: the
+// transport must, before close().
+TEST(NatsOwnServerPublishFailure, BlockedWritesAndALostConnectionStillFireEveryCompletionOnce) {
+  NatsServerProcess server;
+  const std::string topic = unique_name("t");
+  constexpr int kMessages = 300;
+  std::vector<std::atomic<int>> fired(kMessages);
+  std::atomic<int> timed_out{0}, transport_errors{0}, other{0};
+  Signal signal;
+  int done = 0;
+  BusOptions options = nats_bus_options(server.url());  // max_reconnect 0
+  options.publish.ack_timeout = 100ms;
+  options.nats.write_timeout = 1500ms;
+  Bus bus(options);
+  ASSERT_FALSE(bus.publish_envelope_sync(topic, make_envelope("a", "E", 1, "{}"), 10s).error);
+  {
+    FrozenServer frozen(server);
+    const std::string payload(64 * 1024, 'x');  // 300 x 64 KiB: more than both socket buffers
+    for (int i = 0; i < kMessages; ++i) {
+      bus.publish(topic, payload, [&, i](const PublishResult& r) {
+        fired[i].fetch_add(1);
+        if (r.error == errc::publish_timeout) {
+          ++timed_out;
+        } else if (r.error == errc::transport_error) {
+          ++transport_errors;
+        } else {
+          ++other;
+        }
+        signal.update([&] { ++done; });
+      });
+    }
+    ASSERT_TRUE(signal.wait_for(10s, [&] { return done == kMessages; }))
+        << done << " of " << kMessages << " completions fired before close";
+  }
+  EXPECT_EQ(other.load(), 0);
+  EXPECT_GT(timed_out.load(), 0);
+  EXPECT_GT(transport_errors.load(), 0);
+  bus.close(5s);
+  for (int i = 0; i < kMessages; ++i)
+    ASSERT_EQ(fired[i].load(), 1) << "completion " << i;
 }
 
 TEST(NatsOwnServerPublishFailure, ConnectingToAFrozenServerFailsWithinConnectTimeout) {

@@ -7,10 +7,13 @@
 #include <sys/types.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #ifndef EVENTBUS_SCRIPTS_DIR
@@ -77,11 +80,38 @@ class NatsServerProcess {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
-  void freeze() { ::kill(pid_, SIGSTOP); }
+  // SIGSTOP, then waits (bounded) until every thread of the server has stopped: the signal
+  // takes effect asynchronously, and a server still running for a moment would answer.
+  void freeze() {
+    ::kill(pid_, SIGSTOP);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!all_threads_stopped()) {
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error("nats-server did not stop within 5 s of SIGSTOP");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
   void thaw() { ::kill(pid_, SIGCONT); }
 
  private:
-  static std::string script() { return shell_quote(std::string(EVENTBUS_SCRIPTS_DIR) + "/nats-server.sh"); }
+  bool all_threads_stopped() const {
+    const std::string tasks = "/proc/" + std::to_string(pid_) + "/task";
+    for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+      std::ifstream stat(task.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      // "pid (comm) S ...": the state follows the last ')'.
+      const auto close = line.rfind(')');
+      if (close == std::string::npos || close + 2 >= line.size()) return false;
+      const char state = line[close + 2];
+      if (state != 'T' && state != 't') return false;
+    }
+    return true;
+  }
+
+  static std::string script() {
+    return shell_quote(std::string(EVENTBUS_SCRIPTS_DIR) + "/nats-server.sh");
+  }
 
   std::string dir_, url_, port_;
   pid_t pid_ = -1;

@@ -6,7 +6,6 @@
 #include <librdkafka/rdkafka.h>
 
 #include <cstdint>
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <system_error>
@@ -14,36 +13,18 @@
 #include <vector>
 
 #include "eventbus/error.hpp"
+#include "kafka/sarama_partition.hpp"
 #include "transport/kafka/kafka_config.hpp"
 
 namespace {
 
-// FNV-1a, 32 bits (hash/fnv New32a in Go).
-std::uint32_t fnv1a32(const std::string& key) {
-  std::uint32_t hash = 0x811c9dc5u;
-  for (unsigned char c : key) {
-    hash ^= c;
-    hash *= 0x01000193u;
-  }
-  return hash;
-}
-
-// sarama's hashPartitioner.Partition with the default (non-reference-abs) setting:
-//   partition := int32(hasher.Sum32()) % numPartitions; if partition < 0 { partition = -partition }
-// C++'s % on signed integers truncates towards zero, as Go's does. int64 keeps -INT32_MIN defined.
-std::int32_t sarama_partition(const std::string& key, std::int32_t partitions) {
-  const auto hash = static_cast<std::int64_t>(static_cast<std::int32_t>(fnv1a32(key)));
-  const std::int64_t remainder = hash % partitions;
-  return static_cast<std::int32_t>(remainder < 0 ? -remainder : remainder);
-}
+using eventbus::testing::fnv1a32;
+using eventbus::testing::hash_top_bit_set;
+using eventbus::testing::sarama_partition;
 
 std::int32_t librdkafka_partition(const std::string& key, std::int32_t partitions) {
   return rd_kafka_msg_partitioner_fnv1a(nullptr, key.data(), key.size(), partitions, nullptr,
                                         nullptr);
-}
-
-bool top_bit_set(const std::string& key) {
-  return (fnv1a32(key) & 0x80000000u) != 0;
 }
 
 // Aggregate-id-like keys plus random byte strings (any byte, lengths 0..40).
@@ -62,7 +43,7 @@ std::vector<std::string> sample_keys() {
 }
 
 TEST(KafkaPartitioner, ReferenceImplementationMatchesKnownFnv1aHashes) {
-  // Published FNV-1a 32 test values: the definition above is the real FNV-1a.
+  // Published FNV-1a 32 test values: the reference in sarama_partition.hpp is the real FNV-1a.
   EXPECT_EQ(fnv1a32(""), 0x811c9dc5u);
   EXPECT_EQ(fnv1a32("a"), 0xe40c292cu);
   EXPECT_EQ(fnv1a32("foobar"), 0xbf9cf968u);
@@ -75,7 +56,7 @@ TEST(KafkaPartitioner, HardCodedVectorsFromTheSaramaDefinition) {
     std::int32_t expected;
   };
   // Computed independently (Python) from the definition; most of these hashes have the top bit
-  // set, where a plain unsigned remainder would pick another partition.
+  // set, where a plain unsigned remainder may pick another partition.
   const Vector vectors[] = {
       {"order-42", 7, 4},      {"order-42", 64, 52},
       {"order-1", 12, 1},      {"a", 7, 6},
@@ -96,7 +77,7 @@ TEST(KafkaPartitioner, LibrdkafkaFnv1aAgreesWithSaramaForEveryPartitionCount) {
   const std::vector<std::string> keys = sample_keys();
   std::size_t top_bit_keys = 0, unsigned_would_differ = 0;
   for (const std::string& key : keys) {
-    if (top_bit_set(key)) ++top_bit_keys;
+    if (hash_top_bit_set(key)) ++top_bit_keys;
     for (std::int32_t partitions = 1; partitions <= 64; ++partitions) {
       const std::int32_t expected = sarama_partition(key, partitions);
       ASSERT_EQ(librdkafka_partition(key, partitions), expected)

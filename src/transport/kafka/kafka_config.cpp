@@ -1,5 +1,6 @@
 #include "transport/kafka/kafka_config.hpp"
 
+#include <algorithm>
 #include <map>
 
 #include "eventbus/error.hpp"
@@ -79,6 +80,11 @@ ConfPtr consumer_config(const BusOptions& options, const std::string& group) {
   set(conf.get(), "session.timeout.ms", ms(k.session_timeout));
   set(conf.get(), "heartbeat.interval.ms", ms(k.heartbeat_interval));
   set(conf.get(), "max.poll.interval.ms", ms(k.max_poll_interval));
+  // rd_kafka_destroy of a consumer waits for its commits in flight, which a broker that stopped
+  // answering fails only after socket.timeout.ms (60 s by default): close(2 s) took 60 s. Bound
+  // it by the session timeout, which the in-flight heartbeat imposes anyway.
+  set(conf.get(), "socket.timeout.ms",
+      ms(std::max(k.session_timeout, std::chrono::milliseconds(2000))));
   set(conf.get(), "queued.max.messages.kbytes", std::to_string(k.fetch_queue_kbytes));
   // A subscribed topic that is not (yet) in the metadata is looked for again at this interval;
   // librdkafka's default of 5 minutes would leave it unread that long.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -37,6 +38,15 @@ class KafkaDelivery final : public core::Delivery {
   bool dispatched_ = false;
   bool settled_ = false;
 };
+
+// What a commit on revoke or close gets even when waiting for handlers used up its deadline.
+constexpr std::chrono::milliseconds kOneRoundTrip{500};
+
+int ms_until(core::Deadline deadline) {
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - core::Clock::now());
+  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 24 * 3600 * 1000));
+}
 
 void copy_record(const rd_kafka_message_t& m, core::Delivery& d) {
   d.topic = rd_kafka_topic_name(m.rkt);
@@ -101,7 +111,7 @@ void KafkaConsumer::poll_loop(std::stop_token stop) {
       take(MessagePtr(m));
     }
     if (core::Clock::now() >= next_commit_) {
-      commit(false);
+      commit(std::nullopt);
       next_commit_ = core::Clock::now() + options_.kafka.commit_interval;
     }
   }
@@ -139,10 +149,18 @@ void KafkaConsumer::take(MessagePtr m) {
     state.watermark.received(m->offset);
   }
   core::DeliveryPtr owned = std::move(delivery);
-  if (!state.parked.empty() || !offer(state, owned)) {
-    state.parked.push_back(std::move(owned));  // keeps the partition's order behind the parked
-    pause(state, true);
-  }
+  if (!state.parked.empty() || !offer(state, owned)) park(state, std::move(owned));
+}
+
+// Parks behind what is already parked (the partition's order holds) and pauses the partition
+// only once a fetch queue's worth is parked. Pausing at the first full lane, as before, made
+// librdkafka drop the partition's whole prefetch (a pause bumps its version barrier) and
+// refetch it on resume, behind a long-poll fetch of up to fetch.wait.max.ms: with small lanes
+// and a slow handler, 2,000 messages went at ~15 a second instead of ~400 (backpressure_test).
+void KafkaConsumer::park(PartitionState& state, core::DeliveryPtr delivery) {
+  state.parked_bytes += parked_size(*delivery);
+  state.parked.push_back(std::move(delivery));
+  if (state.parked_bytes >= park_limit_bytes()) pause(state, true);
 }
 
 // True when the delivery left the caller (accepted, or refused for good by a closing bus).
@@ -160,10 +178,25 @@ bool KafkaConsumer::offer(PartitionState& state, core::DeliveryPtr& delivery) {
 
 void KafkaConsumer::offer_parked() {
   for (auto& [key, state] : partitions_) {
-    while (!state->parked.empty() && offer(*state, state->parked.front()))
+    while (!state->parked.empty()) {
+      const std::size_t size = parked_size(*state->parked.front());
+      if (!offer(*state, state->parked.front())) break;
       state->parked.pop_front();
-    if (state->parked.empty() && state->paused) pause(*state, false);
+      state->parked_bytes -= size;
+    }
+    // Resumed at half: the refetch overlaps handing out the other half (order holds, since
+    // what arrives queues behind the parked).
+    if (state->paused && state->parked_bytes <= park_limit_bytes() / 2) pause(*state, false);
   }
+}
+
+std::size_t KafkaConsumer::parked_size(const core::Delivery& delivery) {
+  return delivery.payload.size() + delivery.key.size() + 64;  // 64: headers and bookkeeping
+}
+
+// Per partition, as much as librdkafka may prefetch (queued.max.messages.kbytes).
+std::size_t KafkaConsumer::park_limit_bytes() const {
+  return static_cast<std::size_t>(std::max(1, options_.kafka.fetch_queue_kbytes)) * 1024;
 }
 
 void KafkaConsumer::pause(PartitionState& state, bool on) {
@@ -175,7 +208,11 @@ void KafkaConsumer::pause(PartitionState& state, bool on) {
      : rd_kafka_resume_partitions(consumer_.get(), list.get());
 }
 
-void KafkaConsumer::commit(bool sync, const std::set<Key>* only) {
+// Async, or (with `wait`) waiting for the broker's answer until that deadline: a blocking
+// rd_kafka_commit never returns while the coordinator does not answer (a frozen broker hung
+// close() for good). A commit that is not answered in time is logged; the group then reads
+// those messages again (at-least-once).
+void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Key>* only) {
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
   for (auto& [key, state] : partitions_) {
     if (only != nullptr && only->count(key) == 0) continue;
@@ -186,7 +223,22 @@ void KafkaConsumer::commit(bool sync, const std::set<Key>* only) {
     state->committed = *point;
   }
   if (list->cnt == 0) return;
-  if (const auto err = rd_kafka_commit(consumer_.get(), list.get(), sync ? 0 : 1)) {
+  if (!wait) {
+    if (const auto err = rd_kafka_commit(consumer_.get(), list.get(), 1)) {
+      spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+    }
+    return;
+  }
+  QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
+  if (const auto err =
+          rd_kafka_commit_queue(consumer_.get(), list.get(), queue.get(), nullptr, nullptr)) {
+    spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+    return;
+  }
+  EventPtr result(rd_kafka_queue_poll(queue.get(), ms_until(*wait)));
+  if (!result) {
+    spdlog::warn("eventbus: kafka commit of {} partitions: no answer in time", list->cnt);
+  } else if (const auto err = rd_kafka_event_error(result.get())) {
     spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
   }
 }
@@ -224,7 +276,10 @@ void KafkaConsumer::assign(rd_kafka_topic_partition_list_t* partitions) {
 // Stops reading the partitions, lets their dispatched messages finish (bounded), commits
 // their watermark (unless the assignment is already lost), then lets them go.
 void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool lost) {
-  const auto deadline = core::Clock::now() + options_.kafka.revoke_timeout;
+  // At close the dispatcher has drained already, so what is still dispatched is a stuck handler;
+  // waiting revoke_timeout for it would break close()'s deadline (close(500 ms) took 5.5 s).
+  const auto deadline =
+      std::min(core::Clock::now() + options_.kafka.revoke_timeout, close_deadline_);
   std::set<Key> keys;
   for (int i = 0; i < partitions->cnt; ++i) {
     const Key key{partitions->elems[i].topic, partitions->elems[i].partition};
@@ -236,7 +291,8 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
     std::unique_lock lock(state.mutex);
     state.drained.wait_until(lock, deadline, [&] { return state.dispatched == 0; });
   }
-  if (!lost) commit(true, &keys);
+  if (!lost)
+    commit(std::min(std::max(deadline, core::Clock::now() + kOneRoundTrip), leave_until_), &keys);
   for (const Key& key : keys) {
     auto it = partitions_.find(key);
     {
@@ -259,14 +315,48 @@ void KafkaConsumer::stop() {
   if (poller_.joinable()) poller_.join();
 }
 
-void KafkaConsumer::close() {
+void KafkaConsumer::close(core::Deadline deadline) {
   if (closed_) return;
   closed_ = true;
   stop();
-  commit(true);
-  rd_kafka_consumer_close(consumer_.get());  // leaves the group; runs the revoke above
+  close_deadline_ = deadline;
+  // Committing and leaving the group get at least one round trip's time, even when a stuck
+  // handler used up the deadline: a member that does not leave holds its partitions from the
+  // next member until session.timeout.ms has passed.
+  leave_until_ = std::max(deadline, core::Clock::now() + kOneRoundTrip);
+  // Leaving runs the revoke above, which commits every assigned partition; what the deadline
+  // cuts short is given up.
+  const bool left = leave_group(leave_until_);
   partitions_.clear();
-  consumer_.reset();
+  if (left) {
+    consumer_.reset();
+  } else {
+    spdlog::warn("eventbus: kafka consumer of group {}: left without the broker's answer", group_);
+    // Otherwise rd_kafka_destroy would run rd_kafka_consumer_close, which blocks as long as
+    // the coordinator does not answer.
+    rd_kafka_destroy_flags(consumer_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  }
+}
+
+// rd_kafka_consumer_close blocks for as long as the coordinator does not answer (for ever on
+// a frozen broker), so the close runs in librdkafka's background and its rebalance events are
+// served here, until it is done or the deadline passed. True when it is done.
+bool KafkaConsumer::leave_group(core::Deadline deadline) {
+  QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
+  if (ErrorPtr error(rd_kafka_consumer_close_queue(consumer_.get(), queue.get())); error) {
+    spdlog::warn("eventbus: kafka consumer close: {}", rd_kafka_error_string(error.get()));
+    return false;
+  }
+  while (!rd_kafka_consumer_closed(consumer_.get())) {
+    const int left = ms_until(deadline);
+    if (left == 0) return false;
+    EventPtr event(rd_kafka_queue_poll(queue.get(), std::min(left, 100)));
+    if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
+      on_rebalance(consumer_.get(), rd_kafka_event_error(event.get()),
+                   rd_kafka_event_topic_partition_list(event.get()), this);
+    }
+  }
+  return true;
 }
 
 }  // namespace eventbus::kafka

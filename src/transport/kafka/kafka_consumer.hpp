@@ -1,8 +1,10 @@
 // The consuming half of the Kafka transport: one consumer-group member per bus and group, for
 // all of its topics (the Go SDK lost messages by rebalancing a new member in on every
-// subscribe). One poll thread feeds the dispatcher; a partition whose lane is full is paused
-// and its messages parked until there is room. Offsets are committed only up to each
-// partition's contiguous watermark: async on an interval, sync on revoke and close.
+// subscribe). One poll thread feeds the dispatcher; a message whose lane is full is parked,
+// the partition's later messages behind it, until there is room; a partition with
+// fetch_queue_kbytes parked is paused until half of it is handed out: memory stays bounded.
+// Offsets are committed only up to each partition's contiguous watermark: async on an
+// interval; on revoke and close waiting for the answer, but never past a deadline.
 #pragma once
 
 #include <condition_variable>
@@ -10,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -35,6 +38,7 @@ struct PartitionState {
   std::condition_variable drained;  // revoke waits here for dispatched to reach 0
   core::DeliverySink* sink = nullptr;
   std::deque<core::DeliveryPtr> parked;  // poll thread only: waiting for lane room
+  std::size_t parked_bytes = 0;          // poll thread only: parked_size() of what is parked
   bool paused = false;                   // poll thread only
 };
 
@@ -47,8 +51,9 @@ class KafkaConsumer {
   void add_topic(const std::string& topic, core::DeliverySink& sink);
   // Stops polling and joins the poll thread; assigned partitions stay assigned.
   void stop();
-  // Commits what finished, leaves the group, frees the consumer.
-  void close();
+  // Commits what finished, leaves the group, frees the consumer. Waits for handlers still
+  // running (their revoke) no later than `deadline`.
+  void close(core::Deadline deadline = core::Clock::now());
 
  private:
   using Key = std::pair<std::string, std::int32_t>;
@@ -59,9 +64,13 @@ class KafkaConsumer {
   void take(MessagePtr message);
   bool offer(PartitionState& state, core::DeliveryPtr& delivery);
   void offer_parked();
+  void park(PartitionState& state, core::DeliveryPtr delivery);
+  static std::size_t parked_size(const core::Delivery& delivery);
+  std::size_t park_limit_bytes() const;
   void assign(rd_kafka_topic_partition_list_t* partitions);
   void revoke(rd_kafka_topic_partition_list_t* partitions, bool lost);
-  void commit(bool sync, const std::set<Key>* only = nullptr);
+  void commit(std::optional<core::Deadline> wait, const std::set<Key>* only = nullptr);
+  bool leave_group(core::Deadline deadline);
   void pause(PartitionState& state, bool on);
 
   const BusOptions& options_;
@@ -76,6 +85,11 @@ class KafkaConsumer {
   core::Clock::time_point next_commit_;
   std::jthread poller_;
   bool closed_ = false;
+  // Revokes wait for running handlers until revoke_timeout, and during close() no later than
+  // close_deadline_; their commit waits no later than leave_until_. Written by close() after
+  // the poll thread is joined; read by revoke(), which then runs on the closing thread.
+  core::Deadline close_deadline_ = core::Deadline::max();
+  core::Deadline leave_until_ = core::Deadline::max();
 };
 
 }  // namespace eventbus::kafka

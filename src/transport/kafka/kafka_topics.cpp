@@ -81,17 +81,21 @@ rd_kafka_resp_err_t grow(rd_kafka_t* rk, const std::string& topic, int partition
 
 }  // namespace
 
+// Asks for the metadata of *all* topics. A request naming the topic (or rd_kafka_topic_new,
+// which sends one) carries allow.auto.create.topics, true by default on a producer handle, so
+// on a broker with auto.create.topics.enable (Kafka's default) merely looking made the broker
+// create the topic with its default partition count: validate_only changed the broker it
+// promises only to check, and then found a topic "with 4 partitions" the next time.
 int partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms) {
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(handle, topic.c_str(), nullptr);
   const rd_kafka_metadata_t* md = nullptr;
-  const rd_kafka_resp_err_t err = rd_kafka_metadata(handle, 0, rkt, &md, timeout_ms);
+  const rd_kafka_resp_err_t err = rd_kafka_metadata(handle, 1, nullptr, &md, timeout_ms);
   int count = -1;
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR && md->topic_cnt == 1 &&
-      md->topics[0].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-    count = md->topics[0].partition_cnt;
+  for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < md->topic_cnt; ++i) {
+    if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      count = md->topics[i].partition_cnt;
+    }
   }
   if (md != nullptr) rd_kafka_metadata_destroy(md);
-  rd_kafka_topic_destroy(rkt);
   return count;
 }
 

@@ -66,6 +66,8 @@ std::uint64_t KafkaTransport::close(core::Deadline deadline) {
     consumers.swap(consumers_);
   }
   // Consumers first: they commit what the handlers finished and leave their groups.
+  for (auto& [group, consumer] : consumers)
+    consumer->close(deadline);
   consumers.clear();
   return producer_->close(deadline);
 }

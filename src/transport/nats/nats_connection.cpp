@@ -76,7 +76,8 @@ std::string redact_url(const std::string& url) {
   return url.substr(0, start) + url.substr(at + 1);
 }
 
-NatsConnection::NatsConnection(const BusOptions& options) {
+NatsConnection::NatsConnection(const BusOptions& options, std::function<void()> lost)
+    : lost_(std::move(lost)) {
   const NatsOptions& n = options.nats;
   name_ = n.name.empty() ? options.client_name : n.name;
   natsOptions* raw = nullptr;
@@ -138,6 +139,11 @@ void NatsConnection::close() noexcept {
 
 void NatsConnection::on_closed(natsConnection*, void* self) noexcept {
   auto* me = static_cast<NatsConnection*>(self);
+  if (!me->closing_.load() && me->lost_) {
+    spdlog::error("eventbus: nats connection '{}' closed: no server left to reconnect to",
+                  me->name_);
+    me->lost_();
+  }
   std::lock_guard lock(me->mutex_);
   me->closed_ = true;
   me->closed_cv_.notify_all();

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 
@@ -14,9 +15,11 @@ namespace eventbus::nats {
 
 // Reads `options.nats` and connects. Throws std::system_error naming the option or the
 // connection error; secrets (passwords, tokens, URL user info) never reach the message.
+// `lost` runs on nats.c's callback thread when nats.c closes the connection for good by itself
+// (reconnects exhausted), never for a close() of ours; close() returns only after it ran.
 class NatsConnection {
  public:
-  explicit NatsConnection(const BusOptions& options);
+  explicit NatsConnection(const BusOptions& options, std::function<void()> lost = {});
   ~NatsConnection();
   NatsConnection(const NatsConnection&) = delete;
   NatsConnection& operator=(const NatsConnection&) = delete;
@@ -34,6 +37,7 @@ class NatsConnection {
   static void on_closed(natsConnection*, void* self) noexcept;
 
   std::string name_;
+  std::function<void()> lost_;
   // nats.c runs connection callbacks on its own thread, the closed one last: close() waits
   // for it so that no callback can reach this object after it is gone.
   std::mutex mutex_;

@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <vector>
 
 #include "eventbus/error.hpp"
@@ -91,9 +94,10 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
   check(s, "nats: consumer " + cfg.durable + " on stream " + stream, jerr);
   std::chrono::milliseconds ack_wait = server_ack_wait(*info->Config);
   if (ack_wait != options_.nats.ack_wait) {
-    spdlog::warn("eventbus: nats consumer {} on stream {}: the server redelivers after {} ms, "
-                 "not nats.ack_wait = {} ms (with nats.backoff it takes backoff[0])",
-                 cfg.durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
+    spdlog::warn(
+        "eventbus: nats consumer {} on stream {}: the server redelivers after {} ms, "
+        "not nats.ack_wait = {} ms (with nats.backoff it takes backoff[0])",
+        cfg.durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
   }
   if (ack_wait.count() <= 0) ack_wait = options_.nats.ack_wait;
   jsSubOptions so;
@@ -108,32 +112,76 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
   return std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic, ack_wait);
 }
 
-// Pulls batches and hands them on; sink.deliver blocks while lanes are full, which pauses
-// fetching. Between batches it renews AckWait for what is still being worked on.
-//
-// Renewal cadence: a pass every third of the server's AckWait renews what has gone unrenewed
-// for half a pass or more, so a delivery waits at most about 1.5 passes (half the AckWait)
-// between renewals, leaving the other half for a slow pass. A fetch never waits past the next
-// pass: with fetch_wait >= AckWait the passes used to come too late (tests/nats, slow handler).
+namespace {
+
+// Keeps the server's AckWait from running out on what a consumer holds. A pass every third of
+// it renews what has gone unrenewed for half a pass or more, so a delivery waits at most about
+// 1.5 passes (half the AckWait) for its renewal; the other half is slack for a late pass.
+class Renewals {
+ public:
+  explicit Renewals(std::chrono::milliseconds ack_wait)
+      : every_(std::max(ack_wait / 3, std::chrono::milliseconds(1))),
+        next_(core::Clock::now() + every_) {}
+
+  void run_if_due(NatsConsumer& consumer) {
+    if (core::Clock::now() < next_) return;
+    consumer.keep_alive(every_ / 2);
+    next_ = core::Clock::now() + every_;
+  }
+  // A fetch waits no longer than this: with fetch_wait >= AckWait, passes that ran only
+  // between fetches came too late (tests/nats/slow_handler_test.cpp).
+  std::int64_t fetch_wait_ms(std::chrono::milliseconds fetch_wait) const {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_ - core::Clock::now());
+    return std::clamp<std::int64_t>(left.count(), 1, fetch_wait.count());
+  }
+
+ private:
+  std::chrono::milliseconds every_;
+  core::Clock::time_point next_;
+};
+
+// How often a fetcher offers a delivery again while its lane is full. The dispatcher does not
+// signal room to a non-blocking caller; a blocking deliver() would stop the renewals for as
+// long as the lane's handler runs (tests/nats/slow_handler_group_test.cpp).
+constexpr std::chrono::milliseconds kRoomPoll{1};
+
+void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, stop, how_long, [] { return false; });
+}
+
+// Hands `delivery` on, renewing what the consumer holds while its lane is full. A delivery
+// still held when stop is requested is dropped, which naks it.
+void hand_on(std::stop_token stop, core::DeliveryPtr delivery, NatsConsumer& consumer,
+             core::DeliverySink& sink, Renewals& renewals) {
+  while (sink.try_deliver(delivery) == core::SubmitResult::full && !stop.stop_requested()) {
+    renewals.run_if_due(consumer);
+    pause(stop, kRoomPoll);
+  }
+}
+
+}  // namespace
+
+// Pulls batches and hands them on, pausing while lanes are full; renews AckWait for what is
+// fetched and not yet settled, between fetches and while waiting for room.
 void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
                                core::DeliverySink& sink) {
-  using std::chrono::milliseconds;
   const int batch = options_.nats.fetch_batch;
-  const auto pass_every = std::max(consumer->ack_wait() / 3, milliseconds(1));
-  auto next_pass = core::Clock::now() + pass_every;
+  Renewals renewals(consumer->ack_wait());
   std::vector<core::DeliveryPtr> fetched;
   fetched.reserve(static_cast<std::size_t>(batch));
   while (!stop.stop_requested()) {
     const auto fetch_start = core::Clock::now();
-    const auto until_pass = std::chrono::duration_cast<milliseconds>(next_pass - fetch_start);
-    const std::int64_t wait =
-        std::clamp<std::int64_t>(until_pass.count(), 1, options_.nats.fetch_wait.count());
     natsMsgList list{};
     jsErrCode jerr = static_cast<jsErrCode>(0);
     const natsStatus s =
-        natsSubscription_Fetch(&list, consumer->subscription(), batch, wait, &jerr);
-    // Tracked as fetched when the fetch began, all before the first is handed on: the server's
-    // AckWait runs for the whole batch while deliver() waits for room for its head.
+        natsSubscription_Fetch(&list, consumer->subscription(), batch,
+                               renewals.fetch_wait_ms(options_.nats.fetch_wait), &jerr);
+    // All tracked, as of the fetch's start, before the first is handed on: the server's
+    // AckWait runs for the whole batch while the fetcher waits for room for its head.
     for (int i = 0; i < list.Count; ++i) {
       MessagePtr msg(list.Msgs[i]);
       list.Msgs[i] = nullptr;
@@ -141,20 +189,11 @@ void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsume
     }
     natsMsgList_Destroy(&list);
     for (auto& delivery : fetched)
-      sink.deliver(std::move(delivery));
+      hand_on(stop, std::move(delivery), *consumer, sink, renewals);
     fetched.clear();
-    if (core::Clock::now() >= next_pass) {
-      consumer->keep_alive(pass_every / 2);
-      next_pass = core::Clock::now() + pass_every;
-    }
-    if (s != NATS_OK && s != NATS_TIMEOUT && !stop.stop_requested()) {
-      // Disconnected or the server refused: nats.c reconnects on its own; try again soon
-      // without spinning.
-      std::mutex m;
-      std::condition_variable_any cv;
-      std::unique_lock lock(m);
-      cv.wait_for(lock, stop, options_.nats.fetch_wait, [] { return false; });
-    }
+    renewals.run_if_due(*consumer);
+    // Disconnected or refused: nats.c reconnects on its own; try again soon without spinning.
+    if (s != NATS_OK && s != NATS_TIMEOUT) pause(stop, options_.nats.fetch_wait);
   }
 }
 

@@ -21,8 +21,9 @@ std::int64_t ms_until(core::Deadline deadline) {
 std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error) {
   std::string text = "nats: publish to " + topic + ": ";
   if (error.Err == NATS_NO_RESPONDERS) {
-    return text + "no stream carries this subject, or JetStream is unavailable (strategy skip "
-                  "creates no stream)";
+    return text +
+           "no stream carries this subject, or JetStream is unavailable (strategy skip "
+           "creates no stream)";
   }
   text += natsStatus_GetText(error.Err);
   if (error.Err == NATS_TIMEOUT) text += " (no broker ack within publish.ack_timeout)";
@@ -35,8 +36,8 @@ std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error)
 
 NatsTransport::NatsTransport(const BusOptions& options)
     : options_(options),
-      connection_(std::make_shared<NatsConnection>(options_)),
-      pending_(options_.publish.max_in_flight) {
+      pending_(options_.publish.max_in_flight),
+      connection_(std::make_shared<NatsConnection>(options_, [this] { on_connection_lost(); })) {
   jsOptions o;
   jsOptions_Init(&o);
   o.Wait = options_.nats.api_timeout.count();
@@ -47,8 +48,11 @@ NatsTransport::NatsTransport(const BusOptions& options)
   o.PublishAsync.StallWait = options_.publish.block_timeout.count();
   jsCtx* js = nullptr;
   check(natsConnection_JetStream(&js, connection_->get(), &o), "nats: JetStream context");
-  js_.reset(js);
-  streams_ = std::make_unique<NatsStreams>(js_.get(), options_);
+  {
+    std::lock_guard lock(js_mutex_);
+    js_.reset(js);
+  }
+  streams_ = std::make_unique<NatsStreams>(js, options_);
 }
 
 NatsTransport::~NatsTransport() {
@@ -119,11 +123,15 @@ natsStatus NatsTransport::send(core::PendingPublish& message, std::string& detai
   const natsMsg* key = msg.get();
   natsMsg* handed = msg.release();
   s = js_PublishMsgAsync(js_.get(), &handed, &po);
-  if (s != NATS_OK) {
+  if (s != NATS_OK) {  // nats.c never hands this message to on_ack
     pending_.take(key);
     natsMsg_Destroy(handed);  // still ours: nats.c clears the pointer only when it took it
     detail = describe("nats: publish to " + message.topic, s);
+    return s;
   }
+  // on_ack may have answered while nats.c was still writing the message; then it left the
+  // message for us to free (see pending_table.hpp).
+  if (pending_.sent(key)) natsMsg_Destroy(const_cast<natsMsg*>(key));
   return s;
 }
 
@@ -131,8 +139,10 @@ natsStatus NatsTransport::send(core::PendingPublish& message, std::string& detai
 void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error,
                            void* self) noexcept {
   auto* me = static_cast<NatsTransport*>(self);
-  std::unique_ptr<core::PendingPublish> message(me->pending_.take(msg));
-  natsMsg_Destroy(msg);  // the ack handler owns the message it is given
+  const PendingTable::Answer answer = me->pending_.answer(msg);
+  // The ack handler owns the message it is given, unless its publisher is still sending it.
+  if (!answer.publisher_frees) natsMsg_Destroy(msg);
+  std::unique_ptr<core::PendingPublish> message(answer.publish);
   if (!message) return;
   if (error != nullptr) {
     const std::string detail = ack_error_detail(message->topic, *error);
@@ -157,11 +167,15 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
   jsPubOptions_Init(&po);
   po.MaxWait = ms_until(deadline);
   js_PublishAsyncComplete(js_.get(), &po);
-  // 2. What is still unacked completes as cancelled.
-  const std::uint64_t cancelled = cancel_pending();
+  // 2. What is still unacked completes as cancelled (outside js_mutex_, see take_pending).
   // 3. JetStream context before its connection; consumers hold the connection until their
   //    last delivery is gone.
+  std::unique_lock js_lock(js_mutex_);
+  auto unacked = take_pending();
   js_.reset();
+  js_lock.unlock();
+  const std::uint64_t cancelled = fail(std::move(unacked), make_error_code(errc::cancelled),
+                                       "abandoned by close before the broker acked it");
   {
     std::lock_guard lock(consumers_mutex_);
     consumers_.clear();
@@ -172,24 +186,41 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
   return cancelled;
 }
 
-std::uint64_t NatsTransport::cancel_pending() {
+// Takes every publish nats.c still holds. The caller holds js_mutex_, and finishes them after
+// releasing it: a completion may call back into the bus.
+std::vector<std::unique_ptr<core::PendingPublish>> NatsTransport::take_pending() {
+  std::vector<std::unique_ptr<core::PendingPublish>> taken;
   // nats.c 3.4 crashes in GetPendingList on a context that never published asynchronously.
-  if (pending_.size() == 0) return 0;
+  if (!js_ || pending_.size() == 0) return taken;
   natsMsgList list{};
-  if (js_PublishAsyncGetPendingList(&list, js_.get()) != NATS_OK) return 0;
-  std::uint64_t cancelled = 0;
+  if (js_PublishAsyncGetPendingList(&list, js_.get()) != NATS_OK) return taken;
   for (int i = 0; i < list.Count; ++i) {
     natsMsg* msg = list.Msgs[i];
-    list.Msgs[i] = nullptr;  // ours now
-    std::unique_ptr<core::PendingPublish> message(pending_.take(msg));
-    natsMsg_Destroy(msg);
-    if (!message) continue;
-    ++cancelled;
-    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
-                                 "abandoned by close before the broker acked it");
+    list.Msgs[i] = nullptr;  // ours now, unless its publisher is still sending it
+    const PendingTable::Answer answer = pending_.answer(msg);
+    if (!answer.publisher_frees) natsMsg_Destroy(msg);
+    if (answer.publish != nullptr) taken.emplace_back(answer.publish);
   }
   natsMsgList_Destroy(&list);
-  return cancelled;
+  return taken;
+}
+
+std::uint64_t NatsTransport::fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
+                                  std::error_code error, std::string_view detail) {
+  for (auto& publish : publishes)
+    core::PendingPublish::finish(std::move(publish), error, {}, detail);
+  return publishes.size();
+}
+
+// nats.c gave up reconnecting. It then never reports the publishes it still holds (their
+// timeouts go to a subscription that is closed too): fail them now rather than at close(),
+// which may come much later (tests/nats/publish_failure_test.cpp).
+void NatsTransport::on_connection_lost() noexcept {
+  std::unique_lock lock(js_mutex_);
+  auto publishes = take_pending();
+  lock.unlock();
+  fail(std::move(publishes), make_error_code(errc::transport_error),
+       "nats: connection closed before the broker acked it (reconnects exhausted)");
 }
 
 }  // namespace eventbus::nats

@@ -12,6 +12,8 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -45,13 +47,18 @@ class NatsTransport final : public core::Transport {
                                               const std::string& stream);
   void fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
                   core::DeliverySink& sink);
-  std::uint64_t cancel_pending();
+  std::vector<std::unique_ptr<core::PendingPublish>> take_pending();
+  static std::uint64_t fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
+                            std::error_code error, std::string_view detail);
+  void on_connection_lost() noexcept;
 
   const BusOptions options_;
-  std::shared_ptr<NatsConnection> connection_;
+  // Declared before connection_: its lost-hook may use them as soon as it is connected.
+  std::mutex js_mutex_;  // guards js_ between close() and on_connection_lost()
   JetStreamPtr js_;
-  std::unique_ptr<NatsStreams> streams_;
   PendingTable pending_;
+  std::shared_ptr<NatsConnection> connection_;
+  std::unique_ptr<NatsStreams> streams_;
 
   std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
   bool closing_ = false;

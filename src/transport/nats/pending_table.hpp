@@ -1,6 +1,13 @@
 // Finds the PendingPublish of a natsMsg when nats.c acks it. nats.c hands the ack handler only
 // the message, and a natsMsg has no user pointer, so the transport keeps this map. It is an
 // open-addressing table sized once for the in-flight bound: no allocation per message.
+//
+// It also settles who frees the natsMsg. nats.c registers a message (and starts its ack
+// timeout) before it writes it, and its ack handler owns the message, so the handler can run,
+// on a timer thread, while js_PublishMsgAsync still reads the message (a write blocked on a
+// frozen server outlasts publish.ack_timeout): the handler must not free it then. An entry is
+// `sending` until the publisher is out of js_PublishMsgAsync; an answer that comes first leaves
+// the message to the publisher (TSan saw it: tests/nats/publish_failure_test.cpp).
 #pragma once
 
 #include <nats/nats.h>
@@ -22,28 +29,59 @@ class PendingTable {
       --shift_;
   }
 
-  // False only when full (the bus's in-flight bound makes that a bug).
+  // Registers a message about to be sent. False only when full (the bus's in-flight bound
+  // makes that a bug).
   bool insert(const natsMsg* key, core::PendingPublish* value) {
     std::lock_guard lock(mutex_);
     if ((count_ + 1) * 2 > slots_.size()) return false;
     std::size_t i = home(key);
     while (slots_[i].key != nullptr)
       i = next(i);
-    slots_[i] = {key, value};
+    slots_[i] = {key, value, true};
     ++count_;
     return true;
   }
 
-  // Removes and returns the value of `key`, or null when absent.
+  struct Answer {
+    core::PendingPublish* publish = nullptr;  // null when absent
+    bool publisher_frees = false;             // still being sent: the publisher frees the message
+  };
+  // For the ack handler: the publish of `key`, which is now the handler's to finish.
+  Answer answer(const natsMsg* key) {
+    std::lock_guard lock(mutex_);
+    const std::size_t i = find_locked(key);
+    if (i == kNone) return {};
+    Answer a{slots_[i].value, slots_[i].sending};
+    if (a.publisher_frees) {
+      slots_[i].value = nullptr;  // answered; the entry stays until sent()
+    } else {
+      erase_at(i);
+    }
+    return a;
+  }
+
+  // The publisher is out of js_PublishMsgAsync, which succeeded. True when the ack handler
+  // answered meanwhile: the publisher then frees the message.
+  bool sent(const natsMsg* key) {
+    std::lock_guard lock(mutex_);
+    const std::size_t i = find_locked(key);
+    if (i == kNone) return false;
+    if (slots_[i].value == nullptr) {
+      erase_at(i);
+      return true;
+    }
+    slots_[i].sending = false;
+    return false;
+  }
+
+  // Removes and returns the value of `key`: null when absent or already answered.
   core::PendingPublish* take(const natsMsg* key) {
     std::lock_guard lock(mutex_);
-    for (std::size_t i = home(key); slots_[i].key != nullptr; i = next(i)) {
-      if (slots_[i].key != key) continue;
-      core::PendingPublish* value = slots_[i].value;
-      erase_at(i);
-      return value;
-    }
-    return nullptr;
+    const std::size_t i = find_locked(key);
+    if (i == kNone) return nullptr;
+    core::PendingPublish* value = slots_[i].value;
+    erase_at(i);
+    return value;
   }
 
   std::size_t size() {
@@ -54,8 +92,16 @@ class PendingTable {
  private:
   struct Slot {
     const natsMsg* key = nullptr;
-    core::PendingPublish* value = nullptr;
+    core::PendingPublish* value = nullptr;  // null once answered while sending
+    bool sending = false;
   };
+  static constexpr std::size_t kNone = ~std::size_t{0};
+
+  std::size_t find_locked(const natsMsg* key) const {
+    for (std::size_t i = home(key); slots_[i].key != nullptr; i = next(i))
+      if (slots_[i].key == key) return i;
+    return kNone;
+  }
 
   static std::size_t size_for(std::size_t capacity) {
     std::size_t n = 16;

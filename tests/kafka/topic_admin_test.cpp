@@ -1,0 +1,153 @@
+// Topic admin on a real broker: each TopicStrategy does what kafka_topics.hpp promises, read
+// back with a metadata request of our own; and a refused librdkafka property or a missing
+// validate_only topic fails with an error that says what is wrong.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <system_error>
+
+#include "eventbus/error.hpp"
+#include "kafka/kafka_test.hpp"
+#include "transport/kafka/kafka_topics.hpp"
+
+namespace eventbus::testing {
+namespace {
+
+class KafkaTopicAdmin : public ::testing::Test {
+ protected:
+  // Publishes one envelope through a bus whose options give `topic` these TopicOptions; the
+  // first publish of a topic runs the topic admin.
+  OwnedPublishResult publish_with(const std::string& topic, TopicStrategy strategy,
+                                  int partitions) {
+    BusOptions options = kafka_bus_options(brokers);
+    options.topics[topic].strategy = strategy;
+    options.topics[topic].partitions = partitions;
+    Bus bus(options);
+    return bus.publish_envelope_sync(topic, kafka_test_envelope("agg-1", 1), 20s);
+  }
+  // The partition count as kafka_topics.hpp reads it, through a client of our own.
+  int partition_count_of(const std::string& topic) {
+    HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
+    return kafka::partition_count(client.get(), topic, 10000);
+  }
+
+  std::string brokers = fixture_brokers();
+};
+
+TEST_F(KafkaTopicAdmin, CreateOnlyCreatesWithTheRequestedPartitions) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 3).error);
+  EXPECT_EQ(partition_count_of(topic), 3);
+  EXPECT_EQ(topic_partitions(brokers, topic), 3);  // the broker's own listing agrees
+}
+
+TEST_F(KafkaTopicAdmin, CreateOnlyLeavesAnExistingTopicAsItIs) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 2).error);
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 5).error);
+  EXPECT_EQ(partition_count_of(topic), 2);
+}
+
+TEST_F(KafkaTopicAdmin, CreateOrUpdateGrowsPartitions) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_or_update, 2).error);
+  ASSERT_EQ(partition_count_of(topic), 2);
+  const OwnedPublishResult grown = publish_with(topic, TopicStrategy::create_or_update, 5);
+  ASSERT_FALSE(grown.error) << grown.detail;
+  EXPECT_EQ(partition_count_of(topic), 5);
+}
+
+TEST_F(KafkaTopicAdmin, ValidateOnlyFailsOnAMissingTopicAndLeavesItMissing) {
+  const std::string topic = unique_name("t");
+  const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 4);
+  EXPECT_EQ(r.error, errc::invalid_option);
+  EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("does not exist"), std::string::npos) << r.detail;
+  // "never change the broker": checking must not have made the broker auto-create it (the test
+  // broker has auto.create.topics.enable=true, as Kafka does by default).
+  EXPECT_EQ(topic_partitions(brokers, topic), std::nullopt);
+}
+
+TEST_F(KafkaTopicAdmin, ValidateOnlyFailsWhenThePartitionCountDiffers) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 2).error);
+  const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 3);
+  EXPECT_EQ(r.error, errc::invalid_option);
+  EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("has 2 partitions"), std::string::npos) << r.detail;
+  EXPECT_EQ(partition_count_of(topic), 2);  // and nothing was changed
+}
+
+TEST_F(KafkaTopicAdmin, ValidateOnlyAcceptsAMatchingTopic) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 3).error);
+  const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 3);
+  EXPECT_FALSE(r.error) << r.detail;
+}
+
+TEST_F(KafkaTopicAdmin, SkipMakesNoBrokerCall) {
+  // Called directly: a publish would let the broker auto-create the topic, which is not the
+  // admin's doing. An unreachable address proves there is no round trip at all.
+  const std::string topic = unique_name("t");
+  BusOptions options = kafka_bus_options(brokers);
+  options.topics[topic].strategy = TopicStrategy::skip;
+  options.kafka.admin_timeout = 100ms;
+  HandlePtr client = make_client(RD_KAFKA_PRODUCER, "127.0.0.1:1");
+  std::string detail;
+  EXPECT_FALSE(kafka::ensure_kafka_topic(client.get(), options, topic, detail)) << detail;
+  EXPECT_EQ(topic_partitions(brokers, topic), std::nullopt);
+}
+
+TEST_F(KafkaTopicAdmin, SubscribeToAMissingValidateOnlyTopicFails) {
+  const std::string topic = unique_name("t");
+  BusOptions options = kafka_bus_options(brokers);
+  options.group = unique_name("g");
+  options.topics[topic].strategy = TopicStrategy::validate_only;
+  Bus bus(options);
+  LogCapture log;
+  const std::error_code ec =
+      bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); });
+  EXPECT_EQ(ec, errc::invalid_option);
+  const std::string text = log.text();
+  EXPECT_NE(text.find(topic + ": does not exist"), std::string::npos) << text;
+  EXPECT_EQ(topic_partitions(brokers, topic), std::nullopt);
+}
+
+TEST_F(KafkaTopicAdmin, RefusedProducerPropertyMakesTheBusThrowWithoutTheValue) {
+  BusOptions options = kafka_bus_options(brokers);
+  options.kafka.producer_properties["security.protocol"] = "hunter2-secret";  // not a protocol
+  try {
+    Bus bus(options);
+    FAIL() << "the bus accepted an invalid security.protocol";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), errc::invalid_option);
+    EXPECT_NE(std::string(e.what()).find("security.protocol"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+  }
+  options.kafka.producer_properties = {{"no.such.property", "hunter2-secret"}};
+  try {
+    Bus bus(options);
+    FAIL() << "the bus accepted an unknown property";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code(), errc::invalid_option);
+    EXPECT_NE(std::string(e.what()).find("no.such.property"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("hunter2"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(KafkaTopicAdmin, RefusedConsumerPropertyFailsSubscribeWithoutTheValue) {
+  const std::string topic = unique_name("t");
+  BusOptions options = kafka_bus_options(brokers);
+  options.group = unique_name("g");
+  options.kafka.consumer_properties["security.protocol"] = "hunter2-secret";
+  Bus bus(options);
+  LogCapture log;
+  EXPECT_EQ(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }),
+            errc::invalid_option);
+  const std::string text = log.text();
+  EXPECT_NE(text.find("security.protocol"), std::string::npos) << text;
+  EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace eventbus::testing
