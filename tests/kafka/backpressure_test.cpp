@@ -7,12 +7,12 @@
 #include <atomic>
 #include <chrono>
 #include <iostream>
-#include <vector>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "kafka/kafka_test.hpp"
 #include "support/order_tracker.hpp"
@@ -95,17 +95,27 @@ void run_slow_consumer(const Load& load) {
       std::string found;
       for (const auto& r : records) {
         const auto id = r.header("X-Event-ID");
-        if (id && handled_ids.count(*id) == 0) found += " " + std::to_string(r.partition) + "/" + std::to_string(r.offset) + "(" + *id + ")";
+        if (id && handled_ids.count(*id) == 0)
+          found +=
+              " " + std::to_string(r.partition) + "/" + std::to_string(r.offset) + "(" + *id + ")";
       }
       std::map<int, std::set<long>> by_partition;
-      for (const auto& p : handled_at) by_partition[p.first].insert(p.second);
+      for (const auto& p : handled_at)
+        by_partition[p.first].insert(p.second);
       std::string holes;
       for (const auto& [p, offs] : by_partition) {
         long expect = 0;
-        for (long o : offs) { while (expect < o) { holes += " " + std::to_string(p) + "/" + std::to_string(expect); ++expect; } expect = o + 1; }
+        for (long o : offs) {
+          while (expect < o) {
+            holes += " " + std::to_string(p) + "/" + std::to_string(expect);
+            ++expect;
+          }
+          expect = o + 1;
+        }
         holes += " [p" + std::to_string(p) + " last " + std::to_string(expect - 1) + "]";
       }
-      std::cout << "DIAG log has " << records.size() << " records; unhandled in log:" << found << "; holes in handled offsets:" << holes << "\n";
+      std::cout << "DIAG log has " << records.size() << " records; unhandled in log:" << found
+                << "; holes in handled offsets:" << holes << "\n";
     }
     FAIL() << "handled " << tracker.distinct() << " of " << total << " in " << load.within.count()
            << " ms; not handled (partition/offset):" << missing;
