@@ -44,6 +44,8 @@ void run_slow_consumer(const Load& load) {
   options.dispatch.lane_capacity = kLaneCapacity;
   if (load.fetch_queue_kbytes > 0) options.kafka.fetch_queue_kbytes = load.fetch_queue_kbytes;
   if (std::getenv("BP_DEBUG")) options.kafka.consumer_properties["debug"] = std::getenv("BP_DEBUG");
+  if (std::getenv("BP_PDEBUG"))
+    options.kafka.producer_properties["debug"] = std::getenv("BP_PDEBUG");
 
   OrderTracker tracker;
   std::mutex handled_mutex;
@@ -75,6 +77,7 @@ void run_slow_consumer(const Load& load) {
           topic, kafka_test_envelope("agg-" + std::to_string(a), v), [&](const PublishResult& r) {
             acks.update([&] {
               ++(r.error ? failed : acked);
+              if (r.error) std::cout << "DIAG failed completion: " << r.detail << "\n";
               stored_at[std::string(r.event_id)] =
                   std::to_string(r.partition) + "/" + std::to_string(r.offset);
             });

@@ -38,6 +38,7 @@ class KafkaProducer {
   HandlePtr producer_;
   std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
   bool closing_ = false;
+  bool offsets_confirmed_ = true;  // acks != 0: a stored message comes back with its offset
   std::atomic<std::uint64_t> cancelled_{0};
   std::mutex topics_mutex_;
   std::unordered_set<std::string> ready_topics_;
