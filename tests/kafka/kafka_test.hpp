@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "eventbus/eventbus.hpp"
+#include "kafka/sarama_partition.hpp"
 #include "support/broker_env.hpp"
 #include "transport/kafka/kafka_handles.hpp"
 
@@ -192,6 +193,30 @@ inline Envelope kafka_test_envelope(const std::string& aggregate, std::int64_t v
       R"({"aggregate":")" + aggregate + R"(","version":)" + std::to_string(version) + "}");
   e.trace_id = "trace-" + aggregate;
   return e;
+}
+
+// Handlers of tests that use warm_up_partitions() skip events of this type.
+inline constexpr const char* kWarmUpEventType = "WarmUp";
+
+// Stores one envelope in every partition of `topic`, one at a time. The first batches produced
+// to a brand-new partition can fail with NOT_LEADER while a later batch succeeds, and
+// librdkafka 2.0.2 then "acks" the failed message without storing it; KafkaProducer reports
+// that as a failure (see on_delivery). Tests that count every message start after this, once
+// each partition's leader has taken a message.
+inline void warm_up_partitions(Bus& bus, const std::string& topic, int partitions) {
+  for (int p = 0; p < partitions; ++p) {
+    std::string aggregate;
+    for (int i = 0; sarama_partition(aggregate = "warm-up-" + std::to_string(i), partitions) != p;)
+      ++i;
+    OwnedPublishResult r;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      r = bus.publish_envelope_sync(topic, make_envelope(aggregate, kWarmUpEventType, 1, "{}"),
+                                    20s);
+      if (!r.error) break;
+    }
+    ASSERT_FALSE(r.error) << "warming up partition " << p << " of " << topic << ": " << r.detail;
+    ASSERT_EQ(r.partition, p);
+  }
 }
 
 }  // namespace eventbus::testing

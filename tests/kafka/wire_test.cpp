@@ -124,6 +124,7 @@ TEST_F(KafkaWire, PartitionOfEveryAggregateMatchesSarama) {
   BusOptions options = kafka_bus_options(brokers);
   options.topics[topic].partitions = kPartitions;
   Bus bus(options);
+  ASSERT_NO_FATAL_FAILURE(warm_up_partitions(bus, topic, kPartitions));
 
   std::vector<std::string> aggregates = {"order-42", "a", "customer:7", "tenant/3/invoice-9"};
   for (int i = 0; i < 60; ++i)
