@@ -324,9 +324,13 @@ void KafkaConsumer::close(core::Deadline deadline) {
   // handler used up the deadline: a member that does not leave holds its partitions from the
   // next member until session.timeout.ms has passed.
   leave_until_ = std::max(deadline, core::Clock::now() + kOneRoundTrip);
-  // Leaving runs the revoke above, which commits every assigned partition; what the deadline
-  // cuts short is given up.
-  const bool left = leave_group(leave_until_);
+  // Leaving runs the revoke above, which commits every assigned partition. A revoke event
+  // librdkafka has handed us must be served even past the deadline: destroying the consumer
+  // while it waits for our unassign hangs for good (seen under ASan: close hung 10 minutes).
+  // Against a broker that does not answer, the revoke comes once librdkafka's requests time
+  // out (socket.timeout.ms, the session timeout: see consumer_config), hence the cap.
+  const auto cap = core::Clock::now() + options_.kafka.session_timeout + 4 * kOneRoundTrip;
+  const bool left = leave_group(leave_until_, std::max(leave_until_, cap));
   partitions_.clear();
   if (left) {
     consumer_.reset();
@@ -338,23 +342,23 @@ void KafkaConsumer::close(core::Deadline deadline) {
   }
 }
 
-// rd_kafka_consumer_close blocks for as long as the coordinator does not answer (for ever on
-// a frozen broker), so the close runs in librdkafka's background and its rebalance events are
-// served here, until it is done or the deadline passed. True when it is done.
-bool KafkaConsumer::leave_group(core::Deadline deadline) {
+// rd_kafka_consumer_close blocks with no bound of ours, so the close runs in librdkafka's
+// background and its rebalance events are served here until it is done, or `deadline` passed
+// and no partition is held any more (its revoke was served), or `cap` passed. True when done.
+bool KafkaConsumer::leave_group(core::Deadline deadline, core::Deadline cap) {
   QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
   if (ErrorPtr error(rd_kafka_consumer_close_queue(consumer_.get(), queue.get())); error) {
     spdlog::warn("eventbus: kafka consumer close: {}", rd_kafka_error_string(error.get()));
     return false;
   }
   while (!rd_kafka_consumer_closed(consumer_.get())) {
-    const int left = ms_until(deadline);
-    if (left == 0) return false;
+    const int left = ms_until(partitions_.empty() ? deadline : cap);
     EventPtr event(rd_kafka_queue_poll(queue.get(), std::min(left, 100)));
     if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
       on_rebalance(consumer_.get(), rd_kafka_event_error(event.get()),
                    rd_kafka_event_topic_partition_list(event.get()), this);
     }
+    if (left == 0 && !event) return false;  // and nothing more is queued for us
   }
   return true;
 }

@@ -70,7 +70,7 @@ class KafkaConsumer {
   void assign(rd_kafka_topic_partition_list_t* partitions);
   void revoke(rd_kafka_topic_partition_list_t* partitions, bool lost);
   void commit(std::optional<core::Deadline> wait, const std::set<Key>* only = nullptr);
-  bool leave_group(core::Deadline deadline);
+  bool leave_group(core::Deadline deadline, core::Deadline cap);
   void pause(PartitionState& state, bool on);
 
   const BusOptions& options_;
