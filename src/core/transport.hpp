@@ -2,6 +2,7 @@
 // encodes, counts and dispatches; a transport only moves bytes and reports what the broker said.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -18,6 +19,14 @@ namespace eventbus::core {
 
 using Clock = std::chrono::steady_clock;
 using Deadline = Clock::time_point;
+
+// Milliseconds left until `deadline`, clamped to 0..24 h: what C client calls take as an int
+// timeout.
+inline int ms_left(Deadline deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return static_cast<int>(
+      std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 24 * 3600 * 1000));
+}
 
 // Where a transport hands received messages. Implemented by the core (decode + dispatcher).
 class DeliverySink {

@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <librdkafka/rdkafka.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <cstdint>
@@ -14,7 +12,6 @@
 #include <memory>
 #include <optional>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -22,6 +19,7 @@
 #include "eventbus/eventbus.hpp"
 #include "kafka/sarama_partition.hpp"
 #include "support/broker_env.hpp"
+#include "support/log_capture.hpp"
 #include "transport/kafka/kafka_handles.hpp"
 
 namespace eventbus::testing {
@@ -165,26 +163,6 @@ inline std::int64_t committed_offset(const std::string& brokers, const std::stri
   }
   return offset;
 }
-
-// Collects what the library logs while it lives.
-class LogCapture {
- public:
-  LogCapture() : previous_(spdlog::default_logger()) {
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)));
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-  std::string text() {
-    spdlog::default_logger()->flush();
-    return out_.str();
-  }
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::ostringstream out_;
-};
 
 // An envelope with trace id and a small JSON payload naming its aggregate and version.
 inline Envelope kafka_test_envelope(const std::string& aggregate, std::int64_t version) {

@@ -2,8 +2,8 @@
 // the right credentials round-trip a message; wrong ones fail the Bus constructor with an error
 // that names the server but never the secret, neither in the message nor in the logs.
 // Certificates are made with openssl at test time (a CA, a server and a client certificate).
-#include "nats/log_capture.hpp"
 #include "nats/nats_test.hpp"
+#include "support/log_capture.hpp"
 #include "support/nats_server_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"

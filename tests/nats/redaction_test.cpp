@@ -1,7 +1,7 @@
 // Secrets in server URLs never reach an error message: user info is cut from URLs before they
 // are shown, and a failed connect names the server it tried without its password.
-#include "nats/log_capture.hpp"
 #include "nats/nats_test.hpp"
+#include "support/log_capture.hpp"
 #include "transport/nats/nats_connection.hpp"
 
 namespace eventbus::testing {

@@ -42,12 +42,6 @@ class KafkaDelivery final : public core::Delivery {
 // What a commit on revoke or close gets even when waiting for handlers used up its deadline.
 constexpr std::chrono::milliseconds kOneRoundTrip{500};
 
-int ms_until(core::Deadline deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - core::Clock::now());
-  return static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, 24 * 3600 * 1000));
-}
-
 void copy_record(const rd_kafka_message_t& m, core::Delivery& d) {
   d.topic = rd_kafka_topic_name(m.rkt);
   d.partition = m.partition;
@@ -235,7 +229,7 @@ void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Ke
     spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
     return;
   }
-  EventPtr result(rd_kafka_queue_poll(queue.get(), ms_until(*wait)));
+  EventPtr result(rd_kafka_queue_poll(queue.get(), core::ms_left(*wait)));
   if (!result) {
     spdlog::warn("eventbus: kafka commit of {} partitions: no answer in time", list->cnt);
   } else if (const auto err = rd_kafka_event_error(result.get())) {
@@ -352,7 +346,7 @@ bool KafkaConsumer::leave_group(core::Deadline deadline, core::Deadline cap) {
     return false;
   }
   while (!rd_kafka_consumer_closed(consumer_.get())) {
-    const int left = ms_until(partitions_.empty() ? deadline : cap);
+    const int left = core::ms_left(partitions_.empty() ? deadline : cap);
     EventPtr event(rd_kafka_queue_poll(queue.get(), std::min(left, 100)));
     if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
       on_rebalance(consumer_.get(), rd_kafka_event_error(event.get()),

@@ -25,12 +25,6 @@ void add_envelope_headers(rd_kafka_headers_t* h, const Envelope& e) {
   if (e.tenant_id != 0) add("X-Tenant-ID", std::to_string(e.tenant_id));
 }
 
-std::int64_t ms_until(core::Deadline deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - core::Clock::now());
-  return std::max<std::int64_t>(0, left.count());
-}
-
 }  // namespace
 
 KafkaProducer::KafkaProducer(const BusOptions& options) : options_(options) {
@@ -159,7 +153,7 @@ std::uint64_t KafkaProducer::close(core::Deadline deadline) {
   // Stop the completion thread first: flush() serves the remaining reports on this thread.
   completions_.request_stop();
   if (completions_.joinable()) completions_.join();
-  rd_kafka_flush(producer_.get(), static_cast<int>(ms_until(deadline)));
+  rd_kafka_flush(producer_.get(), core::ms_left(deadline));
   // Whatever is left will not make it: purged messages report __PURGE_* (cancelled).
   rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
   // Purged messages report on the next poll; in-flight requests may take a moment longer.

@@ -10,12 +10,6 @@
 namespace eventbus::nats {
 namespace {
 
-std::int64_t ms_until(core::Deadline deadline) {
-  const auto left =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - core::Clock::now());
-  return std::max<std::int64_t>(1, left.count());
-}
-
 // The words of a failed async publish. Not describe(): nats.c's last-error text is per thread,
 // and on the ack thread it would be some earlier, unrelated error.
 std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error) {
@@ -165,7 +159,7 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
   // 1. Give outstanding publishes until the deadline to be acked.
   jsPubOptions po;
   jsPubOptions_Init(&po);
-  po.MaxWait = ms_until(deadline);
+  po.MaxWait = std::max(1, core::ms_left(deadline));  // 0 would mean nats.c's default
   js_PublishAsyncComplete(js_.get(), &po);
   // 2. What is still unacked completes as cancelled (outside js_mutex_, see take_pending).
   // 3. JetStream context before its connection; consumers hold the connection until their
