@@ -88,6 +88,7 @@ KafkaConsumer::~KafkaConsumer() {
 void KafkaConsumer::add_topic(const std::string& topic, core::DeliverySink& sink) {
   std::lock_guard lock(topics_mutex_);
   sinks_[topic] = &sink;
+  added_at_[topic] = core::Clock::now();
   topics_changed_ = true;
 }
 
@@ -125,9 +126,23 @@ void KafkaConsumer::apply_subscription() {
   }
 }
 
+// A topic created a moment ago can be missing from the consumer's first metadata answer
+// (CreateTopics returns before every metadata view has it); librdkafka reports "Subscribed
+// topic not available" and retries on its own. That is noise for the first seconds, a
+// problem worth a warning afterwards.
+bool KafkaConsumer::just_created(const rd_kafka_message_t& m) {
+  if (m.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || m.rkt == nullptr) return false;
+  std::lock_guard lock(topics_mutex_);
+  const auto it = added_at_.find(rd_kafka_topic_name(m.rkt));
+  return it != added_at_.end() && core::Clock::now() - it->second < std::chrono::seconds(10);
+}
+
 void KafkaConsumer::take(MessagePtr m) {
   if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
+    if (just_created(*m)) {
+      spdlog::debug("eventbus: kafka consumer: {}", rd_kafka_message_errstr(m.get()));
+    } else {
       spdlog::warn("eventbus: kafka consumer: {}", rd_kafka_message_errstr(m.get()));
     }
     return;

@@ -62,6 +62,7 @@ class KafkaConsumer {
   void poll_loop(std::stop_token stop);
   void apply_subscription();
   void take(MessagePtr message);
+  bool just_created(const rd_kafka_message_t& message);
   bool offer(PartitionState& state, core::DeliveryPtr& delivery);
   void offer_parked();
   void park(PartitionState& state, core::DeliveryPtr delivery);
@@ -78,8 +79,9 @@ class KafkaConsumer {
   HandlePtr consumer_;
 
   std::mutex topics_mutex_;
-  std::map<std::string, core::DeliverySink*> sinks_;  // guarded by topics_mutex_
-  bool topics_changed_ = false;                       // guarded by topics_mutex_
+  std::map<std::string, core::DeliverySink*> sinks_;         // guarded by topics_mutex_
+  bool topics_changed_ = false;                              // guarded by topics_mutex_
+  std::map<std::string, core::Clock::time_point> added_at_;  // guarded by topics_mutex_
 
   std::map<Key, std::shared_ptr<PartitionState>> partitions_;  // poll thread only
   core::Clock::time_point next_commit_;
