@@ -9,8 +9,8 @@
 #include <map>
 #include <string>
 
-#include "kafka/kafka_broker_process.hpp"
 #include "kafka/kafka_test.hpp"
+#include "support/broker_process.hpp"
 #include "support/threads.hpp"
 #include "support/wait.hpp"
 
@@ -48,9 +48,9 @@ std::vector<std::string> publish_many(Bus& bus, const std::string& topic, int co
 void close_against_frozen_broker(bool subscribe) {
   warm_up_threads();
   const std::size_t baseline = process_thread_count();
-  KafkaBrokerProcess broker;
+  BrokerProcess broker(BrokerProcess::Kind::kafka);
   const std::string topic = unique_name("t");
-  BusOptions options = kafka_bus_options(broker.brokers());
+  BusOptions options = kafka_bus_options(broker.address());
   options.group = unique_name("g");
   options.kafka.message_timeout = 120s;  // nothing times out by itself during the test
   Completions c;

@@ -3,8 +3,8 @@
 // that names the server but never the secret, neither in the message nor in the logs.
 // Certificates are made with openssl at test time (a CA, a server and a client certificate).
 #include "nats/nats_test.hpp"
+#include "support/broker_process.hpp"
 #include "support/log_capture.hpp"
-#include "support/nats_server_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -48,12 +48,13 @@ TEST(NatsOwnServerAuth, UserAndPasswordRightConnectsWrongFailsWithoutSayingThePa
   TempDir dir;
   const std::string password = random_secret("pw");
   const std::string wrong = random_secret("wrong");
-  NatsServerProcess server({"-c", dir.write("auth.conf",
-                                            "authorization {\n  user: alice\n"
-                                            "  password: \"" +
-                                                password + "\"\n}\n")});
+  BrokerProcess server(BrokerProcess::Kind::nats,
+                       {"-c", dir.write("auth.conf",
+                                        "authorization {\n  user: alice\n"
+                                        "  password: \"" +
+                                            password + "\"\n}\n")});
   LogCapture logs;
-  BusOptions options = nats_bus_options(server.url());
+  BusOptions options = nats_bus_options(server.address());
   options.nats.user = "alice";
   options.nats.password = password;
   {
@@ -85,10 +86,11 @@ TEST(NatsOwnServerAuth, TokenRightConnectsWrongFailsWithoutSayingTheToken) {
   TempDir dir;
   const std::string token = random_secret("tok");
   const std::string wrong = random_secret("badtok");
-  NatsServerProcess server(
+  BrokerProcess server(
+      BrokerProcess::Kind::nats,
       {"-c", dir.write("token.conf", "authorization {\n  token: \"" + token + "\"\n}\n")});
   LogCapture logs;
-  BusOptions options = nats_bus_options(server.url());
+  BusOptions options = nats_bus_options(server.address());
   options.nats.token = token;
   {
     Bus bus(options);
@@ -137,8 +139,9 @@ std::string tls_config(const TempDir& dir, bool verify_clients) {
 TEST(NatsOwnServerTls, ServerCertificateCheckedAgainstTheCa) {
   TempDir dir;
   ASSERT_NO_FATAL_FAILURE(make_certificates(dir));
-  NatsServerProcess server({"-c", dir.write("tls.conf", tls_config(dir, false))});
-  BusOptions options = nats_bus_options(server.url());
+  BrokerProcess server(BrokerProcess::Kind::nats,
+                       {"-c", dir.write("tls.conf", tls_config(dir, false))});
+  BusOptions options = nats_bus_options(server.address());
   options.nats.tls.enabled = true;
   options.nats.tls.ca_file = dir.file("ca.pem");
   {
@@ -155,8 +158,9 @@ TEST(NatsOwnServerTls, ServerCertificateCheckedAgainstTheCa) {
 TEST(NatsOwnServerTls, AnotherExpectedHostnameIsRefused) {
   TempDir dir;
   ASSERT_NO_FATAL_FAILURE(make_certificates(dir));
-  NatsServerProcess server({"-c", dir.write("tls.conf", tls_config(dir, false))});
-  BusOptions options = nats_bus_options(server.url());
+  BrokerProcess server(BrokerProcess::Kind::nats,
+                       {"-c", dir.write("tls.conf", tls_config(dir, false))});
+  BusOptions options = nats_bus_options(server.address());
   options.nats.tls.enabled = true;
   options.nats.tls.ca_file = dir.file("ca.pem");
   options.nats.tls.expected_hostname = "localhost";
@@ -171,8 +175,9 @@ TEST(NatsOwnServerTls, AnotherExpectedHostnameIsRefused) {
 TEST(NatsOwnServerTls, MutualTlsNeedsTheClientCertificate) {
   TempDir dir;
   ASSERT_NO_FATAL_FAILURE(make_certificates(dir));
-  NatsServerProcess server({"-c", dir.write("mtls.conf", tls_config(dir, true))});
-  BusOptions options = nats_bus_options(server.url());
+  BrokerProcess server(BrokerProcess::Kind::nats,
+                       {"-c", dir.write("mtls.conf", tls_config(dir, true))});
+  BusOptions options = nats_bus_options(server.address());
   options.nats.tls.enabled = true;
   options.nats.tls.ca_file = dir.file("ca.pem");
   options.nats.tls.cert_file = dir.file("client.pem");

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "nats/nats_test.hpp"
-#include "support/nats_server_process.hpp"
+#include "support/broker_process.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {
@@ -61,10 +61,10 @@ TEST(NatsPublishFailure, NoStreamForTheSubjectCompletesOnceAsRejected) {
   EXPECT_EQ(bus.stats().acked, 0u);
 }
 
-TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWorksAgain) {
-  NatsServerProcess server;
+TEST(NatsOwnServerPublishFailure, FrozenBrokerTimesThePublishOutOnceThenTheBusWorksAgain) {
+  BrokerProcess server(BrokerProcess::Kind::nats);
   const std::string topic = unique_name("t");
-  BusOptions options = nats_bus_options(server.url());
+  BusOptions options = nats_bus_options(server.address());
   options.publish.ack_timeout = 500ms;
   Outcome outcome;  // before the bus, which may fire the completion until it is gone
   Bus bus(options);
@@ -72,7 +72,7 @@ TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWo
   ASSERT_FALSE(bus.publish_envelope_sync(topic, make_envelope("a", "E", 1, "{}"), 10s).error);
 
   {
-    FrozenServer frozen(server);
+    FrozenBroker frozen(server);
     const auto start = std::chrono::steady_clock::now();
     ASSERT_FALSE(
         bus.publish_envelope(topic, make_envelope("a", "E", 2, "{}"), outcome.completion()));
@@ -99,20 +99,20 @@ TEST(NatsOwnServerPublishFailure, FrozenServerTimesThePublishOutOnceThenTheBusWo
 // connection for good (no reconnects), and nats.c never reports what it still holds: the
 // transport must, before close().
 TEST(NatsOwnServerPublishFailure, BlockedWritesAndALostConnectionStillFireEveryCompletionOnce) {
-  NatsServerProcess server;
+  BrokerProcess server(BrokerProcess::Kind::nats);
   const std::string topic = unique_name("t");
   constexpr int kMessages = 300;
   std::vector<std::atomic<int>> fired(kMessages);
   std::atomic<int> timed_out{0}, transport_errors{0}, other{0};
   Signal signal;
   int done = 0;
-  BusOptions options = nats_bus_options(server.url());  // max_reconnect 0
+  BusOptions options = nats_bus_options(server.address());  // max_reconnect 0
   options.publish.ack_timeout = 100ms;
   options.nats.write_timeout = 1500ms;
   Bus bus(options);
   ASSERT_FALSE(bus.publish_envelope_sync(topic, make_envelope("a", "E", 1, "{}"), 10s).error);
   {
-    FrozenServer frozen(server);
+    FrozenBroker frozen(server);
     const std::string payload(64 * 1024, 'x');  // 300 x 64 KiB: more than both socket buffers
     for (int i = 0; i < kMessages; ++i) {
       bus.publish(topic, payload, [&, i](const PublishResult& r) {
@@ -138,10 +138,10 @@ TEST(NatsOwnServerPublishFailure, BlockedWritesAndALostConnectionStillFireEveryC
     ASSERT_EQ(fired[i].load(), 1) << "completion " << i;
 }
 
-TEST(NatsOwnServerPublishFailure, ConnectingToAFrozenServerFailsWithinConnectTimeout) {
-  NatsServerProcess server;
-  FrozenServer frozen(server);  // the kernel still accepts TCP; the server never says INFO
-  BusOptions options = nats_bus_options(server.url());
+TEST(NatsOwnServerPublishFailure, ConnectingToAFrozenBrokerFailsWithinConnectTimeout) {
+  BrokerProcess server(BrokerProcess::Kind::nats);
+  FrozenBroker frozen(server);  // the kernel still accepts TCP; the server never says INFO
+  BusOptions options = nats_bus_options(server.address());
   options.nats.connect_timeout = 500ms;
   const auto start = std::chrono::steady_clock::now();
   try {

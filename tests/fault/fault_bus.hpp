@@ -1,0 +1,55 @@
+// What the fault tests share: a broker of the test's own per transport, and bus options that
+// ride out a broker's crash instead of giving up (reconnect forever, bounded ack waits).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <random>
+#include <string>
+
+#include "eventbus/eventbus.hpp"
+#include "support/broker_process.hpp"
+
+namespace eventbus::testing {
+
+using namespace std::chrono_literals;
+using BrokerKind = BrokerProcess::Kind;
+
+inline std::string PrintToString(BrokerKind kind) {
+  return kind == BrokerKind::nats ? "nats" : "kafka";
+}
+
+// Options for a bus on the broker at `address` that reconnects forever and times out publishes
+// within the test's patience.
+inline BusOptions fault_bus_options(BrokerKind kind, const std::string& address) {
+  BusOptions options;
+  options.publish.ack_timeout = 20s;
+  if (kind == BrokerKind::nats) {
+    options.transport = "nats";
+    options.nats.servers = {address};
+    options.nats.max_reconnect = -1;
+    options.nats.reconnect_wait = 250ms;
+    options.nats.connect_timeout = 2s;
+    options.nats.fetch_wait = 100ms;
+    options.nats.ack_wait = 5s;  // redelivery after a crash within the test's drain time
+  } else {
+    options.transport = "kafka";
+    options.kafka.brokers = address;
+    options.kafka.linger = 1ms;
+    options.kafka.session_timeout = 6s;
+    options.kafka.heartbeat_interval = 500ms;
+  }
+  return options;
+}
+
+// "fault.<test>.<suffix>.<random>": a topic (stream, group) of this test run alone.
+inline std::string unique_fault_name(const std::string& suffix) {
+  static std::mt19937_64 random{std::random_device{}()};
+  std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  for (char& c : test)
+    if (c == '/') c = '-';
+  return "fault." + test + "." + suffix + "." + std::to_string(random() % 1000000000);
+}
+
+}  // namespace eventbus::testing

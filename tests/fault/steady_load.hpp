@@ -1,0 +1,87 @@
+// A steady publisher and the ledger the fault tests judge by: envelopes at a fixed rate over
+// many aggregates (aggregate i of A gets versions 1, 2, ... in order, from one thread), every
+// completion and every delivery recorded per call, and per-aggregate order checked on first
+// delivery (a redelivered message is a duplicate, not an order violation).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "eventbus/eventbus.hpp"
+#include "order_checker.hpp"
+#include "support/wait.hpp"
+
+namespace eventbus::testing {
+
+class SteadyLoad {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Settings {
+    std::string topic;
+    std::size_t aggregates = 1000;
+    double rate = 1000;               // publish calls a second
+    std::size_t max_calls = 100'000;  // the publisher stops by itself after this many
+    std::size_t payload_bytes = 0;    // padding in the payload, beyond its few fixed bytes
+  };
+
+  explicit SteadyLoad(Settings settings);
+  ~SteadyLoad();  // stops the publisher
+  SteadyLoad(const SteadyLoad&) = delete;
+  SteadyLoad& operator=(const SteadyLoad&) = delete;
+
+  // The handler to subscribe with: records the delivery, checks its order, returns ok.
+  EnvelopeHandler handler();
+  // Starts the one publisher thread on `bus`; stop() joins it.
+  void start(Bus& bus);
+  void stop();
+  // Publishes `count` envelopes as fast as the bus takes them, on the calling thread.
+  void publish_burst(Bus& bus, std::size_t count);
+
+  std::uint64_t calls() const { return calls_.load(); }
+  std::uint64_t completions() const { return completions_.load(); }
+  std::uint64_t acked() const { return acked_.load(); }
+  std::uint64_t handled() const { return handled_.load(); }  // deliveries, duplicates included
+  // Calls whose completion fired more than once (must be 0).
+  std::uint64_t completed_twice() const { return completed_twice_.load(); }
+  // Calls the broker acked but no handler has seen yet.
+  std::uint64_t acked_not_handled() const { return acked_.load() - acked_and_handled_.load(); }
+  // True once every acked call was handled, or false at the timeout.
+  bool wait_until_acked_are_handled(std::chrono::milliseconds timeout);
+  // True once at least `acks` more acks and `deliveries` more deliveries than now happened.
+  bool wait_for_progress(std::uint64_t acks, std::uint64_t deliveries,
+                         std::chrono::milliseconds timeout);
+  // True once every call's completion has fired.
+  bool wait_for_all_completions(std::chrono::milliseconds timeout);
+
+  const bench::OrderChecker& order() const { return order_; }
+
+ private:
+  // A call's state bits; whichever of ack and first delivery comes second counts the call
+  // as acked-and-handled, so the tests' waits compare two counters instead of scanning.
+  static constexpr std::uint8_t kAcked = 1, kHandled = 2;
+  struct Call {
+    std::atomic<std::uint8_t> completions{0};
+    std::atomic<std::uint8_t> state{0};
+  };
+
+  Envelope envelope(std::size_t call) const;
+  void publish_one(Bus& bus, std::size_t call);
+  void completed(std::size_t call, bool ok);
+  HandlerResult delivered(const Envelope& e);
+
+  Settings settings_;
+  std::unique_ptr<Call[]> ledger_;
+  bench::OrderChecker order_;
+  std::atomic<std::uint64_t> calls_{0}, completions_{0}, acked_{0}, handled_{0},
+      completed_twice_{0}, acked_and_handled_{0};
+  Signal progress_;
+  std::atomic<bool> stopping_{false};
+  std::thread publisher_;
+};
+
+}  // namespace eventbus::testing

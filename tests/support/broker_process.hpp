@@ -1,0 +1,163 @@
+// A broker of a test's own — nats-server or Apache Kafka — started through the project's
+// script (scripts/nats-server.sh, scripts/kafka-broker.sh) and stopped by its destructor (also
+// when an assertion fails), for tests that kill, restart or freeze a broker and so must not
+// touch the shared CTest fixtures.
+#pragma once
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef EVENTBUS_SCRIPTS_DIR
+#error "EVENTBUS_SCRIPTS_DIR must name the project's scripts/ folder"
+#endif
+
+namespace eventbus::testing {
+
+// Single-quotes `text` for /bin/sh.
+inline std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// Runs a shell command; returns its stdout and sets `status` to its exit status.
+inline std::string run_command(const std::string& command, int& status) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) throw std::runtime_error("popen failed: " + command);
+  std::array<char, 512> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr)
+    out += buffer.data();
+  status = pclose(pipe);
+  return out;
+}
+
+class BrokerProcess {
+ public:
+  enum class Kind { nats, kafka };
+
+  // Starts a broker on free loopback ports; `extra` goes to nats-server after the script's
+  // own arguments (e.g. {"-c", "/tmp/x/auth.conf"}). Throws with the script's output when it
+  // does not come up.
+  explicit BrokerProcess(Kind kind, const std::vector<std::string>& extra = {})
+      : kind_(kind), prefix_(kind == Kind::nats ? "EVENTBUS_NATS_" : "EVENTBUS_KAFKA_") {
+    std::string command = script() + " start";
+    for (const auto& arg : extra)
+      command += " " + shell_quote(arg);
+    int status = 0;
+    const std::string out = run_command(command + " 2>&1", status);
+    if (status != 0) throw std::runtime_error(name() + " start failed:\n" + out);
+    const std::string trimmed = out.substr(0, out.find_last_not_of('\n') + 1);
+    dir_ = trimmed.substr(trimmed.find_last_of('\n') + 1);  // the run dir is the last line
+    read_env();
+    if (pid_ <= 0 || address_.empty()) throw std::runtime_error("no env in " + dir_ + ":\n" + out);
+  }
+  ~BrokerProcess() {
+    ::kill(pid_, SIGCONT);  // a frozen broker would ignore TERM until the script KILLs it
+    int status = 0;
+    run_command(script() + " stop " + shell_quote(dir_) + " 2>&1", status);
+  }
+  BrokerProcess(const BrokerProcess&) = delete;
+  BrokerProcess& operator=(const BrokerProcess&) = delete;
+
+  // nats://127.0.0.1:<port> for NATS, 127.0.0.1:<port> for Kafka.
+  const std::string& address() const { return address_; }
+  std::string port() const { return address_.substr(address_.find_last_of(':') + 1); }
+  pid_t pid() const { return pid_; }
+  std::string log() const {
+    std::ifstream in(dir_ + (kind_ == Kind::nats ? "/server.log" : "/broker.log"));
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }
+
+  // SIGKILL, as a crash: returns once the process is gone. Its data stays for restart().
+  void kill9() { script_or_throw("kill"); }
+  // Starts it again on the same ports with the same data; returns once it is ready.
+  void restart() {
+    script_or_throw("restart");
+    read_env();
+  }
+
+  // SIGSTOP, then waits (bounded) until every thread of the broker has stopped: the signal
+  // takes effect asynchronously, and a broker still running for a moment would answer.
+  void freeze() {
+    ::kill(pid_, SIGSTOP);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!all_threads_stopped()) {
+      if (std::chrono::steady_clock::now() > deadline)
+        throw std::runtime_error(name() + " did not stop within 5 s of SIGSTOP");
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  }
+  void thaw() { ::kill(pid_, SIGCONT); }
+
+ private:
+  std::string name() const { return kind_ == Kind::nats ? "nats-server" : "kafka broker"; }
+  std::string script() const {
+    return shell_quote(std::string(EVENTBUS_SCRIPTS_DIR) +
+                       (kind_ == Kind::nats ? "/nats-server.sh" : "/kafka-broker.sh"));
+  }
+  void script_or_throw(const std::string& verb) {
+    int status = 0;
+    const std::string out =
+        run_command(script() + " " + verb + " " + shell_quote(dir_) + " 2>&1", status);
+    if (status != 0) throw std::runtime_error(name() + " " + verb + " failed:\n" + out);
+  }
+  void read_env() {
+    const std::string pid_key = prefix_ + "PID=";
+    const std::string address_key = prefix_ + (kind_ == Kind::nats ? "URL=" : "BROKERS=");
+    std::ifstream env(dir_ + "/env");
+    for (std::string line; std::getline(env, line);) {
+      if (line.rfind(pid_key, 0) == 0) pid_ = std::stoi(line.substr(pid_key.size()));
+      if (line.rfind(address_key, 0) == 0) address_ = line.substr(address_key.size());
+    }
+  }
+  bool all_threads_stopped() const {
+    const std::string tasks = "/proc/" + std::to_string(pid_) + "/task";
+    for (const auto& task : std::filesystem::directory_iterator(tasks)) {
+      std::ifstream stat(task.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      // "pid (comm) S ...": the state follows the last ')'.
+      const auto close = line.rfind(')');
+      if (close == std::string::npos || close + 2 >= line.size()) return false;
+      const char state = line[close + 2];
+      if (state != 'T' && state != 't') return false;
+    }
+    return true;
+  }
+
+  Kind kind_;
+  std::string prefix_, dir_, address_;
+  pid_t pid_ = -1;
+};
+
+// Freezes a broker (SIGSTOP) for its scope and always thaws it (SIGCONT), also on failure.
+class FrozenBroker {
+ public:
+  explicit FrozenBroker(BrokerProcess& broker) : broker_(broker) { broker_.freeze(); }
+  ~FrozenBroker() { thaw(); }
+  FrozenBroker(const FrozenBroker&) = delete;
+  FrozenBroker& operator=(const FrozenBroker&) = delete;
+  void thaw() {
+    if (frozen_) broker_.thaw();
+    frozen_ = false;
+  }
+
+ private:
+  BrokerProcess& broker_;
+  bool frozen_ = true;
+};
+
+}  // namespace eventbus::testing
