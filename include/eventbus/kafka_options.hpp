@@ -11,6 +11,15 @@ namespace eventbus {
 struct KafkaOptions {
   std::string brokers = "127.0.0.1:9092";  // bootstrap.servers
 
+  // Connection. A bus checks at construction that a broker answers within connect_timeout and
+  // throws naming the address if none does; retry_on_failed_connect skips that check, and the
+  // bus then works once a broker appears (publishes meanwhile fail after their timeouts).
+  std::chrono::milliseconds connect_timeout{5000};
+  bool retry_on_failed_connect = false;
+  // Cap of librdkafka's exponential reconnect backoff (reconnect.backoff.max.ms, 10 s by
+  // default there): how soon after a broker is back the bus notices.
+  std::chrono::milliseconds reconnect_backoff_max{1000};
+
   // Producer. Idempotence and acks=all keep per-partition order across retries.
   bool idempotent = true;
   std::string compression = "none";     // none | gzip | snappy | lz4 | zstd

@@ -51,6 +51,9 @@ struct MemoryOptions {
   // Buses naming the same broker share topics and consumer groups within the process.
   std::string broker = "default";
   std::size_t fetch_batch = 256;  // messages a subscription takes from the broker at once
+  // Larger payloads fail with message_too_large, as they would on a broker (nats-server's
+  // max_payload and Kafka's message.max.bytes are both about 1 MB by default).
+  std::size_t max_message_bytes = 1 << 20;
 };
 
 struct BusOptions {

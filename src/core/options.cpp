@@ -64,6 +64,39 @@ std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   return {};
 }
 
+std::error_code validate_kafka(const KafkaOptions& k, std::string* detail) {
+  if (k.brokers.empty()) return bad(detail, "kafka.brokers: empty");
+  const std::pair<const char*, milliseconds> positive[] = {
+      {"kafka.connect_timeout", k.connect_timeout},
+      {"kafka.reconnect_backoff_max", k.reconnect_backoff_max},
+      {"kafka.session_timeout", k.session_timeout},
+      {"kafka.heartbeat_interval", k.heartbeat_interval},
+      {"kafka.max_poll_interval", k.max_poll_interval},
+      {"kafka.commit_interval", k.commit_interval},
+      {"kafka.revoke_timeout", k.revoke_timeout},
+      {"kafka.admin_timeout", k.admin_timeout}};
+  for (const auto& [name, value] : positive) {
+    if (value.count() <= 0) return bad(detail, std::string(name) + ": must be > 0");
+  }
+  if (k.linger.count() < 0) return bad(detail, "kafka.linger: negative");
+  if (k.message_timeout.count() < 0) return bad(detail, "kafka.message_timeout: negative");
+  if (k.heartbeat_interval >= k.session_timeout) {
+    return bad(detail, "kafka.heartbeat_interval: must be less than kafka.session_timeout");
+  }
+  if (k.batch_size <= 0) return bad(detail, "kafka.batch_size: must be > 0");
+  if (k.fetch_queue_kbytes <= 0) return bad(detail, "kafka.fetch_queue_kbytes: must be > 0");
+  if (k.auto_offset_reset != "earliest" && k.auto_offset_reset != "latest") {
+    return bad(detail,
+               "kafka.auto_offset_reset: '" + k.auto_offset_reset + "' is not earliest or latest");
+  }
+  const char* codecs[] = {"none", "gzip", "snappy", "lz4", "zstd"};
+  if (std::find(std::begin(codecs), std::end(codecs), k.compression) == std::end(codecs)) {
+    return bad(detail,
+               "kafka.compression: '" + k.compression + "' is not none, gzip, snappy, lz4 or zstd");
+  }
+  return {};
+}
+
 }  // namespace
 
 std::error_code BusOptions::validate(std::string* detail) const {
@@ -91,8 +124,10 @@ std::error_code BusOptions::validate(std::string* detail) const {
   }
   if (!(retry.multiplier >= 1.0)) return bad(detail, "dispatch.retry.multiplier: must be >= 1");
   if (memory.fetch_batch == 0) return bad(detail, "memory.fetch_batch: must be > 0");
+  if (memory.max_message_bytes == 0) return bad(detail, "memory.max_message_bytes: must be > 0");
   if (close_timeout.count() < 0) return bad(detail, "close_timeout: negative");
   if (transport == "nats") return validate_nats(nats, detail);
+  if (transport == "kafka") return validate_kafka(kafka, detail);
   return {};
 }
 

@@ -133,11 +133,20 @@ TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
   invalid_aggregate.replace(invalid_aggregate.find("\"ok\""), 4, "\"not ok!\"");
   ASSERT_FALSE(encode(e, version_zero));
   version_zero.replace(version_zero.find("\"event_version\":1"), 17, "\"event_version\":0");
+  std::string invalid_utf8, too_long_aggregate;
+  ASSERT_FALSE(encode(e, invalid_utf8));
+  invalid_utf8.replace(invalid_utf8.find("\"ok\""), 4,
+                       "\"o\xc3\x28\"");  // a broken 2-byte sequence
+  ASSERT_FALSE(encode(e, too_long_aggregate));
+  too_long_aggregate.replace(too_long_aggregate.find("\"ok\""), 4,
+                             "\"" + std::string(300, 'a') + "\"");
   const std::map<std::string, std::string> bad{
       {std::string("\x00\x01garbage\xfe", 10), "json"},
       {R"({"event_id":"x","aggregate_id":"a","eve)", "json"},
       {invalid_aggregate, "aggregate_id"},
       {version_zero, "event_version"},
+      {invalid_utf8, "UTF-8"},
+      {too_long_aggregate, "aggregate_id"},
   };
   int version = 1;
   for (const auto& [bytes, field] : bad) {
@@ -160,6 +169,28 @@ TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
     EXPECT_NE(errors_by_payload[bytes].find(field), std::string::npos)
         << errors_by_payload[bytes] << " should name " << field;
   }
+}
+
+// Larger than what the broker takes (nats-server max_payload, Kafka message.max.bytes, the
+// memory transport's max_message_bytes, all about 1 MB): refused on publish with
+// message_too_large, and the topic goes on.
+TEST_P(Conformance, MessageLargerThanTheBrokerTakesFailsItsPublishAndTheTopicGoesOn) {
+  const std::string topic = unique_topic();
+  OrderTracker good;
+  auto bus = make_bus();
+  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
+    good.record(e.aggregate_id, e.event_version, e.event_id);
+    return HandlerResult::ok();
+  }));
+  const std::string big_payload = R"({"blob":")" + std::string(2 << 20, 'x') + "\"}";
+  const OwnedPublishResult big =
+      bus->publish_envelope_sync(topic, make_envelope("big", "Huge", 1, big_payload), 30s);
+  EXPECT_EQ(big.error, make_error_code(errc::message_too_large)) << big.detail;
+  EXPECT_FALSE(big.detail.empty()) << "the refusal says why";
+  ASSERT_FALSE(bus->publish_envelope_sync(topic, test_envelope("after", 1), 30s).error);
+  ASSERT_TRUE(good.wait_for_distinct(1, 30s)) << "the topic kept going";
+  EXPECT_FALSE(bus->close(10s).error);
+  EXPECT_EQ(good.distinct(), 1u);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@ ConfPtr common(const BusOptions& options) {
   set(conf.get(), "client.id", options.client_name);
   // Clear errors for a broker that is down, rather than librdkafka's silent retries.
   set(conf.get(), "socket.connection.setup.timeout.ms", "10000");
+  set(conf.get(), "reconnect.backoff.max.ms", ms(options.kafka.reconnect_backoff_max));
   return conf;
 }
 

@@ -46,6 +46,20 @@ KafkaProducer::KafkaProducer(const BusOptions& options) : options_(options) {
   completions_ = std::jthread([this](std::stop_token stop) { completion_loop(stop); });
 }
 
+void KafkaProducer::await_broker(std::chrono::milliseconds timeout) {
+  // No topic named: the request asks only for the brokers, so it creates nothing.
+  const rd_kafka_metadata_t* md = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(producer_.get(), 0, nullptr, &md, static_cast<int>(timeout.count()));
+  if (md != nullptr) rd_kafka_metadata_destroy(md);
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  throw std::system_error(make_error_code(errc::transport_error),
+                          "kafka: no broker at " + options_.kafka.brokers + " answered within " +
+                              std::to_string(timeout.count()) +
+                              " ms (kafka.connect_timeout): " + rd_kafka_err2str(err) +
+                              "; set kafka.retry_on_failed_connect to start without one");
+}
+
 KafkaProducer::~KafkaProducer() {
   close(core::Clock::now());
 }

@@ -24,6 +24,9 @@ class KafkaProducer {
   void publish(std::unique_ptr<core::PendingPublish> message);
   // Creates or checks `topic` per its TopicOptions, once per topic and producer.
   std::error_code ensure_topic(const std::string& topic, std::string& detail);
+  // Throws std::system_error (transport_error) naming the brokers when none answers a
+  // metadata request within `timeout`.
+  void await_broker(std::chrono::milliseconds timeout);
   // Flushes until the deadline, purges the rest (their completions fire as cancelled), stops
   // the completion thread and frees the producer. Returns how many it cancelled.
   std::uint64_t close(core::Deadline deadline);

@@ -3,11 +3,18 @@
 #include <spdlog/spdlog.h>
 
 #include "eventbus/error.hpp"
+#include "transport/kafka/kafka_config.hpp"
 
 namespace eventbus::kafka {
 
 KafkaTransport::KafkaTransport(const BusOptions& options)
-    : options_(options), producer_(std::make_unique<KafkaProducer>(options_)) {}
+    : options_(options), producer_(std::make_unique<KafkaProducer>(options_)) {
+  // A bad consumer property fails here, naming it, not at the first subscribe.
+  consumer_config(options_, options_.group);
+  if (!options_.kafka.retry_on_failed_connect) {
+    producer_->await_broker(options_.kafka.connect_timeout);
+  }
+}
 
 KafkaTransport::~KafkaTransport() {
   stop_consuming(core::Clock::now());

@@ -32,6 +32,7 @@ class MemoryDelivery final : public core::Delivery {
 
 MemoryTransport::MemoryTransport(const BusOptions& options)
     : fetch_batch_(options.memory.fetch_batch),
+      max_message_bytes_(options.memory.max_message_bytes),
       broker_(MemoryBroker::named(options.memory.broker)),
       store_thread_([this] { store_loop(); }) {}
 
@@ -51,6 +52,14 @@ Features MemoryTransport::features() const noexcept {
 }
 
 void MemoryTransport::publish(std::unique_ptr<core::PendingPublish> message) {
+  if (message->payload.size() > max_message_bytes_) {
+    const std::string detail = "memory: a message of " + std::to_string(message->payload.size()) +
+                               " bytes is larger than memory.max_message_bytes (" +
+                               std::to_string(max_message_bytes_) + ")";
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::message_too_large), {},
+                                 detail);
+    return;
+  }
   std::unique_lock lock(mutex_);
   if (closing_) {
     lock.unlock();

@@ -36,6 +36,7 @@ class MemoryTransport final : public core::Transport {
                   const std::string& topic_name, std::string group, core::DeliverySink& sink);
 
   const std::size_t fetch_batch_;
+  const std::size_t max_message_bytes_;
   std::shared_ptr<MemoryBroker> broker_;
 
   std::mutex mutex_;

@@ -100,8 +100,12 @@ NatsConnection::NatsConnection(const BusOptions& options, std::function<void()> 
   check(natsOptions_SetTimeout(o.get(), ms(n.connect_timeout)), "nats.connect_timeout");
   check(natsOptions_SetWriteDeadline(o.get(), ms(n.write_timeout)), "nats.write_timeout");
   check(natsOptions_SetSendAsap(o.get(), n.send_asap), "nats.send_asap");
-  check(natsOptions_SetRetryOnFailedConnect(o.get(), n.retry_on_failed_connect, nullptr, nullptr),
-        "nats.retry_on_failed_connect");
+  // With a callback, nats.c returns NATS_NOT_YET_CONNECTED at once and connects in the
+  // background; without one it retries inside natsConnection_Connect, max_reconnect times
+  // (forever with -1): the bus's constructor hung until the server came.
+  check(
+      natsOptions_SetRetryOnFailedConnect(o.get(), n.retry_on_failed_connect, &on_connected, this),
+      "nats.retry_on_failed_connect");
   check(natsOptions_SetReconnectedCB(o.get(), &on_reconnected, this), "nats: reconnect handler");
   check(natsOptions_SetDisconnectedCB(o.get(), &on_disconnected, this), "nats: disconnect handler");
   check(natsOptions_SetErrorHandler(o.get(), &on_async_error, this), "nats: error handler");
@@ -147,6 +151,11 @@ void NatsConnection::on_closed(natsConnection*, void* self) noexcept {
   std::lock_guard lock(me->mutex_);
   me->closed_ = true;
   me->closed_cv_.notify_all();
+}
+
+void NatsConnection::on_connected(natsConnection*, void* self) noexcept {
+  auto* me = static_cast<NatsConnection*>(self);
+  spdlog::info("eventbus: nats connection '{}' connected (it started without a server)", me->name_);
 }
 
 void NatsConnection::on_reconnected(natsConnection*, void* self) noexcept {

@@ -31,6 +31,7 @@ class NatsConnection {
   void close() noexcept;
 
  private:
+  static void on_connected(natsConnection*, void* self) noexcept;
   static void on_reconnected(natsConnection*, void* self) noexcept;
   static void on_disconnected(natsConnection*, void* self) noexcept;
   static void on_async_error(natsConnection*, natsSubscription*, natsStatus, void* self) noexcept;
