@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "config/config_error.hpp"
+#include "config/document_count.hpp"
 #include "config/env_overrides.hpp"
 #include "config/schema.hpp"
 #include "eventbus/error.hpp"
@@ -37,18 +38,16 @@ class ConfigError final : public std::system_error {
 
 // One YAML document; an empty text is an empty configuration.
 YAML::Node load_document(std::string_view text, const std::string& source) {
-  std::vector<YAML::Node> documents;
+  const std::string copy(text);
   try {
-    documents = YAML::LoadAll(std::string(text));
+    if (config::count_documents(copy, 2) > 1) {
+      throw_invalid(source + ": expected one YAML document, found more than one");
+    }
+    return YAML::Load(copy);
   } catch (const YAML::Exception& e) {
     throw_invalid(source + ":" + std::to_string(e.mark.line + 1) + ":" +
                   std::to_string(e.mark.column + 1) + ": not valid YAML: " + e.msg);
   }
-  if (documents.size() > 1) {
-    throw_invalid(source + ": expected one YAML document, found " +
-                  std::to_string(documents.size()));
-  }
-  return documents.empty() ? YAML::Node() : documents.front();
 }
 
 std::string describe(const config::KeyError& error, const std::string& source,

@@ -305,10 +305,18 @@ TEST(ConfigFile, YamlSyntaxErrorsNameTheLine) {
   EXPECT_EQ(what.rfind("test.yaml:", 0), 0u) << what;
   EXPECT_NE(what.find("not valid YAML"), std::string::npos) << what;
   EXPECT_EQ(error_of("type: kafka\n---\ntype: nats\n"),
-            "test.yaml: expected one YAML document, found 2");
+            "test.yaml: expected one YAML document, found more than one");
   EXPECT_EQ(error_of("just a scalar"),
             "test.yaml: <document>: expected a mapping, got \"just a "
             "scalar\"");
+}
+
+// Found by fuzz/config_parse_fuzzer: yaml-cpp 0.7's LoadAll loops forever on a stray tag
+// ("!,"); the parser must reject it at once (fuzz/corpus/config/regression-loadall-hang.yaml).
+TEST(ConfigFile, InputThatHangsYamlCppLoadAllIsRejectedAtOnce) {
+  EXPECT_EQ(error_of("!,"), "test.yaml: expected one YAML document, found more than one");
+  EXPECT_EQ(error_of("!,VENTBUS_SUBSC?RIBER_RETRY_MAX"),
+            "test.yaml: expected one YAML document, found more than one");
 }
 
 TEST(ConfigFile, MissingFileIsNamed) {
