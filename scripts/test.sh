@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is needed, then builds and runs every test suite:
-# plain, under AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer.
+# plain, libFuzzer for two minutes, under AddressSanitizer + UndefinedBehaviorSanitizer, and
+# under ThreadSanitizer.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,10 @@ if command -v go >/dev/null 2>&1; then
   step "wire vectors cross-checked with Go's encoding/json"
   (cd tests/vectors/gen && GOTOOLCHAIN=local GOFLAGS=-mod=mod GOPROXY=off go run . ../envelopes.json)
 fi
+
+step "libFuzzer: envelope decoder and configuration parser, 60 s each (clang, ASan + UBSan)"
+# Fails on a crash, leak, UB or a broken envelope round trip; new inputs stay in build/fuzz.
+scripts/fuzz.sh 60
 
 # Under the sanitizers: the unit tests, the conformance suite on memory and NATS, the NATS
 # transport tests and the bench's metric tests. The Kafka tests (a JVM broker, group joins,

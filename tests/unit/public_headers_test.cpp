@@ -7,6 +7,7 @@
 
 #include "eventbus/bus.hpp"
 #include "eventbus/codec.hpp"
+#include "eventbus/config.hpp"
 #include "eventbus/envelope.hpp"
 #include "eventbus/error.hpp"
 #include "eventbus/eventbus.hpp"
@@ -26,6 +27,11 @@ TEST(PublicHeaders, BusIsBuiltFromOptionsAndNeverCopied) {
   EXPECT_EQ(eventbus::PublishCall{}.on_full, eventbus::OverflowPolicy::block);
   EXPECT_TRUE(eventbus::SubscribeOptions{}.group.empty());
   EXPECT_EQ(eventbus::OwnedPublishResult{}.offset, -1);
+}
+
+TEST(PublicHeaders, ConfigFileGivesBusOptions) {
+  static_assert(std::is_same_v<decltype(eventbus::Config{}.bus), eventbus::BusOptions>);
+  EXPECT_FALSE(eventbus::HealthCheckConfig{}.enabled);
 }
 
 TEST(PublicHeaders, CodecResultIsTrueWithoutError) {

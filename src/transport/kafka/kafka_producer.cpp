@@ -101,11 +101,18 @@ rd_kafka_resp_err_t KafkaProducer::produce(core::PendingPublish& m) {
     rd_kafka_header_add(headers.get(), name.c_str(), -1, value.data(),
                         static_cast<ssize_t>(value.size()));
   }
+#if defined(__clang__)  // RD_KAFKA_V_* type-check their arguments with GNU ({ }) expressions
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wgnu-statement-expression"
+#endif
   const rd_kafka_resp_err_t err = rd_kafka_producev(
       producer_.get(), RD_KAFKA_V_TOPIC(m.topic.c_str()),
       RD_KAFKA_V_KEY(m.key.empty() ? nullptr : m.key.data(), m.key.size()),
       RD_KAFKA_V_VALUE(m.payload.data(), m.payload.size()), RD_KAFKA_V_MSGFLAGS(0),
       RD_KAFKA_V_HEADERS(headers.get()), RD_KAFKA_V_OPAQUE(&m), RD_KAFKA_V_END);
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) headers.release();  // librdkafka owns them now
   return err;
 }

@@ -1,0 +1,57 @@
+// A YAML configuration file for a Bus, in the shape of the Go SDK's `eventbus` section
+// (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, topics),
+// with EVENTBUS_* environment variables overriding single keys. The README's "Configuration
+// file" section lists every key; examples/eventbus.yaml shows each one with its default.
+//
+// Errors: every function here throws std::system_error with eventbus::errc::invalid_option,
+// its what() (nothing appended) naming the source, the full key path and what was expected:
+//   config.yaml: nats.jetstream.consumer.ackWait: expected a duration such as "30s" or "500ms",
+//   got "abc"
+// Unknown keys are errors. The loaded options have passed BusOptions::validate().
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "eventbus/options.hpp"
+
+namespace eventbus {
+
+// Kept from the configuration until the health feature exists; not used by Bus yet.
+struct HealthCheckConfig {
+  bool enabled = false;
+  std::string topic;                           // empty: derived from serviceName
+  std::chrono::milliseconds interval{120000};  // between health messages; must be > 0
+  std::chrono::milliseconds timeout{10000};    // a health publish not acked by then failed
+};
+
+struct Config {
+  BusOptions bus;
+  HealthCheckConfig health;
+};
+
+// Environment variables by name. Injectable so tests need not touch the process environment.
+using Environment = std::map<std::string, std::string>;
+
+// The process's environment variables that start with EVENTBUS_.
+Environment process_environment();
+
+// Parses `yaml_text`, then applies `env`'s overrides, then validates. `source_name` prefixes
+// every error message (a file name, or "<config>").
+//
+// Overrides: a variable EVENTBUS_<PATH> where PATH is a key's full path with its segments
+// upper-cased and joined by '_' (kafka.consumer.groupId -> EVENTBUS_KAFKA_CONSUMER_GROUPID)
+// replaces that key's value, parsed as the file's value would be; lists take comma-separated
+// items. Only variables naming a known key apply; any other EVENTBUS_* variable is ignored
+// (the test suites use EVENTBUS_NATS_URL and others for their own purposes). Per-topic keys
+// (topics.<name>.*) cannot be overridden.
+Config parse_config(std::string_view yaml_text, std::string_view source_name = "<config>",
+                    const Environment& env = {});
+
+// Reads the file at `path` and parses it as parse_config does, with the process's environment
+// by default. A file that cannot be read is an invalid_option error naming the path.
+Config load_config_file(const std::string& path, const Environment& env = process_environment());
+
+}  // namespace eventbus

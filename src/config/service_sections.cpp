@@ -1,0 +1,124 @@
+// The transport-neutral sections: publisher, subscriber (lanes, retry, dead letters),
+// healthCheck and memory.
+#include "config/config_error.hpp"
+#include "config/schema.hpp"
+#include "config/value_reader.hpp"
+
+namespace eventbus::config {
+namespace {
+
+using Node = YAML::Node;
+using Path = std::string;
+
+const Section& retry_section() {
+  static const Section section{{
+      {"maxAttempts", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.retry.max_attempts = static_cast<std::uint32_t>(read_int(v, p, 1));
+       }},
+      {"initialBackoff", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.retry.initial_backoff = read_duration(v, p);
+       }},
+      {"maxBackoff", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.retry.max_backoff = read_duration(v, p);
+       }},
+      {"multiplier", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.retry.multiplier = read_double(v, p, 1.0);
+       }},
+  }};
+  return section;
+}
+
+}  // namespace
+
+const Section& publisher_section() {
+  static const Section section{{
+      {"maxInFlight", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().publish.max_in_flight = static_cast<std::size_t>(read_int(v, p, 1));
+       }},
+      {"overflowPolicy", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().publish.on_full = read_enum<OverflowPolicy>(
+             v, p, {{"block", OverflowPolicy::block}, {"failFast", OverflowPolicy::fail_fast}});
+       }},
+      {"blockTimeout", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().publish.block_timeout = read_duration(v, p);
+       }},
+      {"ackTimeout", "publishTimeout", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().publish.ack_timeout = read_positive_duration(v, p);
+       }},
+  }};
+  return section;
+}
+
+const Section& subscriber_section() {
+  static const Section section{{
+      {"group", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.claim("group", p);
+         s.bus().group = read_string(v, p);
+       }},
+      {"lanes", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.lanes = static_cast<std::size_t>(read_int(v, p, 1));
+       }},
+      {"workers", "maxConcurrency", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.workers = static_cast<std::size_t>(read_int(v, p, 1));
+       }},
+      {"laneCapacity", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.lane_capacity = static_cast<std::size_t>(read_int(v, p, 1));
+       }},
+      {"deadLetter", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().dispatch.dead_letter = read_bool(v, p);
+       }},
+      {"retry", "", KeyKind::section, nullptr, &retry_section()},
+  }};
+  return section;
+}
+
+const Section& health_check_section() {
+  static const Section section{{
+      {"enabled", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.config.health.enabled = read_bool(v, p);
+       }},
+      {"topic", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.config.health.topic = read_string(v, p);
+       }},
+      {"interval", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.config.health.interval = read_positive_duration(v, p);
+       }},
+      {"timeout", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.config.health.timeout = read_positive_duration(v, p);
+       }},
+  }};
+  return section;
+}
+
+const Section& memory_section() {
+  static const Section section{{
+      {"broker", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().memory.broker = read_string(v, p);
+       }},
+      {"fetchBatch", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().memory.fetch_batch = static_cast<std::size_t>(read_int(v, p, 1));
+       }},
+  }};
+  return section;
+}
+
+}  // namespace eventbus::config
