@@ -31,16 +31,12 @@ while [ $# -gt 0 ]; do
     *) args+=("$1"); shift ;;
   esac
 done
-# shellcheck source=scripts/bench-brokers.sh
-source scripts/bench-brokers.sh
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 trap stop_brokers EXIT
 trap 'exit 130' INT TERM  # runs the EXIT trap
 
-if [ "$setup" = 1 ]; then
-  scripts/install-deps.sh
-  echo "building eventbus-bench (release)..." >&2
-  scripts/build.sh release eventbus-bench >/dev/null
-fi
+build_bench
 
 notes=(--env "git_commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
 start_brokers

@@ -37,8 +37,8 @@ while [ $# -gt 0 ]; do
     *) args+=("$1"); shift ;;
   esac
 done
-# shellcheck source=scripts/bench-brokers.sh
-source scripts/bench-brokers.sh
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 pids=()
 stop_all() {  # the soak processes this script started, then the brokers
   for pid in ${pids[@]+"${pids[@]}"}; do kill "$pid" 2>/dev/null || true; done
@@ -47,11 +47,7 @@ stop_all() {  # the soak processes this script started, then the brokers
 trap stop_all EXIT
 trap 'exit 130' INT TERM  # runs the EXIT trap
 
-if [ "$setup" = 1 ]; then
-  scripts/install-deps.sh
-  echo "building eventbus-bench (release)..." >&2
-  scripts/build.sh release eventbus-bench >/dev/null
-fi
+build_bench
 
 notes=(--env "git_commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
 [ "$parallel" = 0 ] || notes+=(--env "soak_parallel=$transports ran at the same time, one process each")

@@ -17,7 +17,7 @@
 namespace eventbus::bench {
 
 struct MinuteSummary {
-  std::size_t minute = 0;  // 0-based from the first paced publish
+  std::size_t minute = 0;  // 0-based from the first paced publish (reports print it 1-based)
   std::string phase;       // "warm-up", "measured", or "drain" (after the planned end)
   std::uint64_t samples = 0;
   double rss_mean = 0;  // bytes

@@ -9,7 +9,7 @@ namespace eventbus::bench {
 namespace {
 
 ordered_json minute_json(const MinuteSummary& m) {
-  return {{"minute", m.minute},
+  return {{"minute", m.minute + 1},  // 1-based, as the terminal lines and the README count
           {"phase", m.phase},
           {"samples", m.samples},
           {"rss_mean_bytes", m.rss_mean},
@@ -67,8 +67,8 @@ std::string soak_json(const Settings& s, const Facts& environment, const Facts& 
         {"redelivered_duplicates", run.totals.redelivered_duplicates},
         {"unexplained_duplicates", v.unexplained_duplicates},
         {"publish_failed", run.totals.publish_failed},
-        {"rss_first_minute", v.first_minute},
-        {"rss_last_minute", v.last_minute},
+        {"rss_first_minute", v.first_minute + 1},
+        {"rss_last_minute", v.last_minute + 1},
         {"rss_first_mean_bytes", v.rss_first},
         {"rss_last_mean_bytes", v.rss_last},
         {"rss_change", v.rss_change},

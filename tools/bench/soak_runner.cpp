@@ -22,9 +22,10 @@ void print_minute(const std::string& transport, const MinuteSummary& m, std::siz
 }
 
 // Samples the process in the middle of every second of the schedule, on the caller's thread
-// (no thread of its own, so the sampling does not change the thread count it watches).
-void sample_until_end(MinuteSeries& series, const std::string& transport, std::int64_t start,
-                      std::int64_t end) {
+// (no thread of its own, so the sampling does not change the thread count it watches). Prints
+// each minute once it is over; returns the first minute not printed yet.
+std::size_t sample_until_end(MinuteSeries& series, const std::string& transport, std::int64_t start,
+                             std::int64_t end) {
   std::size_t reported = 0;
   for (std::int64_t k = 0;; ++k) {
     const std::int64_t at = start + k * kSecondNs + kSecondNs / 2;
@@ -36,13 +37,12 @@ void sample_until_end(MinuteSeries& series, const std::string& transport, std::i
     const std::size_t minute = series.minute_of(now);
     if (minute > reported) {
       for (const auto& m : series.summaries())
-        if (m.minute == reported) print_minute(transport, m, series.planned_minutes());
+        if (m.minute >= reported && m.minute < minute)
+          print_minute(transport, m, series.planned_minutes());
       reported = minute;
     }
   }
-  for (const auto& m : series.summaries())
-    if (m.minute >= reported && m.phase != "drain")
-      print_minute(transport, m, series.planned_minutes());
+  return reported;
 }
 
 }  // namespace
@@ -54,12 +54,16 @@ SoakRun run_soak(RunContext& context, const std::string& transport) {
   options.period_ns = kSecondNs / static_cast<std::int64_t>(soak.rate);
   options.series = &series;
   options.topic_prefix = "soak";
+  std::size_t reported = 0;
   options.while_publishing = [&](const Recorder&, std::int64_t start) {
-    sample_until_end(series, transport, start, start + soak.duration.count() * kSecondNs);
+    reported =
+        sample_until_end(series, transport, start, start + soak.duration.count() * kSecondNs);
   };
   SoakRun run;
   run.metrics = run_bus(context, transport, {"soak", soak.messages()}, 0, options);
   run.minutes = series.summaries();
+  for (const auto& m : run.minutes)  // the last minute and the drain, now complete
+    if (m.minute >= reported) print_minute(transport, m, series.planned_minutes());
   const RunMetrics& m = run.metrics;
   run.totals = {m.messages,         m.acked,
                 m.publish_failed,   m.distinct,

@@ -45,10 +45,10 @@ void judge_series(const std::vector<MinuteSummary>& minutes, const SoakLimits& l
   v.rss_last = last->rss_mean;
   v.rss_change = first->rss_mean > 0 ? last->rss_mean / first->rss_mean - 1 : 0;
   if (std::fabs(v.rss_change) > limits.rss_tolerance) {
-    v.failures.push_back("RSS " + mib(v.rss_first) + " in minute " +
-                         std::to_string(v.first_minute) + ", " + mib(v.rss_last) + " in minute " +
-                         std::to_string(v.last_minute) + " (" + percent(v.rss_change) +
-                         ", more than " + percent(limits.rss_tolerance).substr(1) + ")");
+    v.failures.push_back(
+        "RSS " + mib(v.rss_first) + " in minute " + std::to_string(v.first_minute + 1) + ", " +
+        mib(v.rss_last) + " in minute " + std::to_string(v.last_minute + 1) + " (" +
+        percent(v.rss_change) + ", more than " + percent(limits.rss_tolerance).substr(1) + ")");
   }
   if (v.threads_max - v.threads_min > limits.thread_spread) {
     v.failures.push_back("threads not flat: " + std::to_string(v.threads_min) + " to " +

@@ -1,9 +1,17 @@
-# Sourced by bench.sh and soak.sh: start the brokers a benchmark needs on loopback (unless an
-# address was given) and stop them again. Expects $transports ("kafka,nats,memory") and may be
-# given $nats_url / $kafka_brokers; sets them, and appends --env notes about the brokers to the
-# array $notes. The caller installs `trap stop_brokers EXIT` before starting any.
+# Sourced by bench.sh and soak.sh: install and build eventbus-bench, start the brokers a
+# benchmark needs on loopback (unless an address was given) and stop them again. Expects $setup
+# (1 or 0) and $transports ("kafka,nats,memory") and may be given $nats_url / $kafka_brokers;
+# sets them, and appends --env notes about the brokers to the array $notes. The caller installs
+# `trap stop_brokers EXIT` before starting any.
 
 nats_dir="" kafka_dir=""
+
+build_bench() {  # unless --skip-setup: Debian packages, then the release build of the tool
+  [ "$setup" = 1 ] || return 0
+  scripts/install-deps.sh
+  echo "building eventbus-bench (release)..." >&2
+  scripts/build.sh release eventbus-bench >/dev/null
+}
 
 wants() { [[ ",$transports," == *",$1,"* ]]; }
 
