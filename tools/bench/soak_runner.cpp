@@ -10,15 +10,20 @@ namespace {
 
 constexpr std::int64_t kSecondNs = 1'000'000'000;
 
-// One line on stderr per completed minute, so a 10-minute run shows it is alive.
+// One line on stderr per completed minute, so a 10-minute run shows it is alive. The drain
+// (after the planned end) has no process samples: the run is waiting for its last messages.
 void print_minute(const std::string& transport, const MinuteSummary& m, std::size_t of) {
+  char process[96] = "";
+  if (m.samples > 0) {
+    std::snprintf(process, sizeof process, "  RSS %.1f MiB  threads %zu-%zu",
+                  m.rss_mean / (1024.0 * 1024.0), m.threads_min, m.threads_max);
+  }
   std::fprintf(stderr,
-               "  soak %-6s minute %zu/%zu %-8s sent %8llu handled %8llu  RSS %.1f MiB  "
-               "threads %zu-%zu  send p99 %.1f ms  e2e p99 %.1f ms\n",
+               "  soak %-6s minute %zu/%zu %-8s sent %8llu handled %8llu%s  send p99 %.1f ms  "
+               "e2e p99 %.1f ms\n",
                transport.c_str(), m.minute + 1, of, m.phase.c_str(),
                static_cast<unsigned long long>(m.sent), static_cast<unsigned long long>(m.handled),
-               m.rss_mean / (1024.0 * 1024.0), m.threads_min, m.threads_max, m.send_p99 / 1e6,
-               m.end_to_end_p99 / 1e6);
+               process, m.send_p99 / 1e6, m.end_to_end_p99 / 1e6);
 }
 
 // Samples the process in the middle of every second of the schedule, on the caller's thread
