@@ -31,45 +31,15 @@ while [ $# -gt 0 ]; do
     *) args+=("$1"); shift ;;
   esac
 done
-wants() { [[ ",$transports," == *",$1,"* ]]; }
-
-nats_dir="" kafka_dir=""
-stop_brokers() {
-  [ -z "$nats_dir" ] || scripts/nats-server.sh stop "$nats_dir" || true
-  [ -z "$kafka_dir" ] || scripts/kafka-broker.sh stop "$kafka_dir" >/dev/null 2>&1 || true
-  nats_dir="" kafka_dir=""
-}
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 trap stop_brokers EXIT
 trap 'exit 130' INT TERM  # runs the EXIT trap
 
-if [ "$setup" = 1 ]; then
-  scripts/install-deps.sh
-  echo "building eventbus-bench (release)..." >&2
-  scripts/build.sh release eventbus-bench >/dev/null
-fi
+build_bench
 
 notes=(--env "git_commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)")
-storage() { df -PT "${TMPDIR:-/tmp}" | awk 'NR==2 {print $2}'; }
-if wants nats; then
-  if [ -z "$nats_url" ]; then
-    nats_dir=$(scripts/nats-server.sh start | tail -1)
-    nats_url=$(sed -n 's/^EVENTBUS_NATS_URL=//p' "$nats_dir/env")
-    notes+=(--env "broker_nats=$(nats-server --version) on loopback, JetStream store on $(storage) (${TMPDIR:-/tmp})")
-  else
-    notes+=(--env "broker_nats=given: $nats_url")
-  fi
-fi
-if wants kafka; then
-  if [ -z "$kafka_brokers" ]; then
-    echo "starting Kafka (the first time downloads its jars from Maven Central)..." >&2
-    kafka_dir=$(scripts/kafka-broker.sh start | tail -1)
-    kafka_brokers=$(sed -n 's/^EVENTBUS_KAFKA_BROKERS=//p' "$kafka_dir/env")
-    version=$(sed -n 's/^EVENTBUS_KAFKA_VERSION=//p' "$kafka_dir/env")
-    notes+=(--env "broker_kafka=Apache Kafka $version (KRaft, one node) on loopback, log dirs on $(storage) (${TMPDIR:-/tmp})")
-  else
-    notes+=(--env "broker_kafka=given: $kafka_brokers")
-  fi
-fi
+start_brokers
 
 status=0
 build/release/tools/bench/eventbus-bench --transports "$transports" --out "$out" \

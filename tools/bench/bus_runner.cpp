@@ -1,6 +1,7 @@
 #include "bus_runner.hpp"
 
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "broker_admin.hpp"
@@ -40,16 +41,23 @@ void send_warmups(Bus& bus, const std::vector<std::string>& topics, const Messag
   }
 }
 
-// Starts the sender pool publishing every message; it runs on while the caller waits.
 // Starts the sender pool publishing every message; it runs on while the caller waits. The
-// pool's function holds pointers: the objects outlive the pool in run_bus.
+// pool's function holds pointers: the objects outlive the pool in run_bus. With a period, each
+// sender sleeps until its message is due (an absolute time: a late send does not shift the rest).
 std::unique_ptr<SenderPool> publish_all(Bus& bus, Recorder& recorder,
                                         const std::vector<std::string>& topics,
                                         const MessageFactory& factory, const Scenario& s,
-                                        std::size_t senders) {
+                                        std::size_t senders, std::int64_t start_ns,
+                                        std::int64_t period_ns) {
   auto send = [bus = &bus, recorder = &recorder, topics = &topics, factory = &factory, s,
-               sent_at = factory.payload_sent_offset()](std::size_t, std::uint64_t seq) {
-    Envelope e = factory->envelope(seq);
+               sent_at = factory.payload_sent_offset(), start_ns,
+               period_ns](std::size_t, std::uint64_t seq) {
+    if (period_ns > 0) {
+      const std::int64_t due = start_ns + static_cast<std::int64_t>(seq) * period_ns;
+      std::this_thread::sleep_until(
+          std::chrono::steady_clock::time_point(std::chrono::nanoseconds(due)));
+    }
+    Envelope e = factory->envelope(seq);  // after the wait: its timestamp is the send's
     const std::int64_t start = now_ns();
     write_digits(e.payload.data() + sent_at, kSentDigits, static_cast<std::uint64_t>(start));
     recorder->publish_started(seq, start);
@@ -65,30 +73,36 @@ std::unique_ptr<SenderPool> publish_all(Bus& bus, Recorder& recorder,
 }  // namespace
 
 RunMetrics run_bus(RunContext& context, const std::string& transport, const Level& level,
-                   std::size_t repeat) {
+                   std::size_t repeat, const BusRunOptions& options) {
   const Settings& settings = context.settings;
   const Scenario s = Scenario::for_messages(level.messages, settings.topics);
   RunMetrics m = new_run(transport, "bus", level.name, s.messages, s.aggregates, repeat);
   const MessageFactory factory(s, settings.envelope_bytes);
   std::vector<std::string> topics;
   for (std::size_t t = 0; t < s.topics; ++t)
-    topics.push_back("bench-" + context.run_id + "-t" + std::to_string(t));
+    topics.push_back(options.topic_prefix + "-" + context.run_id + "-t" + std::to_string(t));
   Recorder recorder(s);
+  recorder.attach(options.series);
   RunFrame frame(context, m);
   std::size_t library_threads = transport == "nats" ? kNatsProcessThreads : 0;
   try {
     auto bus = std::make_unique<Bus>(bus_options(context, transport, topics));
     library_threads = bus->features().library_threads;
     for (const auto& topic : topics) {
-      auto ec = bus->subscribe_envelope(topic, [&recorder](const Envelope& e, const Message&) {
-        recorder.handled(e.payload, now_ns());
-        return HandlerResult::ok();
-      });
+      auto ec =
+          bus->subscribe_envelope(topic, [&recorder](const Envelope& e, const Message& message) {
+            recorder.handled(e.payload, now_ns(), message.attempt);
+            return HandlerResult::ok();
+          });
       if (ec) throw std::runtime_error("subscribe " + topic + ": " + ec.message());
     }
     send_warmups(*bus, topics, factory, s);
     frame.wait_for_warmup(recorder, topics.size());
-    const auto senders = publish_all(*bus, recorder, topics, factory, s, settings.senders);
+    const std::int64_t start = now_ns();
+    if (options.series != nullptr) options.series->start(start);
+    const auto senders =
+        publish_all(*bus, recorder, topics, factory, s, settings.senders, start, options.period_ns);
+    if (options.while_publishing) options.while_publishing(recorder, start);
     frame.wait_for_messages(recorder, *senders);
     frame.closing();
     const CloseReport report = bus->close(std::chrono::seconds(10));

@@ -6,6 +6,13 @@
 //
 // Prints the report table, writes report.json, report.md and chart.svg into --out, and exits 1
 // when a message was lost or reordered or a thread leaked (2 on bad arguments).
+//
+//   eventbus-bench --soak 10m --rate 2000 --transports nats --nats-url ... --out DIR
+//
+// instead publishes at a fixed rate for that long per transport and judges memory, threads,
+// loss and order over time (soak_main.hpp); DIR/<transport>.json per run.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +24,7 @@
 #include "raw_runners.hpp"
 #include "report_rows.hpp"
 #include "reports.hpp"
+#include "soak_main.hpp"
 
 namespace eb = eventbus::bench;
 
@@ -70,11 +78,12 @@ void note(const eb::RunMetrics& m) {
                eb::with_commas(m.throughput).c_str(), m.error.empty() ? "" : m.error.c_str());
 }
 
+// The process id too: concurrent invocations (soak.sh --parallel) must not share topic names.
 std::string next_run_id() {
   static unsigned counter = 0;
-  char id[32];
-  std::snprintf(id, sizeof id, "%llx-%u", static_cast<unsigned long long>(std::time(nullptr)),
-                counter++);
+  char id[48];
+  std::snprintf(id, sizeof id, "%llx-%d-%u", static_cast<unsigned long long>(std::time(nullptr)),
+                static_cast<int>(getpid()), counter++);
   return id;
 }
 
@@ -171,6 +180,26 @@ int main(int argc, char** argv) {
   app.add_option("--progress", progress, "auto (when stderr is a terminal), always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
+  std::string soak_duration, soak_warmup = "60s", soak_minute = "60s", soak_drain = "60s";
+  app.add_option("--soak", soak_duration,
+                 "soak instead of the levels: publish at --rate for this long (10m, 600s, 1h)");
+  app.add_option("--rate", s.soak.rate, "soak: messages per second over all topics")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app.add_option("--soak-warmup", soak_warmup, "soak: first part not judged for RSS and threads")
+      ->capture_default_str();
+  app.add_option("--soak-minute", soak_minute, "soak: length of one summary interval")
+      ->capture_default_str();
+  app.add_option("--soak-drain", soak_drain,
+                 "soak: after the last send, give up when nothing moves this long")
+      ->capture_default_str();
+  app.add_option("--rss-tolerance", s.soak.rss_tolerance,
+                 "soak: last measured minute's mean RSS vs the first's, as a fraction")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+  app.add_option("--thread-spread", s.soak.thread_spread,
+                 "soak: allowed max - min threads over the measured minutes")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   if (memory_only) transports = "memory";
@@ -186,6 +215,24 @@ int main(int argc, char** argv) {
   if (const std::string error = check(s, levels, transports); !error.empty()) {
     std::fprintf(stderr, "eventbus-bench: %s\n", error.c_str());
     return 2;
+  }
+  if (!soak_duration.empty()) {
+    const auto duration = eb::parse_duration(soak_duration);
+    const auto warmup = eb::parse_duration(soak_warmup);
+    const auto minute = eb::parse_duration(soak_minute);
+    const auto drain = eb::parse_duration(soak_drain);
+    if (!duration || !warmup || !minute || !drain) {
+      std::fprintf(stderr,
+                   "eventbus-bench: --soak, --soak-warmup, --soak-minute and "
+                   "--soak-drain take a duration such as 10m, 90s or 1h\n");
+      return 2;
+    }
+    s.soak.duration = *duration;
+    s.soak.warmup = *warmup;
+    s.soak.minute = *minute;
+    s.soak.drain = *drain;
+    s.idle_timeout = *drain;  // the bounded drain is the run's wait for its last messages
+    return eb::run_soaks(s, next_run_id());
   }
 
   const eb::Results results = run_all(s);

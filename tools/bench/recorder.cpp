@@ -35,6 +35,7 @@ void Recorder::publish_started(std::uint64_t seq, std::int64_t start) noexcept {
   if (seq >= scenario_.messages) return;
   started_[seq].store(start, std::memory_order_relaxed);
   store_min(first_sent_, start);
+  if (series_ != nullptr) series_->sent(start);
 }
 
 void Recorder::publish_returned(std::int64_t start, std::int64_t end) noexcept {
@@ -48,19 +49,22 @@ void Recorder::completed(std::uint64_t seq, bool ok) noexcept {
     failed_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
-  send_.record(now - started_[seq].load(std::memory_order_relaxed));
+  const std::int64_t latency = now - started_[seq].load(std::memory_order_relaxed);
+  send_.record(latency);
   acked_.fetch_add(1, std::memory_order_relaxed);
+  if (series_ != nullptr) series_->acked(now, latency);
 }
 
-void Recorder::handled(std::string_view bytes, std::int64_t start) noexcept {
+OrderChecker::Verdict Recorder::handled(std::string_view bytes, std::int64_t start,
+                                        std::uint32_t attempt) noexcept {
   const auto stamp = read_stamp(bytes);
   if (!stamp) {
     bad_stamps_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return OrderChecker::Verdict::unknown;
   }
   if (stamp->seq >= scenario_.messages) {
     warmups_.fetch_add(1, std::memory_order_relaxed);
-    return;
+    return OrderChecker::Verdict::unknown;
   }
   end_to_end_.record(start - stamp->sent_ns);
   const auto verdict =
@@ -68,8 +72,12 @@ void Recorder::handled(std::string_view bytes, std::int64_t start) noexcept {
   if (verdict == OrderChecker::Verdict::in_order ||
       verdict == OrderChecker::Verdict::out_of_order) {
     store_max(last_handled_, now_ns());
+    if (series_ != nullptr) series_->handled(start, start - stamp->sent_ns);
+  } else if (verdict == OrderChecker::Verdict::duplicate && attempt > 1) {
+    redelivered_duplicates_.fetch_add(1, std::memory_order_relaxed);
   }
   handler_.record(now_ns() - start);
+  return verdict;
 }
 
 bool Recorder::finished() const noexcept {
@@ -108,6 +116,7 @@ void Recorder::summarize(RunMetrics& out) const {
   out.publish_failed = failed_.load();
   out.distinct = checker_.distinct();
   out.duplicates = checker_.duplicates();
+  out.redelivered_duplicates = redelivered_duplicates_.load();
   out.order_violations = checker_.order_violations();
   out.unknown = checker_.unknown() + bad_stamps_.load();
   out.success_rate =

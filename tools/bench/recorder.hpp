@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "histogram.hpp"
+#include "minute_series.hpp"
 #include "order_checker.hpp"
 #include "run_metrics.hpp"
 #include "scenario.hpp"
@@ -34,8 +35,15 @@ class Recorder {
   // Completion thread (or the sender, for a refused call): the broker acked (ok) or the
   // publish failed.
   void completed(std::uint64_t seq, bool ok) noexcept;
-  // Handler thread: `bytes` holds the payload stamp; `start` is the handler's start.
-  void handled(std::string_view bytes, std::int64_t start) noexcept;
+  // Handler thread: `bytes` holds the payload stamp; `start` is the handler's start; `attempt`
+  // is Message::attempt (a duplicate with attempt > 1 is explained by a redelivery). Returns
+  // the order checker's verdict; `unknown` also for warm-up messages and unreadable stamps.
+  OrderChecker::Verdict handled(std::string_view bytes, std::int64_t start,
+                                std::uint32_t attempt = 1) noexcept;
+
+  // A soak run's per-minute series, fed from the same calls as the totals; set before
+  // publishing starts. Null (the default) for pressure runs.
+  void attach(MinuteSeries* series) noexcept { series_ = series; }
 
   std::uint64_t warmups_handled() const noexcept { return warmups_.load(); }
   std::uint64_t distinct() const noexcept { return checker_.distinct(); }
@@ -55,7 +63,9 @@ class Recorder {
   std::unique_ptr<std::atomic<std::int64_t>[]> started_;  // per seq
   LogHistogram call_, send_, end_to_end_, handler_;
   OrderChecker checker_;
+  MinuteSeries* series_ = nullptr;
   std::atomic<std::uint64_t> acked_{0}, failed_{0}, warmups_{0}, bad_stamps_{0};
+  std::atomic<std::uint64_t> redelivered_duplicates_{0};
   std::atomic<std::int64_t> first_sent_{INT64_MAX}, last_handled_{0};
 };
 

@@ -1,19 +1,19 @@
 // The JSON form of the report: one file per invocation, every run with every metric.
-#include <nlohmann/json.hpp>
+#include "report_json.hpp"
 
 #include "reports.hpp"
 
 namespace eventbus::bench {
 namespace {
 
-using nlohmann::ordered_json;
-
 ordered_json latency(const LatencySummary& l) {
   return {{"count", l.count}, {"mean_ns", l.mean}, {"p50_ns", l.p50}, {"p90_ns", l.p90},
           {"p99_ns", l.p99},  {"p999_ns", l.p999}, {"max_ns", l.max}};
 }
 
-ordered_json run(const RunMetrics& r) {
+}  // namespace
+
+ordered_json run_json(const RunMetrics& r) {
   return {
       {"transport", r.transport},
       {"client", r.client},
@@ -35,6 +35,7 @@ ordered_json run(const RunMetrics& r) {
       {"distinct_delivered", r.distinct},
       {"success_rate", r.success_rate},
       {"duplicates", r.duplicates},
+      {"redelivered_duplicates", r.redelivered_duplicates},
       {"order_violations", r.order_violations},
       {"unknown_messages", r.unknown},
       {"threads",
@@ -47,12 +48,14 @@ ordered_json run(const RunMetrics& r) {
   };
 }
 
-ordered_json facts(const Facts& f) {
+ordered_json facts_json(const Facts& f) {
   ordered_json out = ordered_json::object();
   for (const auto& [k, v] : f)
     out[k] = v;
   return out;
 }
+
+namespace {
 
 ordered_json summaries(const Results& results) {
   ordered_json out = ordered_json::array();
@@ -86,7 +89,7 @@ std::string json_report(const Results& results) {
     levels.push_back({{"name", l.name}, {"messages", l.messages}});
   ordered_json runs = ordered_json::array();
   for (const auto& r : results.runs)
-    runs.push_back(run(r));
+    runs.push_back(run_json(r));
   const auto failures = results.failures();
   ordered_json doc = {
       {"tool", "eventbus-bench"},
@@ -100,8 +103,8 @@ std::string json_report(const Results& results) {
         {"envelope_bytes", s.envelope_bytes},
         {"max_in_flight", s.max_in_flight},
         {"idle_timeout_ms", s.idle_timeout.count()}}},
-      {"environment", facts(results.environment)},
-      {"configuration", facts(results.configuration)},
+      {"environment", facts_json(results.environment)},
+      {"configuration", facts_json(results.configuration)},
       {"runs", runs},
       {"summaries", summaries(results)},
       {"verdict", {{"ok", failures.empty()}, {"failures", failures}}},

@@ -38,6 +38,7 @@ struct RunMetrics {
   std::uint64_t publish_failed = 0;  // refused or failed completions
   std::uint64_t distinct = 0;        // distinct messages handled
   std::uint64_t duplicates = 0;
+  std::uint64_t redelivered_duplicates = 0;  // duplicates delivered with Message::attempt > 1
   std::uint64_t order_violations = 0;
   std::uint64_t unknown = 0;  // messages not of this run (should be 0)
   double success_rate = 0;    // distinct / messages

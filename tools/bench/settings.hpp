@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "scenario.hpp"
+#include "soak_settings.hpp"
 
 namespace eventbus::bench {
 
@@ -28,6 +29,7 @@ struct Settings {
   std::string out_dir;  // empty: no files, only the terminal table
   bool progress = false;
   std::vector<std::pair<std::string, std::string>> notes;  // --env key=value, recorded as given
+  SoakSettings soak;  // enabled: a fixed-rate soak per transport instead of the levels
 
   bool wants(const std::string& transport) const {
     for (const auto& t : transports)
