@@ -36,7 +36,10 @@ struct KafkaOptions {
   std::chrono::milliseconds commit_interval{1000};  // async commits of finished offsets
   std::chrono::milliseconds revoke_timeout{5000};   // on revoke, wait this long for in-flight work
   std::string auto_offset_reset = "earliest";       // where a new group starts: earliest | latest
-  std::int32_t fetch_queue_kbytes = 16384;          // queued.max.messages.kbytes: prefetch bound
+  // queued.max.messages.kbytes: librdkafka's prefetch bound; also the bound of the records a
+  // member parks while their lanes are full (shared by its partitions), so a slow consumer holds
+  // at most about twice this much.
+  std::int32_t fetch_queue_kbytes = 16384;
 
   std::chrono::milliseconds admin_timeout{10000};  // topic creation and metadata calls
 

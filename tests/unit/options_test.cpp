@@ -17,6 +17,8 @@ namespace {
 
 using eventbus::BusOptions;
 using eventbus::errc;
+using eventbus::KafkaOptions;
+using namespace std::chrono_literals;
 using eventbus::RetryPolicy;
 using std::chrono::milliseconds;
 
@@ -48,6 +50,14 @@ struct Rule {
   std::function<void(BusOptions&)> break_it;
 };
 
+// A rule breaking a Kafka option of a bus on the kafka transport.
+std::function<void(BusOptions&)> kafka(std::function<void(KafkaOptions&)> break_it) {
+  return [break_it](BusOptions& o) {
+    o.transport = "kafka";
+    break_it(o.kafka);
+  };
+}
+
 TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
   const std::vector<Rule> rules = {
       {"group", [](BusOptions& o) { o.group.clear(); }},
@@ -71,6 +81,20 @@ TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
        [](BusOptions& o) { o.dispatch.retry.multiplier = std::nan(""); }},
       {"memory.fetch_batch", [](BusOptions& o) { o.memory.fetch_batch = 0; }},
       {"close_timeout", [](BusOptions& o) { o.close_timeout = milliseconds{-1}; }},
+      {"memory.max_message_bytes", [](BusOptions& o) { o.memory.max_message_bytes = 0; }},
+      {"kafka.brokers", kafka([](KafkaOptions& k) { k.brokers.clear(); })},
+      {"kafka.connect_timeout", kafka([](KafkaOptions& k) { k.connect_timeout = -1ms; })},
+      {"kafka.session_timeout", kafka([](KafkaOptions& k) { k.session_timeout = 0ms; })},
+      {"kafka.heartbeat_interval",
+       kafka([](KafkaOptions& k) { k.heartbeat_interval = k.session_timeout; })},
+      {"kafka.commit_interval", kafka([](KafkaOptions& k) { k.commit_interval = -10ms; })},
+      {"kafka.admin_timeout", kafka([](KafkaOptions& k) { k.admin_timeout = 0ms; })},
+      {"kafka.linger", kafka([](KafkaOptions& k) { k.linger = -1ms; })},
+      {"kafka.message_timeout", kafka([](KafkaOptions& k) { k.message_timeout = -1ms; })},
+      {"kafka.batch_size", kafka([](KafkaOptions& k) { k.batch_size = 0; })},
+      {"kafka.fetch_queue_kbytes", kafka([](KafkaOptions& k) { k.fetch_queue_kbytes = -1; })},
+      {"kafka.auto_offset_reset", kafka([](KafkaOptions& k) { k.auto_offset_reset = "newest"; })},
+      {"kafka.compression", kafka([](KafkaOptions& k) { k.compression = "brotli"; })},
   };
   for (const Rule& rule : rules) {
     BusOptions options;

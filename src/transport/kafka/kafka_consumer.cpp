@@ -203,9 +203,17 @@ std::size_t KafkaConsumer::parked_size(const core::Delivery& delivery) {
   return delivery.payload.size() + delivery.key.size() + 64;  // 64: headers and bookkeeping
 }
 
-// Per partition, as much as librdkafka may prefetch (queued.max.messages.kbytes).
+// Per partition, its share of what librdkafka may prefetch (queued.max.messages.kbytes), so
+// that everything parked stays within that bound however many partitions this member owns: a
+// whole prefetch's worth per partition let a slow consumer of 4 partitions hold 34 MB of a
+// 45 MB backlog with a 4 MB prefetch (tests/fault/slow_consumer_test.cpp). The floor keeps a
+// partition from pausing at every few records, which makes librdkafka drop and refetch its
+// prefetch (see park()).
 std::size_t KafkaConsumer::park_limit_bytes() const {
-  return static_cast<std::size_t>(std::max(1, options_.kafka.fetch_queue_kbytes)) * 1024;
+  constexpr std::size_t kFloor = 64 * 1024;
+  const auto budget =
+      static_cast<std::size_t>(std::max(1, options_.kafka.fetch_queue_kbytes)) * 1024;
+  return std::max(kFloor, budget / std::max<std::size_t>(1, partitions_.size()));
 }
 
 void KafkaConsumer::pause(PartitionState& state, bool on) {
