@@ -52,13 +52,27 @@ int main(int argc, char** argv) {
   app.add_option("--transport", transport, "memory | nats | kafka");
   app.add_option("--nats-url", nats_url, "NATS server for --transport nats");
   app.add_option("--kafka-brokers", kafka_brokers, "Kafka bootstrap servers for --transport kafka");
+  std::string config_file;
+  app.add_option(
+      "--config", config_file,
+      "YAML configuration file (see examples/eventbus.yaml); the flags above override it");
   CLI11_PARSE(app, argc, argv);
 
   const std::size_t threads_before = eventbus::process_thread_count();
   eventbus::BusOptions options;
-  options.transport = transport;
-  options.nats.servers = {nats_url};
-  options.kafka.brokers = kafka_brokers;
+  if (!config_file.empty()) {
+    try {
+      options = eventbus::load_config_file(config_file).bus;
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "order_events: --config: %s\n", e.what());
+      return 2;
+    }
+  }
+  // Without a file every flag applies (with its default); with one, only those given.
+  const bool defaults = config_file.empty();
+  if (defaults || app.count("--transport") > 0) options.transport = transport;
+  if (defaults || app.count("--nats-url") > 0) options.nats.servers = {nats_url};
+  if (defaults || app.count("--kafka-brokers") > 0) options.kafka.brokers = kafka_brokers;
   auto bus = std::make_unique<eventbus::Bus>(options);
 
   Tally tally;

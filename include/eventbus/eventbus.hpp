@@ -3,6 +3,7 @@
 
 #include "eventbus/bus.hpp"
 #include "eventbus/codec.hpp"
+#include "eventbus/config.hpp"
 #include "eventbus/envelope.hpp"
 #include "eventbus/error.hpp"
 #include "eventbus/features.hpp"

@@ -1,4 +1,5 @@
-// kafka: brokers, producer, consumer, adminTimeout -> KafkaOptions (and the bus's group).
+// kafka: brokers, producer, consumer, adminTimeout, connectTimeout, retryOnFailedConnect,
+// reconnectBackoffMax -> KafkaOptions (and the bus's group).
 #include "config/config_error.hpp"
 #include "config/schema.hpp"
 #include "config/value_reader.hpp"
@@ -116,6 +117,18 @@ const Section& kafka_section() {
       {"adminTimeout", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().kafka.admin_timeout = read_positive_duration(v, p);
+       }},
+      {"connectTimeout", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.connect_timeout = read_positive_duration(v, p);
+       }},
+      {"retryOnFailedConnect", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.retry_on_failed_connect = read_bool(v, p);
+       }},
+      {"reconnectBackoffMax", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.reconnect_backoff_max = read_positive_duration(v, p);
        }},
   }};
   return section;

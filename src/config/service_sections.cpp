@@ -117,6 +117,12 @@ const Section& memory_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().memory.fetch_batch = static_cast<std::size_t>(read_int(v, p, 1));
        }},
+      {"maxMessageSize", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         const auto bytes = read_byte_size(v, p, /*allow_unlimited=*/false);
+         if (bytes < 1) fail(p, "expected a size of at least 1 byte, got " + describe(v));
+         s.bus().memory.max_message_bytes = static_cast<std::size_t>(bytes);
+       }},
   }};
   return section;
 }

@@ -46,10 +46,13 @@ subscriber:
   deadLetter: false
   retry: {maxAttempts: 5, initialBackoff: 20ms, maxBackoff: 2s, multiplier: 1.5}
 healthCheck: {enabled: true, topic: health-billing, interval: 30s, timeout: 5s}
-memory: {broker: shared, fetchBatch: 32}
+memory: {broker: shared, fetchBatch: 32, maxMessageSize: 2MiB}
 kafka:
   brokers: [k1:9092, k2:9092]
   adminTimeout: 20s
+  connectTimeout: 1500ms
+  retryOnFailedConnect: true
+  reconnectBackoffMax: 250ms
   producer:
     idempotent: false
     compression: ZSTD
@@ -120,6 +123,7 @@ TEST(ConfigFile, FullFileLandsInEveryOption) {
   EXPECT_EQ(c.health.timeout, milliseconds{5000});
   EXPECT_EQ(b.memory.broker, "shared");
   EXPECT_EQ(b.memory.fetch_batch, 32u);
+  EXPECT_EQ(b.memory.max_message_bytes, 2u << 20);
 }
 
 TEST(ConfigFile, FullFileLandsInKafkaOptions) {
@@ -127,6 +131,9 @@ TEST(ConfigFile, FullFileLandsInKafkaOptions) {
   EXPECT_EQ(b.group, "billing-group");
   EXPECT_EQ(b.kafka.brokers, "k1:9092,k2:9092");
   EXPECT_EQ(b.kafka.admin_timeout, milliseconds{20000});
+  EXPECT_EQ(b.kafka.connect_timeout, milliseconds{1500});
+  EXPECT_TRUE(b.kafka.retry_on_failed_connect);
+  EXPECT_EQ(b.kafka.reconnect_backoff_max, milliseconds{250});
   EXPECT_FALSE(b.kafka.idempotent);
   EXPECT_EQ(b.kafka.compression, "zstd");
   EXPECT_EQ(b.kafka.linger, milliseconds{20});
@@ -268,7 +275,7 @@ TEST(ConfigFile, EveryRejectionNamesTheKeyPathAndWhatWasExpected) {
 TEST(ConfigFile, UnknownKeysAreErrorsListingTheKnownOnes) {
   EXPECT_EQ(error_of("kafka: {brokerz: [a]}"),
             "test.yaml: unknown key \"kafka.brokerz\" (known: brokers, producer, consumer, "
-            "adminTimeout)");
+            "adminTimeout, connectTimeout, retryOnFailedConnect, reconnectBackoffMax)");
   EXPECT_NE(error_of("nats: {jetstream: {consumer: {ackPolicy: all}}}")
                 .find("unknown key \"nats.jetstream.consumer.ackPolicy\" (known: durableName,"),
             std::string::npos);

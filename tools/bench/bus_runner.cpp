@@ -14,7 +14,7 @@ namespace {
 
 BusOptions bus_options(const RunContext& c, const std::string& transport,
                        const std::vector<std::string>& topics) {
-  BusOptions o;
+  BusOptions o = c.settings.base_options;
   o.transport = transport;
   o.group = "bench-" + c.run_id;
   o.client_name = "eventbus-bench";

@@ -72,7 +72,7 @@ Facts collect_environment(const Settings& settings) {
 }
 
 Facts collect_configuration(const Settings& settings) {
-  const BusOptions o;  // the bus runs with these defaults
+  const BusOptions& o = settings.base_options;  // the defaults, or the --config file's
   const std::string in_flight = std::to_string(settings.max_in_flight);
   return {
       {"bus", "publish.max_in_flight " + in_flight + " (block), " +

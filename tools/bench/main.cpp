@@ -21,6 +21,7 @@
 
 #include "bus_runner.hpp"
 #include "environment.hpp"
+#include "eventbus/config.hpp"
 #include "raw_runners.hpp"
 #include "report_rows.hpp"
 #include "reports.hpp"
@@ -200,8 +201,21 @@ int main(int argc, char** argv) {
   app.add_option("--thread-spread", s.soak.thread_spread,
                  "soak: allowed max - min threads over the measured minutes")
       ->capture_default_str();
+  std::string config_file;
+  app.add_option("--config", config_file,
+                 "YAML configuration file the buses' options start from (the run sets transport, "
+                 "group, brokers and topics)");
   CLI11_PARSE(app, argc, argv);
 
+  if (!config_file.empty()) {
+    try {
+      s.base_options = eventbus::load_config_file(config_file).bus;
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "eventbus-bench: --config: %s\n", e.what());
+      return 2;
+    }
+    if (app.count("--max-in-flight") == 0) s.max_in_flight = s.base_options.publish.max_in_flight;
+  }
   if (memory_only) transports = "memory";
   s.baselines = !no_baselines;
   s.prime = !no_prime;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "eventbus/options.hpp"
 #include "scenario.hpp"
 #include "soak_settings.hpp"
 
@@ -30,6 +31,9 @@ struct Settings {
   bool progress = false;
   std::vector<std::pair<std::string, std::string>> notes;  // --env key=value, recorded as given
   SoakSettings soak;  // enabled: a fixed-rate soak per transport instead of the levels
+  // What every bus of a run starts from (--config FILE); the run then sets its transport,
+  // group, client name, broker addresses, in-flight bound and topics.
+  BusOptions base_options;
 
   bool wants(const std::string& transport) const {
     for (const auto& t : transports)
