@@ -69,7 +69,7 @@ EnvelopeHandler SteadyLoad::handler() {
   return [this](const Envelope& e, const Message&) { return delivered(e); };
 }
 
-void SteadyLoad::start(Bus& bus) {
+SteadyLoad::Running SteadyLoad::start(Bus& bus) {
   stopping_ = false;
   publisher_ = std::thread([this, &bus] {
     const auto period = std::chrono::duration_cast<Clock::duration>(
@@ -83,6 +83,7 @@ void SteadyLoad::start(Bus& bus) {
       due = std::max(due + period, Clock::now());
     }
   });
+  return Running(*this);
 }
 
 void SteadyLoad::stop() {

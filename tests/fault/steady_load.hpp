@@ -36,8 +36,20 @@ class SteadyLoad {
 
   // The handler to subscribe with: records the delivery, checks its order, returns ok.
   EnvelopeHandler handler();
-  // Starts the one publisher thread on `bus`; stop() joins it.
-  void start(Bus& bus);
+  // Stops the publisher when it goes out of scope. Declared after the bus, it stops the
+  // publishing before the bus is destroyed, also when a failed assertion returns early.
+  class [[nodiscard]] Running {
+   public:
+    explicit Running(SteadyLoad& load) : load_(load) {}
+    ~Running() { load_.stop(); }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
+
+   private:
+    SteadyLoad& load_;
+  };
+  // Starts the one publisher thread on `bus`; stop() (or the guard) joins it.
+  Running start(Bus& bus);
   void stop();
   // Publishes `count` envelopes as fast as the bus takes them, on the calling thread.
   void publish_burst(Bus& bus, std::size_t count);

@@ -29,4 +29,20 @@ inline std::size_t thread_count_settling_at(
   return now;
 }
 
+// True once the thread count is back to what a process with no bus open may have: `before`
+// plus the client library's process-wide threads (Features::library_threads), or `before` alone
+// when those were already running when it was taken (an earlier test in the same process
+// started them). False at the timeout; `seen` gets the last count.
+inline bool threads_back_to_baseline(std::size_t before, unsigned library_threads,
+                                     std::size_t& seen,
+                                     std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    seen = process_thread_count();
+    if (seen == before || seen == before + library_threads) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+}
+
 }  // namespace eventbus::testing
