@@ -68,6 +68,7 @@ KafkaConsumer::KafkaConsumer(const BusOptions& options, std::string group)
     : options_(options), group_(std::move(group)) {
   ConfPtr conf = consumer_config(options, group_);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaConsumer::on_rebalance);
+  rd_kafka_conf_set_offset_commit_cb(conf.get(), &KafkaConsumer::on_commit_result);
   rd_kafka_conf_set_opaque(conf.get(), this);
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
@@ -229,20 +230,26 @@ void KafkaConsumer::pause(PartitionState& state, bool on) {
 // rd_kafka_commit never returns while the coordinator does not answer (a frozen broker hung
 // close() for good). A commit that is not answered in time is logged; the group then reads
 // those messages again (at-least-once).
+// The interval's commits skip a partition whose point was sent already; a revoke's (`only`)
+// sends it again: an async commit still on its way when a rebalance starts can be refused
+// (ILLEGAL_GENERATION), and the next owner would read everything since the last good one
+// again (CI saw 1,758 duplicates that way in a two-member group under TSan).
 void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Key>* only) {
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
   for (auto& [key, state] : partitions_) {
     if (only != nullptr && only->count(key) == 0) continue;
     std::lock_guard lock(state->mutex);
     const auto point = state->watermark.commit_point();
-    if (!point || *point <= state->committed) continue;
+    if (!point || (only == nullptr && *point <= state->committed)) continue;
     rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset = *point;
     state->committed = *point;
   }
   if (list->cnt == 0) return;
   if (!wait) {
+    // The answer comes to on_commit_result, served by the poll loop.
     if (const auto err = rd_kafka_commit(consumer_.get(), list.get(), 1)) {
       spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+      forget_failed(err, *list);
     }
     return;
   }
@@ -250,13 +257,39 @@ void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Ke
   if (const auto err =
           rd_kafka_commit_queue(consumer_.get(), list.get(), queue.get(), nullptr, nullptr)) {
     spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+    forget_failed(err, *list);
     return;
   }
   EventPtr result(rd_kafka_queue_poll(queue.get(), core::ms_left(*wait)));
   if (!result) {
     spdlog::warn("eventbus: kafka commit of {} partitions: no answer in time", list->cnt);
-  } else if (const auto err = rd_kafka_event_error(result.get())) {
-    spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+    forget_failed(RD_KAFKA_RESP_ERR__TIMED_OUT, *list);
+    return;
+  }
+  const auto err = rd_kafka_event_error(result.get());
+  if (err) spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+  const rd_kafka_topic_partition_list_t* answered =
+      rd_kafka_event_topic_partition_list(result.get());
+  forget_failed(err, answered != nullptr ? *answered : *list);
+}
+
+void KafkaConsumer::on_commit_result(rd_kafka_t*, rd_kafka_resp_err_t err,
+                                     rd_kafka_topic_partition_list_t* offsets,
+                                     void* self) noexcept {
+  if (offsets != nullptr) static_cast<KafkaConsumer*>(self)->forget_failed(err, *offsets);
+}
+
+// A partition whose commit failed is committed again at the next chance (the interval's
+// commit skips only points that were sent and not refused).
+void KafkaConsumer::forget_failed(rd_kafka_resp_err_t err,
+                                  const rd_kafka_topic_partition_list_t& offsets) {
+  for (int i = 0; i < offsets.cnt; ++i) {
+    const auto& p = offsets.elems[i];
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR && p.err == RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    auto it = partitions_.find(Key{p.topic, p.partition});
+    if (it == partitions_.end()) continue;
+    std::lock_guard lock(it->second->mutex);
+    if (it->second->committed == p.offset) it->second->committed = -1;
   }
 }
 

@@ -32,7 +32,7 @@ struct PartitionState {
   std::int32_t partition = 0;
   std::mutex mutex;
   CommitWatermark watermark;        // guarded by mutex
-  std::int64_t committed = -1;      // guarded by mutex
+  std::int64_t committed = -1;      // guarded by mutex: last commit point sent, not failed
   bool revoked = false;             // guarded by mutex
   std::size_t dispatched = 0;       // guarded by mutex: handed to the dispatcher, not settled
   std::condition_variable drained;  // revoke waits here for dispatched to reach 0
@@ -71,6 +71,9 @@ class KafkaConsumer {
   void assign(rd_kafka_topic_partition_list_t* partitions);
   void revoke(rd_kafka_topic_partition_list_t* partitions, bool lost);
   void commit(std::optional<core::Deadline> wait, const std::set<Key>* only = nullptr);
+  static void on_commit_result(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                               rd_kafka_topic_partition_list_t* offsets, void* self) noexcept;
+  void forget_failed(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t& offsets);
   bool leave_group(core::Deadline deadline, core::Deadline cap);
   void pause(PartitionState& state, bool on);
 
