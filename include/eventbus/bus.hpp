@@ -15,6 +15,7 @@
 
 #include "eventbus/envelope.hpp"
 #include "eventbus/features.hpp"
+#include "eventbus/health.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/options.hpp"
 #include "eventbus/stats.hpp"
@@ -88,6 +89,12 @@ class Bus {
   CloseReport close(milliseconds timeout);
 
   Stats stats() const;
+  // Connection, per-subscription progress and lag (see eventbus/health.hpp). For NATS it asks
+  // the server about each subscription's consumer (a round trip each, bounded by
+  // nats.request_timeout); never blocks on a handler.
+  Health health() const;
+  // Replaces the handler of the monitor thread's alerts (empty: alerts are only logged).
+  void set_alert_handler(AlertHandler handler);
   Features features() const;
   std::string_view transport_name() const;
 

@@ -1,7 +1,8 @@
 // A YAML configuration file for a Bus, in the shape of the Go SDK's `eventbus` section
-// (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, topics),
-// with EVENTBUS_* environment variables overriding single keys. The README's "Configuration
-// file" section lists every key; examples/eventbus.yaml shows each one with its default.
+// (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, monitor,
+// topics), with EVENTBUS_* environment variables overriding single keys. The README's
+// "Configuration file" section lists every key; examples/eventbus.yaml shows each one with its
+// default.
 //
 // Errors: every function here throws std::system_error with eventbus::errc::invalid_option,
 // its what() (nothing appended) naming the source, the full key path and what was expected:
@@ -19,17 +20,8 @@
 
 namespace eventbus {
 
-// Kept from the configuration until the health feature exists; not used by Bus yet.
-struct HealthCheckConfig {
-  bool enabled = false;
-  std::string topic;                           // empty: derived from serviceName
-  std::chrono::milliseconds interval{120000};  // between health messages; must be > 0
-  std::chrono::milliseconds timeout{10000};    // a health publish not acked by then failed
-};
-
 struct Config {
-  BusOptions bus;
-  HealthCheckConfig health;
+  BusOptions bus;  // healthCheck and monitor are BusOptions::heartbeat and ::monitor
 };
 
 // Environment variables by name. Injectable so tests need not touch the process environment.

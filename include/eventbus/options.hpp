@@ -8,6 +8,7 @@
 #include <string>
 #include <system_error>
 
+#include "eventbus/health_options.hpp"
 #include "eventbus/kafka_options.hpp"
 #include "eventbus/nats_options.hpp"
 #include "eventbus/topic_options.hpp"
@@ -67,6 +68,8 @@ struct BusOptions {
   KafkaOptions kafka;
   TopicOptions default_topic;                  // for topics not named in `topics`
   std::map<std::string, TopicOptions> topics;  // per-topic overrides, by topic name
+  HeartbeatOptions heartbeat;                  // off by default
+  MonitorOptions monitor;                      // thresholds off by default
   milliseconds close_timeout{10000};           // the destructor's close deadline
 
   const TopicOptions& topic_options(const std::string& topic) const {

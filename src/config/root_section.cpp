@@ -52,6 +52,7 @@ const Section& root_section() {
       {"publisher", "", KeyKind::section, nullptr, &publisher_section()},
       {"subscriber", "", KeyKind::section, nullptr, &subscriber_section()},
       {"healthCheck", "", KeyKind::section, nullptr, &health_check_section()},
+      {"monitor", "", KeyKind::section, nullptr, &monitor_section()},
       {"memory", "", KeyKind::section, nullptr, &memory_section()},
       {"kafka", "", KeyKind::section, nullptr, &kafka_section()},
       {"nats", "", KeyKind::section, nullptr, &nats_section()},

@@ -57,6 +57,7 @@ const Section& nats_section();
 const Section& publisher_section();
 const Section& subscriber_section();
 const Section& health_check_section();
+const Section& monitor_section();
 const Section& memory_section();
 // The keys of one topic: `topicDefaults`, each `topics.<name>`, and nats.jetstream.stream.
 const Section& topic_section();

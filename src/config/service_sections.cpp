@@ -1,5 +1,5 @@
 // The transport-neutral sections: publisher, subscriber (lanes, retry, dead letters),
-// healthCheck and memory.
+// healthCheck, monitor and memory.
 #include "config/config_error.hpp"
 #include "config/schema.hpp"
 #include "config/value_reader.hpp"
@@ -85,23 +85,82 @@ const Section& subscriber_section() {
   return section;
 }
 
+// The Go SDK's healthCheck section, onto BusOptions::heartbeat: `enabled` turns on both the
+// heartbeat publisher and its watcher; `publish` / `watch` set them one by one.
 const Section& health_check_section() {
   static const Section section{{
       {"enabled", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
-         s.config.health.enabled = read_bool(v, p);
+         const bool on = read_bool(v, p);
+         s.bus().heartbeat.publish = on;
+         s.bus().heartbeat.watch = on;
+       }},
+      {"publish", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().heartbeat.publish = read_bool(v, p);
+       }},
+      {"watch", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().heartbeat.watch = read_bool(v, p);
        }},
       {"topic", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
-         s.config.health.topic = read_string(v, p);
+         s.bus().heartbeat.topic = read_string(v, p);
+         if (s.bus().heartbeat.topic.empty()) fail(p, "expected a non-empty topic");
+       }},
+      {"group", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().heartbeat.group = read_string(v, p);
        }},
       {"interval", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
-         s.config.health.interval = read_positive_duration(v, p);
+         s.bus().heartbeat.interval = read_positive_duration(v, p);
        }},
       {"timeout", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
-         s.config.health.timeout = read_positive_duration(v, p);
+         s.bus().heartbeat.timeout = read_positive_duration(v, p);
+       }},
+      {"warningMisses", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().heartbeat.warning_misses = static_cast<std::uint32_t>(read_int(v, p, 1));
+       }},
+      {"errorMisses", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().heartbeat.error_misses = static_cast<std::uint32_t>(read_int(v, p, 1));
+       }},
+      {"criticalMisses", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().heartbeat.critical_misses = static_cast<std::uint32_t>(read_int(v, p, 1));
+       }},
+  }};
+  return section;
+}
+
+const Section& monitor_section() {
+  static const Section section{{
+      {"interval", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().monitor.interval = read_duration(v, p);
+       }},
+      {"stallAfter", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().monitor.stall_after = read_positive_duration(v, p);
+       }},
+      {"lagThreshold", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().monitor.lag_messages = read_int(v, p, 0);
+       }},
+      {"lagAgeThreshold", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().monitor.lag_age = read_duration(v, p);
+       }},
+      {"inFlightThreshold", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().monitor.in_flight = static_cast<std::uint64_t>(read_int(v, p, 0));
+       }},
+      {"ackLatencyThreshold", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().monitor.ack_latency = read_duration(v, p);
        }},
   }};
   return section;

@@ -55,6 +55,12 @@ CloseReport Bus::close(milliseconds timeout) {
 Stats Bus::stats() const {
   return impl_->stats();
 }
+Health Bus::health() const {
+  return impl_->health();
+}
+void Bus::set_alert_handler(AlertHandler handler) {
+  impl_->set_alert_handler(std::move(handler));
+}
 Features Bus::features() const {
   return impl_->transport().features();
 }

@@ -27,6 +27,8 @@ CloseReport Bus::Impl::close(milliseconds timeout) {
 
 CloseReport Bus::Impl::run_close(milliseconds timeout) {
   const core::Deadline deadline = core::Clock::now() + timeout;
+  // 0. No more heartbeats or alerts: the monitor samples what the steps below take apart.
+  if (monitor_) monitor_->stop();
   core::OrderedDispatcher* dispatcher = nullptr;
   {
     std::lock_guard lock(subscriptions_mutex_);

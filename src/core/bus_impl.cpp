@@ -28,10 +28,13 @@ core::Deadline room_deadline(const PublishCall& call) {
 Bus::Impl::Impl(BusOptions options)
     : options_(checked(std::move(options))),
       transport_(core::make_transport(options_)),
-      limiter_(options_.publish.max_in_flight) {}
+      limiter_(options_.publish.max_in_flight) {
+  start_monitor();
+}
 
 Bus::Impl::~Impl() {
   close(options_.close_timeout);
+  monitor_.reset();  // joined by close() already, unless close() ran on the monitor thread
   // Order matters: workers may still publish dead letters through the transport and call
   // into routes, so they go first; fetchers (inside the transport) were joined by close().
   if (dispatcher_) dispatcher_->join();
@@ -108,6 +111,9 @@ std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelo
 void Bus::Impl::on_finished(core::PendingPublish& publish, const PublishResult& result) noexcept {
   if (!result.error) {
     acked_.fetch_add(1, std::memory_order_relaxed);
+    const auto took = core::Clock::now() - publish.accepted_at;
+    ack_latency_ns_.fetch_add(static_cast<std::uint64_t>(std::chrono::nanoseconds(took).count()),
+                              std::memory_order_relaxed);
   } else {
     failed_.fetch_add(1, std::memory_order_relaxed);
     if (result.error == errc::cancelled) cancelled_.fetch_add(1, std::memory_order_relaxed);

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "core/bus_monitor.hpp"
 #include "core/in_flight_limiter.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/subscription_route.hpp"
@@ -31,6 +32,8 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
                             const SubscribeOptions& options);
   CloseReport close(milliseconds timeout);
   Stats stats() const;
+  Health health() const;
+  void set_alert_handler(AlertHandler handler);
 
   const BusOptions& options() const noexcept { return options_; }
   core::Transport& transport() noexcept { return *transport_; }
@@ -46,6 +49,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
                         const Envelope* envelope);
   CloseReport run_close(milliseconds timeout);
   core::OrderedDispatcher& dispatcher_locked();
+  void start_monitor();
 
   const BusOptions options_;
   std::unique_ptr<core::Transport> transport_;
@@ -53,7 +57,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   core::DispatchCounters dispatch_counters_;
   std::atomic<bool> accepting_{true};
 
-  std::mutex subscriptions_mutex_;
+  mutable std::mutex subscriptions_mutex_;
   std::unique_ptr<core::OrderedDispatcher> dispatcher_;  // started with the first subscription
   std::vector<std::unique_ptr<core::SubscriptionRoute>> routes_;
   bool subscriptions_closed_ = false;
@@ -67,6 +71,10 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
   std::atomic<std::uint64_t> published_{0}, acked_{0}, failed_{0}, cancelled_{0}, rejected_{0};
   std::atomic<std::uint64_t> decode_errors_{0};
+  std::atomic<std::uint64_t> ack_latency_ns_{0};  // sum over acked publishes, for the monitor
+
+  // Last: its thread samples everything above; stopped first by close().
+  std::unique_ptr<core::BusMonitor> monitor_;
 };
 
 }  // namespace eventbus

@@ -55,10 +55,10 @@ std::error_code Bus::Impl::subscribe(std::string_view topic,
   if (std::error_code ec = core::validate_topic(topic)) return ec;
   std::lock_guard lock(subscriptions_mutex_);
   if (subscriptions_closed_) return make_error_code(errc::closed);
-  auto route = std::make_unique<core::SubscriptionRoute>(std::move(handler), dispatcher_locked(),
-                                                         *this, decode_errors_);
   const core::SubscriptionSpec spec{std::string(topic),
                                     options.group.empty() ? options_.group : options.group};
+  auto route = std::make_unique<core::SubscriptionRoute>(
+      spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_);
   if (std::error_code ec = transport_->subscribe(spec, *route)) return ec;
   routes_.push_back(std::move(route));
   return {};

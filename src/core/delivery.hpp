@@ -54,6 +54,9 @@ class MessageRoute {
   // Publishes the raw bytes to "<topic>.dlq" with the reason; true once the broker stored it.
   virtual bool dead_letter(const Delivery& delivery, const HandlerResult& why,
                            std::uint32_t attempts) noexcept = 0;
+  // The dispatcher is done with a delivery it accepted (acked, nacked or abandoned). Called
+  // with the dispatcher's lock held: must only count.
+  virtual void finished(const Delivery& delivery) noexcept = 0;
 
  protected:
   ~MessageRoute() = default;

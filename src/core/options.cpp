@@ -97,6 +97,31 @@ std::error_code validate_kafka(const KafkaOptions& k, std::string* detail) {
   return {};
 }
 
+std::error_code validate_health(const HeartbeatOptions& h, const MonitorOptions& m,
+                                std::string* detail) {
+  if (h.interval.count() <= 0) return bad(detail, "heartbeat.interval: must be > 0");
+  if (h.timeout.count() <= 0) return bad(detail, "heartbeat.timeout: must be > 0");
+  if ((h.publish || h.watch) && h.topic.empty()) return bad(detail, "heartbeat.topic: empty");
+  if (h.warning_misses < 1 || h.error_misses <= h.warning_misses ||
+      h.critical_misses <= h.error_misses) {
+    return bad(detail,
+               "heartbeat.warning_misses/error_misses/critical_misses: must be increasing from 1 "
+               "(got " +
+                   std::to_string(h.warning_misses) + "/" + std::to_string(h.error_misses) + "/" +
+                   std::to_string(h.critical_misses) + ")");
+  }
+  const std::pair<const char*, milliseconds> non_negative[] = {
+      {"monitor.interval", m.interval},
+      {"monitor.lag_age", m.lag_age},
+      {"monitor.ack_latency", m.ack_latency}};
+  for (const auto& [name, value] : non_negative) {
+    if (value.count() < 0) return bad(detail, std::string(name) + ": negative");
+  }
+  if (m.stall_after.count() <= 0) return bad(detail, "monitor.stall_after: must be > 0");
+  if (m.lag_messages < 0) return bad(detail, "monitor.lag_messages: negative");
+  return {};
+}
+
 }  // namespace
 
 std::error_code BusOptions::validate(std::string* detail) const {
@@ -126,6 +151,7 @@ std::error_code BusOptions::validate(std::string* detail) const {
   if (memory.fetch_batch == 0) return bad(detail, "memory.fetch_batch: must be > 0");
   if (memory.max_message_bytes == 0) return bad(detail, "memory.max_message_bytes: must be > 0");
   if (close_timeout.count() < 0) return bad(detail, "close_timeout: negative");
+  if (std::error_code ec = validate_health(heartbeat, monitor, detail)) return ec;
   if (transport == "nats") return validate_nats(nats, detail);
   if (transport == "kafka") return validate_kafka(kafka, detail);
   return {};

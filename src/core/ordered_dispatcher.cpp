@@ -187,6 +187,7 @@ bool OrderedDispatcher::settle(Delivery& delivery, const HandlerResult& result,
 void OrderedDispatcher::finish_head_locked(Lane& lane, std::size_t index) {
   DeliveryPtr done = std::move(lane.queue.front());
   lane.queue.pop_front();
+  if (done->route != nullptr) done->route->finished(*done);
   lane.attempt = 1;
   queued_.fetch_sub(1, std::memory_order_relaxed);
   if (!lane.queue.empty()) {
@@ -233,8 +234,10 @@ std::vector<DeliveryPtr> OrderedDispatcher::take_idle_lanes_locked() {
   std::vector<DeliveryPtr> taken;
   for (Lane& lane : lanes_) {
     if (lane.running || lane.queue.empty()) continue;
-    for (DeliveryPtr& delivery : lane.queue)
+    for (DeliveryPtr& delivery : lane.queue) {
+      if (delivery->route != nullptr) delivery->route->finished(*delivery);
       taken.push_back(std::move(delivery));
+    }
     queued_.fetch_sub(lane.queue.size(), std::memory_order_relaxed);
     lane.queue.clear();
     lane.attempt = 1;

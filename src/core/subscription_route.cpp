@@ -36,24 +36,33 @@ void SubscriptionRoute::prepare(Delivery& delivery) {
   if (delivery.lane_key.empty()) delivery.lane_key = delivery.key;
 }
 
+// Counted as accepted before the dispatcher sees it, so a worker's finished() can never come
+// first; a refused delivery is counted out again.
 void SubscriptionRoute::deliver(DeliveryPtr delivery) {
   prepare(*delivery);
-  dispatcher_.submit(std::move(delivery));
+  progress_.accepted();
+  if (!dispatcher_.submit(std::move(delivery))) progress_.finished();
 }
 
 SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
   if (delivery->route == nullptr) prepare(*delivery);  // an offer after `full` is not decoded twice
-  return dispatcher_.try_submit(delivery);
+  progress_.accepted();
+  const SubmitResult result = dispatcher_.try_submit(delivery);
+  if (result != SubmitResult::accepted) progress_.finished();
+  return result;
 }
 
 HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t attempt) noexcept {
+  HandlerResult result;
   try {
-    return call_handler(delivery, attempt);
+    result = call_handler(delivery, attempt);
   } catch (const std::exception& e) {
-    return HandlerResult::fail(std::string("handler threw: ") + e.what());
+    result = HandlerResult::fail(std::string("handler threw: ") + e.what());
   } catch (...) {
-    return HandlerResult::fail("handler threw a non-std::exception");
+    result = HandlerResult::fail("handler threw a non-std::exception");
   }
+  progress_.handler_returned(static_cast<bool>(result), delivery.partition, delivery.offset);
+  return result;
 }
 
 HandlerResult SubscriptionRoute::call_handler(const Delivery& delivery, std::uint32_t attempt) {

@@ -9,6 +9,7 @@
 
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
+#include "core/subscription_progress.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -28,9 +29,12 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
  public:
   using Handler = std::variant<RawHandler, EnvelopeHandler>;
 
-  SubscriptionRoute(Handler handler, OrderedDispatcher& dispatcher,
-                    DeadLetterPublisher& dead_letters, std::atomic<std::uint64_t>& decode_errors)
-      : handler_(std::move(handler)),
+  SubscriptionRoute(std::string topic, std::string group, Handler handler,
+                    OrderedDispatcher& dispatcher, DeadLetterPublisher& dead_letters,
+                    std::atomic<std::uint64_t>& decode_errors)
+      : topic_(std::move(topic)),
+        group_(std::move(group)),
+        handler_(std::move(handler)),
         dispatcher_(dispatcher),
         dead_letters_(dead_letters),
         decode_errors_(decode_errors) {}
@@ -40,12 +44,20 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
   HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept override;
   bool dead_letter(const Delivery& delivery, const HandlerResult& why,
                    std::uint32_t attempts) noexcept override;
+  void finished(const Delivery&) noexcept override { progress_.finished(); }
+
+  const std::string& topic() const noexcept { return topic_; }
+  const std::string& group() const noexcept { return group_; }
+  const SubscriptionProgress& progress() const noexcept { return progress_; }
 
  private:
   HandlerResult call_handler(const Delivery& delivery, std::uint32_t attempt);
   void prepare(Delivery& delivery);  // decode and pick the lane key, once per delivery
 
+  const std::string topic_;
+  const std::string group_;
   Handler handler_;
+  SubscriptionProgress progress_;
   OrderedDispatcher& dispatcher_;
   DeadLetterPublisher& dead_letters_;
   std::atomic<std::uint64_t>& decode_errors_;

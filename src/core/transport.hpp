@@ -9,11 +9,13 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/pending_publish.hpp"
 #include "eventbus/features.hpp"
+#include "eventbus/health.hpp"
 
 namespace eventbus::core {
 
@@ -42,6 +44,11 @@ class DeliverySink {
   ~DeliverySink() = default;
 };
 
+struct ConnectionHealth {
+  bool connected = true;
+  std::uint64_t reconnects = 0;
+};
+
 struct SubscriptionSpec {
   std::string topic;
   std::string group;
@@ -62,6 +69,12 @@ class Transport {
   // Starts delivering `spec.topic` for `spec.group` into `sink` from a fetcher of the
   // transport's own. The sink outlives the transport's consuming (see stop_consuming).
   virtual std::error_code subscribe(const SubscriptionSpec& spec, DeliverySink& sink) = 0;
+
+  // Whether the client is connected now, and how often it lost its connection. Thread-safe.
+  virtual ConnectionHealth connection_health() const { return {}; }
+  // The backlog of every subscription (topic and group filled in). May ask the broker (NATS:
+  // one request per subscription). Thread-safe; empty after stop_consuming().
+  virtual std::vector<PartitionLag> lag() { return {}; }
 
   // Close, step 1: no delivery is handed to a sink after this returns; fetchers are joined.
   // Acks and nacks of deliveries already handed out keep working until close().

@@ -46,6 +46,7 @@ subscriber:
   deadLetter: false
   retry: {maxAttempts: 5, initialBackoff: 20ms, maxBackoff: 2s, multiplier: 1.5}
 healthCheck: {enabled: true, topic: health-billing, interval: 30s, timeout: 5s}
+monitor: {interval: 5s, lagThreshold: 1000, ackLatencyThreshold: 250ms}
 memory: {broker: shared, fetchBatch: 32, maxMessageSize: 2MiB}
 kafka:
   brokers: [k1:9092, k2:9092]
@@ -117,10 +118,14 @@ TEST(ConfigFile, FullFileLandsInEveryOption) {
   EXPECT_EQ(b.dispatch.retry.initial_backoff, milliseconds{20});
   EXPECT_EQ(b.dispatch.retry.max_backoff, milliseconds{2000});
   EXPECT_DOUBLE_EQ(b.dispatch.retry.multiplier, 1.5);
-  EXPECT_TRUE(c.health.enabled);
-  EXPECT_EQ(c.health.topic, "health-billing");
-  EXPECT_EQ(c.health.interval, milliseconds{30000});
-  EXPECT_EQ(c.health.timeout, milliseconds{5000});
+  EXPECT_TRUE(c.bus.heartbeat.publish);
+  EXPECT_TRUE(c.bus.heartbeat.watch);
+  EXPECT_EQ(c.bus.heartbeat.topic, "health-billing");
+  EXPECT_EQ(c.bus.heartbeat.interval, milliseconds{30000});
+  EXPECT_EQ(c.bus.heartbeat.timeout, milliseconds{5000});
+  EXPECT_EQ(c.bus.monitor.interval, milliseconds{5000});
+  EXPECT_EQ(c.bus.monitor.lag_messages, 1000);
+  EXPECT_EQ(c.bus.monitor.ack_latency, milliseconds{250});
   EXPECT_EQ(b.memory.broker, "shared");
   EXPECT_EQ(b.memory.fetch_batch, 32u);
   EXPECT_EQ(b.memory.max_message_bytes, 2u << 20);
@@ -213,7 +218,8 @@ TEST(ConfigFile, ExampleFileParsesWithEverySection) {
   EXPECT_EQ(c.bus.topic_options("orders").partitions, 12);
   EXPECT_EQ(c.bus.topic_options("orders").max_age, milliseconds{168 * 3600 * 1000LL});
   EXPECT_EQ(c.bus.topic_options("audit.log").max_bytes, 1LL << 30);
-  EXPECT_FALSE(c.health.enabled);
+  EXPECT_FALSE(c.bus.heartbeat.publish);
+  EXPECT_FALSE(c.bus.heartbeat.watch);
 }
 
 TEST(ConfigFile, EmptyTextIsTheDefaults) {

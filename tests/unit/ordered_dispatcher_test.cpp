@@ -203,10 +203,12 @@ class FakeRoute final : public MessageRoute {
     journal_.dead_letter({fake.name(), why.code, why.reason, attempts});
     return dead_letter_works.load();
   }
+  void finished(const Delivery&) noexcept override { finished_count.fetch_add(1); }
 
   Script script = [](const FakeDelivery&, std::uint32_t) { return HandlerResult::ok(); };
   bool log_runs = true;
   std::atomic<bool> dead_letter_works{true};
+  std::atomic<int> finished_count{0};  // what health()'s in_progress counts out
 
  private:
   Journal& journal_;

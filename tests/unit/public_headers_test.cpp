@@ -31,7 +31,8 @@ TEST(PublicHeaders, BusIsBuiltFromOptionsAndNeverCopied) {
 
 TEST(PublicHeaders, ConfigFileGivesBusOptions) {
   static_assert(std::is_same_v<decltype(eventbus::Config{}.bus), eventbus::BusOptions>);
-  EXPECT_FALSE(eventbus::HealthCheckConfig{}.enabled);
+  EXPECT_FALSE(eventbus::Config{}.bus.heartbeat.publish);
+  EXPECT_FALSE(eventbus::Health{}.healthy());
 }
 
 TEST(PublicHeaders, CodecResultIsTrueWithoutError) {

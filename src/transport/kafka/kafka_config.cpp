@@ -38,6 +38,10 @@ ConfPtr common(const BusOptions& options) {
   // Clear errors for a broker that is down, rather than librdkafka's silent retries.
   set(conf.get(), "socket.connection.setup.timeout.ms", "10000");
   set(conf.get(), "reconnect.backoff.max.ms", ms(options.kafka.reconnect_backoff_max));
+  // health(): the producer's statistics tell whether a broker connection is up and how often
+  // one dropped; with statistics on, a consumer also asks for the high watermark of partitions
+  // it does not fetch (paused ones), which keeps their lag current.
+  set(conf.get(), "statistics.interval.ms", "1000");
   return conf;
 }
 

@@ -69,6 +69,7 @@ KafkaConsumer::KafkaConsumer(const BusOptions& options, std::string group)
   ConfPtr conf = consumer_config(options, group_);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaConsumer::on_rebalance);
   rd_kafka_conf_set_offset_commit_cb(conf.get(), &KafkaConsumer::on_commit_result);
+  rd_kafka_conf_set_stats_cb(conf.get(), &KafkaConsumer::on_statistics);  // only its side effect
   rd_kafka_conf_set_opaque(conf.get(), this);
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
@@ -110,7 +111,54 @@ void KafkaConsumer::poll_loop(std::stop_token stop) {
       commit(std::nullopt);
       next_commit_ = core::Clock::now() + options_.kafka.commit_interval;
     }
+    if (core::Clock::now() >= next_lag_refresh_) {
+      refresh_lag();
+      next_lag_refresh_ = core::Clock::now() + std::chrono::seconds(1);
+    }
   }
+  std::lock_guard lock(lag_mutex_);
+  lag_.clear();
+}
+
+std::vector<PartitionLag> KafkaConsumer::lag() const {
+  std::lock_guard lock(lag_mutex_);
+  return lag_;
+}
+
+// From what librdkafka already holds (no request): the high watermark of the last fetch or
+// statistics round, the fetch position, and our committable watermark.
+void KafkaConsumer::refresh_lag() {
+  std::vector<PartitionLag> fresh;
+  PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(partitions_.size())));
+  for (const auto& [key, state] : partitions_)
+    rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second);
+  rd_kafka_position(consumer_.get(), list.get());
+  for (int i = 0; i < list->cnt; ++i) {
+    const rd_kafka_topic_partition_t& p = list->elems[i];
+    std::int64_t low = -1, high = -1;
+    if (rd_kafka_get_watermark_offsets(consumer_.get(), p.topic, p.partition, &low, &high) ||
+        high < 0) {
+      continue;  // not known yet: left out rather than reported as 0
+    }
+    std::optional<std::int64_t> done;
+    {
+      PartitionState& state = *partitions_.at(Key{p.topic, p.partition});
+      std::lock_guard lock(state.mutex);
+      done = state.watermark.commit_point();
+    }
+    const std::optional<std::int64_t> position =
+        p.offset >= 0 ? std::optional(p.offset) : std::nullopt;
+    if (!position && !done) continue;
+    PartitionLag& lag = fresh.emplace_back();
+    lag.topic = p.topic;
+    lag.group = group_;
+    lag.partition = p.partition;
+    const std::int64_t fetched = position.value_or(*done);
+    lag.pending = std::max<std::int64_t>(0, high - fetched);
+    lag.unacked = std::max<std::int64_t>(0, fetched - done.value_or(fetched));
+  }
+  std::lock_guard lock(lag_mutex_);
+  lag_ = std::move(fresh);
 }
 
 void KafkaConsumer::apply_subscription() {

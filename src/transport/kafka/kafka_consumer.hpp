@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
@@ -49,6 +50,9 @@ class KafkaConsumer {
 
   // Adds a topic to this member's subscription (applied by the poll thread).
   void add_topic(const std::string& topic, core::DeliverySink& sink);
+  // Lag of the partitions assigned to this member, as of the poll thread's last refresh
+  // (every second); empty once stopped.
+  std::vector<PartitionLag> lag() const;
   // Stops polling and joins the poll thread; assigned partitions stay assigned.
   void stop();
   // Commits what finished, leaves the group, frees the consumer. Waits for handlers still
@@ -76,6 +80,8 @@ class KafkaConsumer {
   void forget_failed(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t& offsets);
   bool leave_group(core::Deadline deadline, core::Deadline cap);
   void pause(PartitionState& state, bool on);
+  void refresh_lag();
+  static int on_statistics(rd_kafka_t*, char*, size_t, void*) noexcept { return 0; }
 
   const BusOptions& options_;
   const std::string group_;
@@ -88,6 +94,9 @@ class KafkaConsumer {
 
   std::map<Key, std::shared_ptr<PartitionState>> partitions_;  // poll thread only
   core::Clock::time_point next_commit_;
+  core::Clock::time_point next_lag_refresh_;
+  mutable std::mutex lag_mutex_;
+  std::vector<PartitionLag> lag_;  // guarded by lag_mutex_
   std::jthread poller_;
   bool closed_ = false;
   // Revokes wait for running handlers until revoke_timeout, and during close() no later than

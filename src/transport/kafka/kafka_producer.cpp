@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "eventbus/error.hpp"
@@ -34,6 +35,7 @@ KafkaProducer::KafkaProducer(const BusOptions& options) : options_(options) {
   rd_kafka_conf_get(conf.get(), "acks", acks, &acks_size);
   offsets_confirmed_ = std::string_view(acks) != "0";  // acks=0: the broker never answers
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaProducer::on_delivery);
+  rd_kafka_conf_set_stats_cb(conf.get(), &KafkaProducer::on_statistics);
   rd_kafka_conf_set_opaque(conf.get(), this);
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error, sizeof error);
@@ -62,6 +64,25 @@ void KafkaProducer::await_broker(std::chrono::milliseconds timeout) {
 
 KafkaProducer::~KafkaProducer() {
   close(core::Clock::now());
+}
+
+// Runs on the completion thread. Only brokers learnt from metadata count (nodeid >= 0): the
+// bootstrap entry is a placeholder librdkafka may leave down once it knows the real ones.
+int KafkaProducer::on_statistics(rd_kafka_t*, char* json, size_t size, void* self) noexcept {
+  auto* me = static_cast<KafkaProducer*>(self);
+  const auto stats = nlohmann::json::parse(json, json + size, nullptr, false);
+  const auto brokers = stats.is_object() ? stats.find("brokers") : stats.end();
+  if (!stats.is_object() || brokers == stats.end() || !brokers->is_object()) return 0;
+  bool up = false;
+  std::uint64_t disconnects = 0;
+  for (const auto& [name, broker] : brokers->items()) {
+    if (!broker.is_object() || broker.value("nodeid", -1) < 0) continue;
+    up = up || broker.value("state", "") == "UP";
+    disconnects += broker.value("disconnects", std::uint64_t{0});
+  }
+  me->connected_.store(up, std::memory_order_relaxed);
+  me->disconnects_.store(disconnects, std::memory_order_relaxed);
+  return 0;  // librdkafka frees the JSON
 }
 
 // The one thread that runs delivery reports, hence publish completions.

@@ -31,9 +31,15 @@ class KafkaProducer {
   // the completion thread and frees the producer. Returns how many it cancelled.
   std::uint64_t close(core::Deadline deadline);
   rd_kafka_t* handle() const noexcept { return producer_.get(); }
+  // From librdkafka's statistics (every second): a broker connection is up; how many dropped.
+  core::ConnectionHealth connection() const noexcept {
+    return {connected_.load(std::memory_order_relaxed),
+            disconnects_.load(std::memory_order_relaxed)};
+  }
 
  private:
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) noexcept;
+  static int on_statistics(rd_kafka_t*, char* json, size_t size, void* self) noexcept;
   void completion_loop(std::stop_token stop);
   rd_kafka_resp_err_t produce(core::PendingPublish& message);
 
@@ -43,6 +49,8 @@ class KafkaProducer {
   bool closing_ = false;
   bool offsets_confirmed_ = true;  // acks != 0: a stored message comes back with its offset
   std::atomic<std::uint64_t> cancelled_{0};
+  std::atomic<bool> connected_{true};  // await_broker() checked, unless told not to wait
+  std::atomic<std::uint64_t> disconnects_{0};
   std::mutex topics_mutex_;
   std::unordered_set<std::string> ready_topics_;
   std::jthread completions_;

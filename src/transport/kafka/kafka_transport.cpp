@@ -57,6 +57,22 @@ std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
   return {};
 }
 
+core::ConnectionHealth KafkaTransport::connection_health() const {
+  return producer_->connection();
+}
+
+std::vector<PartitionLag> KafkaTransport::lag() {
+  std::lock_guard lock(mutex_);
+  std::vector<PartitionLag> out;
+  if (consuming_stopped_) return out;
+  for (const auto& [group, consumer] : consumers_) {
+    std::vector<PartitionLag> part = consumer->lag();
+    out.insert(out.end(), std::make_move_iterator(part.begin()),
+               std::make_move_iterator(part.end()));
+  }
+  return out;
+}
+
 void KafkaTransport::stop_consuming(core::Deadline) {
   std::lock_guard lock(mutex_);
   consuming_stopped_ = true;

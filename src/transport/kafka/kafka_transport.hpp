@@ -25,13 +25,15 @@ class KafkaTransport final : public core::Transport {
   Features features() const noexcept override;
   void publish(std::unique_ptr<core::PendingPublish> message) override;
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
+  core::ConnectionHealth connection_health() const override;
+  std::vector<PartitionLag> lag() override;
   void stop_consuming(core::Deadline deadline) override;
   std::uint64_t close(core::Deadline deadline) override;
 
  private:
   const BusOptions options_;
   std::unique_ptr<KafkaProducer> producer_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   bool consuming_stopped_ = false;
   bool closed_ = false;
   std::map<std::string, std::unique_ptr<KafkaConsumer>> consumers_;  // by group

@@ -21,6 +21,13 @@ void MemoryTopic::join(const std::string& group) {
   group_locked(group);
 }
 
+std::pair<std::int64_t, std::int64_t> MemoryTopic::backlog(const std::string& group) {
+  std::lock_guard lock(mutex_);
+  const Group& g = group_locked(group);
+  const auto pending = static_cast<std::int64_t>(next_sequence_ - g.cursor + g.redeliver.size());
+  return {pending, static_cast<std::int64_t>(g.unacked.size())};
+}
+
 MemoryTopic::Group& MemoryTopic::group_locked(const std::string& name) {
   auto [it, created] = groups_.try_emplace(name);
   if (created) it->second.cursor = next_sequence_ - (log_.size() - head_);

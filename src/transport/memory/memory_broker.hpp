@@ -13,6 +13,7 @@
 #include <mutex>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "eventbus/message.hpp"
@@ -41,6 +42,8 @@ class MemoryTopic {
   void nack(const std::string& group, std::uint64_t sequence);
   // Creates the group if it is new.
   void join(const std::string& group);
+  // {not delivered yet (including nacked ones waiting to go out again), delivered not acked}.
+  std::pair<std::int64_t, std::int64_t> backlog(const std::string& group);
 
  private:
   struct Group {

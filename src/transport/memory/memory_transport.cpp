@@ -1,5 +1,7 @@
 #include "transport/memory/memory_transport.hpp"
 
+#include <tuple>
+
 #include "eventbus/error.hpp"
 
 namespace eventbus::memory {
@@ -101,6 +103,7 @@ std::error_code MemoryTransport::subscribe(const core::SubscriptionSpec& spec,
   if (consuming_stopped_ || closing_) return make_error_code(errc::closed);
   std::shared_ptr<MemoryTopic> topic = broker_->topic(spec.topic);
   topic->join(spec.group);  // from now on the group holds every new message for this bus
+  subscribed_.push_back({topic, spec.topic, spec.group});
   fetchers_.emplace_back([this, topic, spec, &sink](std::stop_token stop) {
     fetch_loop(stop, topic, spec.topic, spec.group, sink);
   });
@@ -125,6 +128,24 @@ void MemoryTransport::fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTop
       sink.deliver(std::move(delivery));  // blocks while the lane is full: fetching pauses
     }
   }
+}
+
+std::vector<PartitionLag> MemoryTransport::lag() {
+  std::vector<Subscribed> subscribed;
+  {
+    std::lock_guard lock(mutex_);
+    if (consuming_stopped_) return {};
+    subscribed = subscribed_;
+  }
+  std::vector<PartitionLag> out;
+  for (const Subscribed& s : subscribed) {
+    PartitionLag& lag = out.emplace_back();
+    lag.topic = s.name;
+    lag.group = s.group;
+    lag.partition = 0;
+    std::tie(lag.pending, lag.unacked) = s.topic->backlog(s.group);
+  }
+  return out;
 }
 
 void MemoryTransport::stop_consuming(core::Deadline) {

@@ -9,6 +9,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -27,6 +28,7 @@ class MemoryTransport final : public core::Transport {
   Features features() const noexcept override;
   void publish(std::unique_ptr<core::PendingPublish> message) override;
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
+  std::vector<PartitionLag> lag() override;
   void stop_consuming(core::Deadline deadline) override;
   std::uint64_t close(core::Deadline deadline) override;
 
@@ -48,6 +50,11 @@ class MemoryTransport final : public core::Transport {
   bool consuming_stopped_ = false;
   std::thread store_thread_;
   std::vector<std::jthread> fetchers_;
+  struct Subscribed {
+    std::shared_ptr<MemoryTopic> topic;
+    std::string name, group;
+  };
+  std::vector<Subscribed> subscribed_;  // guarded by mutex_
 };
 
 }  // namespace eventbus::memory

@@ -27,14 +27,18 @@ class NatsConsumer {
 
   // `ack_wait` is the AckWait the server enforces (see nats_subscribe.cpp), not the option.
   NatsConsumer(std::shared_ptr<NatsConnection> connection, SubscriptionPtr subscription,
-               std::string topic, std::chrono::milliseconds ack_wait)
+               std::string topic, std::string group, std::chrono::milliseconds ack_wait)
       : connection_(std::move(connection)),
         subscription_(std::move(subscription)),
         topic_(std::move(topic)),
+        group_(std::move(group)),
         ack_wait_(ack_wait) {}
 
   natsSubscription* subscription() const noexcept { return subscription_.get(); }
   const std::string& topic() const noexcept { return topic_; }
+  const std::string& group() const noexcept { return group_; }
+  // Where the server keeps it, for consumer-info requests.
+  std::string stream, durable;
   std::chrono::milliseconds ack_wait() const noexcept { return ack_wait_; }
 
   // `fetched_at`: when the fetch that brought it began, no later than the server's AckWait
@@ -50,6 +54,7 @@ class NatsConsumer {
   std::shared_ptr<NatsConnection> connection_;  // outlives the subscription
   SubscriptionPtr subscription_;
   std::string topic_;
+  std::string group_;
   std::chrono::milliseconds ack_wait_;
   std::mutex mutex_;
   NatsDelivery* head_ = nullptr;  // outstanding deliveries, an intrusive list

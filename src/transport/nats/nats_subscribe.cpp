@@ -109,7 +109,11 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
                        &jerr);
   SubscriptionPtr owned(sub);
   check(s, "nats: pull subscription on " + spec.topic, jerr);
-  return std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic, ack_wait);
+  auto consumer = std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic,
+                                                 spec.group, ack_wait);
+  consumer->stream = stream;
+  consumer->durable = cfg.durable;
+  return consumer;
 }
 
 namespace {

@@ -174,8 +174,13 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
     std::lock_guard lock(consumers_mutex_);
     consumers_.clear();
   }
-  connection_->close();
-  connection_.reset();
+  std::shared_ptr<NatsConnection> connection;
+  {
+    std::lock_guard lock(consumers_mutex_);  // connection_health() may be reading it
+    connection = std::move(connection_);
+  }
+  connection->close();
+  connection.reset();
   if (options_.nats.close_library_on_close) nats_Close();
   return cancelled;
 }

@@ -38,7 +38,8 @@ class NatsTransport final : public core::Transport {
   void stop_consuming(core::Deadline deadline) override;
   std::uint64_t close(core::Deadline deadline) override;
 
-  std::uint64_t reconnects() const noexcept { return connection_->reconnects(); }
+  core::ConnectionHealth connection_health() const override;
+  std::vector<PartitionLag> lag() override;
 
  private:
   static void on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* self) noexcept;
@@ -63,7 +64,7 @@ class NatsTransport final : public core::Transport {
   std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
   bool closing_ = false;
 
-  std::mutex consumers_mutex_;
+  mutable std::mutex consumers_mutex_;  // also guards connection_ being reset by close()
   bool consuming_stopped_ = false;
   std::vector<std::shared_ptr<NatsConsumer>> consumers_;
   std::vector<std::jthread> fetchers_;

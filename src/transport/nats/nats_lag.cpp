@@ -1,0 +1,59 @@
+// What health() asks of the NATS transport: the connection's state, and each durable
+// consumer's backlog as the server counts it (NumPending: not yet delivered; NumAckPending:
+// delivered, not acked).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "transport/nats/nats_transport.hpp"
+
+namespace eventbus::nats {
+
+core::ConnectionHealth NatsTransport::connection_health() const {
+  std::lock_guard lock(consumers_mutex_);
+  if (!connection_) return {false, 0};
+  return {connection_->connected(), connection_->reconnects()};
+}
+
+// One request per consumer, made with copies of the consumers: close() may clear the list
+// meanwhile, and a consumer keeps its subscription and connection alive while we hold it.
+std::vector<PartitionLag> NatsTransport::lag() {
+  if (!connection_health().connected) return {};  // no request can be answered: do not wait
+  std::vector<std::shared_ptr<NatsConsumer>> consumers;
+  {
+    std::lock_guard lock(consumers_mutex_);
+    if (consuming_stopped_) return {};
+    consumers = consumers_;
+  }
+  jsOptions o;
+  jsOptions_Init(&o);
+  // Bounded well below close()'s usual deadlines: a monitor sampling a dead server must not
+  // hold anything up for long.
+  o.Wait = std::min<std::int64_t>(options_.nats.api_timeout.count(), 1000);
+  std::vector<PartitionLag> out;
+  // (natsSubscription_GetConsumerInfo answers "Invalid Subscription" for our bound pull
+  // subscriptions, hence the stream and durable names.) js_ is held only while asking: close()
+  // resets it under js_mutex_.
+  std::lock_guard js_lock(js_mutex_);
+  if (!js_) return {};
+  for (const auto& consumer : consumers) {
+    jsConsumerInfo* raw = nullptr;
+    jsErrCode jerr = static_cast<jsErrCode>(0);
+    const natsStatus s = js_GetConsumerInfo(&raw, js_.get(), consumer->stream.c_str(),
+                                            consumer->durable.c_str(), &o, &jerr);
+    ConsumerInfoPtr info(raw);
+    if (s != NATS_OK || !info) {
+      spdlog::debug("eventbus: nats consumer info for {}: {}", consumer->topic(),
+                    natsStatus_GetText(s));
+      continue;  // unknown is left out rather than reported as 0
+    }
+    PartitionLag& lag = out.emplace_back();
+    lag.topic = consumer->topic();
+    lag.group = consumer->group();
+    lag.pending = static_cast<std::int64_t>(info->NumPending);
+    lag.unacked = info->NumAckPending;
+  }
+  return out;
+}
+
+}  // namespace eventbus::nats
