@@ -1,5 +1,6 @@
 // The Bus's state and the steps shared by every transport: validate, encode and count once,
-// bound what is in flight, route deliveries through one dispatcher, close in order.
+// rate-limit and bound what is in flight, route deliveries through one dispatcher, route
+// outcomes to tenants, close in order.
 #pragma once
 
 #include <atomic>
@@ -10,7 +11,10 @@
 
 #include "core/in_flight_limiter.hpp"
 #include "core/ordered_dispatcher.hpp"
+#include "core/rate_limits.hpp"
+#include "core/stop_signal.hpp"
 #include "core/subscription_route.hpp"
+#include "core/tenant_completions.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -31,6 +35,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
                             const SubscribeOptions& options);
   CloseReport close(milliseconds timeout);
   Stats stats() const;
+  core::TenantCompletions& tenants() noexcept { return tenants_; }
 
   const BusOptions& options() const noexcept { return options_; }
   core::Transport& transport() noexcept { return *transport_; }
@@ -44,12 +49,19 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
                          std::string_view detail, const Envelope* envelope = nullptr);
   std::error_code admit(std::string_view topic, Completion& done, const PublishCall& call,
                         const Envelope* envelope);
+  std::error_code pass_rate_limits(std::string_view topic, Completion& done,
+                                   core::Deadline deadline, const Envelope* envelope);
   CloseReport run_close(milliseconds timeout);
   core::OrderedDispatcher& dispatcher_locked();
 
   const BusOptions options_;
   std::unique_ptr<core::Transport> transport_;
   core::InFlightLimiter limiter_;
+  core::RateLimits publish_limits_;
+  core::RateLimits handle_limits_;
+  core::StopSignal publish_waits_end_;  // raised with the in-flight limiter's shutdown
+  core::StopSignal handle_waits_end_;   // raised when close stops intake
+  core::TenantCompletions tenants_;
   core::DispatchCounters dispatch_counters_;
   std::atomic<bool> accepting_{true};
 
@@ -67,6 +79,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
   std::atomic<std::uint64_t> published_{0}, acked_{0}, failed_{0}, cancelled_{0}, rejected_{0};
   std::atomic<std::uint64_t> decode_errors_{0};
+  std::atomic<std::uint64_t> rate_limited_{0}, throttled_{0};
 };
 
 }  // namespace eventbus

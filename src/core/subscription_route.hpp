@@ -1,5 +1,6 @@
 // One subscription's path from transport to handler: decode (envelope topics), pick the lane,
-// run the handler with exceptions contained, and dead-letter what cannot be handled.
+// wait for a handling rate-limit token, run the handler with exceptions contained, and
+// dead-letter what cannot be handled.
 #pragma once
 
 #include <atomic>
@@ -9,6 +10,8 @@
 
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
+#include "core/rate_gate.hpp"
+#include "core/stop_signal.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -24,16 +27,25 @@ class DeadLetterPublisher {
   ~DeadLetterPublisher() = default;
 };
 
+// How fast deliveries of a subscription may enter the lanes. Retries in a lane take no token.
+struct HandleRate {
+  RateGate gate;                                    // default: no limit
+  StopSignal* stop = nullptr;                       // ends the waits at close; set when limited
+  std::atomic<std::uint64_t>* throttled = nullptr;  // deliveries held back; set when limited
+};
+
 class SubscriptionRoute final : public MessageRoute, public DeliverySink {
  public:
   using Handler = std::variant<RawHandler, EnvelopeHandler>;
 
   SubscriptionRoute(Handler handler, OrderedDispatcher& dispatcher,
-                    DeadLetterPublisher& dead_letters, std::atomic<std::uint64_t>& decode_errors)
+                    DeadLetterPublisher& dead_letters, std::atomic<std::uint64_t>& decode_errors,
+                    HandleRate rate = {})
       : handler_(std::move(handler)),
         dispatcher_(dispatcher),
         dead_letters_(dead_letters),
-        decode_errors_(decode_errors) {}
+        decode_errors_(decode_errors),
+        rate_(rate) {}
 
   void deliver(DeliveryPtr delivery) override;
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
@@ -49,6 +61,7 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
   OrderedDispatcher& dispatcher_;
   DeadLetterPublisher& dead_letters_;
   std::atomic<std::uint64_t>& decode_errors_;
+  HandleRate rate_;
 };
 
 }  // namespace eventbus::core
