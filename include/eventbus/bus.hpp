@@ -68,8 +68,9 @@ class Bus {
 
   // Asynchronous publishes. The completion fires exactly once per call: on the transport's
   // completion thread once the broker acks or fails the message, or on the calling thread
-  // before return when the call is refused (invalid input, closed, in-flight bound under
-  // fail_fast or block timeout). The return value is that refusal, or empty when accepted.
+  // before return when the call is refused (invalid input, closed, in-flight bound or rate
+  // limit under fail_fast or block timeout). The return value is that refusal, or empty when
+  // accepted.
   std::error_code publish(std::string_view topic, std::string payload, Completion done = {});
   std::error_code publish(std::string_view topic, std::string payload, Completion done,
                           const PublishCall& call);
