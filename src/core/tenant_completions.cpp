@@ -4,33 +4,33 @@
 
 namespace eventbus::core {
 
-TenantCompletions::TenantCompletions() : current_(std::make_shared<const Map>()) {}
-
 void TenantCompletions::set(std::int64_t tenant_id, Completion done) {
-  std::lock_guard lock(writers_);
-  auto next = std::make_shared<Map>(*current_.load());
+  std::unique_lock lock(mutex_);
+  auto next = std::make_shared<Map>(*current_);
   (*next)[tenant_id] = std::move(done);
   replace_locked(std::move(next));
 }
 
 void TenantCompletions::remove(std::int64_t tenant_id) {
-  std::lock_guard lock(writers_);
-  std::shared_ptr<const Map> now = current_.load();
-  if (now->count(tenant_id) == 0) return;
-  auto next = std::make_shared<Map>(*now);
+  std::unique_lock lock(mutex_);
+  if (current_->count(tenant_id) == 0) return;
+  auto next = std::make_shared<Map>(*current_);
   next->erase(tenant_id);
   replace_locked(std::move(next));
 }
 
 void TenantCompletions::replace_locked(std::shared_ptr<const Map> next) {
   any_.store(!next->empty(), std::memory_order_release);
-  current_.store(std::move(next));
+  current_ = std::move(next);
 }
 
 void TenantCompletions::notify(const PublishResult& result) const noexcept {
   if (result.tenant_id == 0 || !any_.load(std::memory_order_acquire)) return;
-  // Held while the callback runs: a concurrent remove() cannot destroy it under our feet.
-  const std::shared_ptr<const Map> map = current_.load();
+  std::shared_ptr<const Map> map;  // keeps the callback alive while it runs, whatever remove()
+  {
+    std::shared_lock lock(mutex_);
+    map = current_;
+  }
   const auto it = map->find(result.tenant_id);
   if (it == map->end()) return;
   try {

@@ -28,15 +28,15 @@ Envelope nth_envelope(int i) {
 TEST_P(Conformance, PublishRateLimitHoldsPublishesBackOrRefusesThem) {
   const std::string timed = unique_topic("timed");
   const std::string strict = unique_topic("strict");
-  auto bus = make_bus([&](BusOptions& o) {
-    o.publish.rate_limit = kHundredPerSecond;
-    o.topics[strict].publish_rate_limit = RateLimit{0.001, 3};  // 3, then one in 1000 s
-  });
-  Signal signal;
+  Signal signal;  // before the bus: its completions use it until the bus is gone
   int acked = 0, failed = 0;
   const Completion count = [&](const PublishResult& r) {
     signal.update([&] { (r.error ? failed : acked)++; });
   };
+  auto bus = make_bus([&](BusOptions& o) {
+    o.publish.rate_limit = kHundredPerSecond;
+    o.topics[strict].publish_rate_limit = RateLimit{0.001, 3};  // 3, then one in 1000 s
+  });
 
   PublishCall fail_fast;
   fail_fast.on_full = OverflowPolicy::fail_fast;

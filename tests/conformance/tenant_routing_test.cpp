@@ -22,11 +22,11 @@ struct TenantLog {
 
 TEST_P(Conformance, TenantCallbacksSeeExactlyTheirOwnOutcomesOnce) {
   const std::string topic = unique_topic();
-  auto bus = make_bus();
-  Signal signal;
+  Signal signal;  // before the bus: its completions use it until the bus is gone
   std::map<std::int64_t, TenantLog> tenants;
   std::map<std::string, std::thread::id> completed_on;  // event id -> the call's completion
   int completions = 0;
+  auto bus = make_bus();
   for (std::int64_t tenant : {1, 2}) {
     ASSERT_FALSE(bus->set_tenant_completion(tenant, [&, tenant](const PublishResult& r) {
       signal.update([&] {

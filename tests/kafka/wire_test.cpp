@@ -89,14 +89,14 @@ TEST_F(KafkaWire, RawRecordHasNoKeyAndNoHeaders) {
 // carrying it (Go readers ignore the extra header). A raw record carries only the call's.
 TEST_F(KafkaWire, W3CTraceIdAddsATraceparentBesideXTraceId) {
   const std::string topic = unique_name("t");
+  Signal done;  // before the bus: its completions use it until the bus is gone
+  bool fired = false;
   Bus bus(kafka_bus_options(brokers));
   Envelope e = kafka_test_envelope("order-44", 1);
   e.trace_id = "0af7651916cd43dd8448eb211c80319c";
   ASSERT_FALSE(bus.publish_envelope_sync(topic, e, 20s).error);
   PublishCall call;
   call.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
-  Signal done;
-  bool fired = false;
   ASSERT_FALSE(bus.publish(
       topic, "plain", [&](const PublishResult&) { done.update([&] { fired = true; }); }, call));
   ASSERT_TRUE(done.wait_for(20s, [&] { return fired; }));

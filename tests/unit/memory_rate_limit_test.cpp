@@ -109,10 +109,10 @@ TEST(MemoryRateLimit, DeadLettersAndRetriesTakeNoToken) {
   options.dispatch.rate_limit = RateLimit{0.001, 2};  // two deliveries, then one in 1000 s
   options.dispatch.retry.max_attempts = 3;
   options.dispatch.retry.initial_backoff = 1ms;
-  Bus bus(options);
-  Signal signal;
+  Signal signal;  // before the bus: its handlers use it until the bus is gone
   std::vector<std::uint32_t> attempts;
   int dead_letters = 0;
+  Bus bus(options);
   ASSERT_FALSE(bus.subscribe("rl.d", [&](const Message& m) {
     signal.update([&] { attempts.push_back(m.attempt); });
     return HandlerResult::fail("always");
@@ -131,10 +131,10 @@ TEST(MemoryRateLimit, DeadLettersAndRetriesTakeNoToken) {
 TEST(MemoryRateLimit, TheBusHandlingLimitSpacesDeliveriesAndKeepsOrder) {
   BusOptions options = memory_bus("rate-handle");
   options.dispatch.rate_limit = RateLimit{100, 5};
-  Bus bus(options);
-  Signal signal;
+  Signal signal;  // before the bus: its handlers use it until the bus is gone
   std::vector<Clock::time_point> starts;
   std::vector<std::int64_t> versions;
+  Bus bus(options);
   ASSERT_FALSE(bus.subscribe_envelope("rl.h", [&](const eventbus::Envelope& e, const Message&) {
     signal.update([&] {
       starts.push_back(Clock::now());

@@ -56,11 +56,11 @@ TEST(MemoryTenantCompletion, ARefusalReachesTheTenantAfterTheCallsCompletionOnIt
 TEST(MemoryTenantCompletion, AThrowingTenantCallbackDisturbsNothing) {
   BusOptions options;
   options.memory.broker = "tenant-throws";
+  Signal signal;  // before the bus: its completions use it until the bus is gone
+  int acked = 0;
   Bus bus(options);
   ASSERT_FALSE(bus.set_tenant_completion(
       3, [](const PublishResult&) { throw std::runtime_error("tenant sink down"); }));
-  Signal signal;
-  int acked = 0;
   for (int i = 1; i <= 3; ++i) {
     eventbus::Envelope e = eventbus::make_envelope("agg", "T", i, "{}");
     e.tenant_id = 3;
