@@ -27,8 +27,14 @@ using EnvelopeHandler = std::function<HandlerResult(const Envelope&, const Messa
 
 // Overrides the bus's PublishOptions for one call.
 struct PublishCall {
+  // At the in-flight bound or a rate limit: block (up to block_timeout) or fail at once.
   OverflowPolicy on_full = OverflowPolicy::block;
   milliseconds block_timeout{5000};
+  // A W3C traceparent sent as the message's `traceparent` header, as given. Default empty: raw
+  // publishes send none; an envelope whose trace_id is a W3C trace id (32 lowercase hex) gets
+  // one with that trace id, a new parent id and flags 01. Invalid: the call is refused with
+  // invalid_traceparent.
+  std::string traceparent;
 };
 
 struct SubscribeOptions {
@@ -41,6 +47,7 @@ struct OwnedPublishResult {
   std::string topic, event_id, aggregate_id, detail, stream;
   std::int32_t partition = -1;
   std::int64_t offset = -1;
+  std::int64_t tenant_id = 0;  // the envelope's tenant_id; 0 when none
 };
 
 // What close() could not finish before its deadline.
@@ -62,8 +69,9 @@ class Bus {
 
   // Asynchronous publishes. The completion fires exactly once per call: on the transport's
   // completion thread once the broker acks or fails the message, or on the calling thread
-  // before return when the call is refused (invalid input, closed, in-flight bound under
-  // fail_fast or block timeout). The return value is that refusal, or empty when accepted.
+  // before return when the call is refused (invalid input, closed, in-flight bound or rate
+  // limit under fail_fast or block timeout). The return value is that refusal, or empty when
+  // accepted.
   std::error_code publish(std::string_view topic, std::string payload, Completion done = {});
   std::error_code publish(std::string_view topic, std::string payload, Completion done,
                           const PublishCall& call);
@@ -75,6 +83,15 @@ class Bus {
   // message may still be stored later).
   OwnedPublishResult publish_envelope_sync(std::string_view topic, const Envelope& envelope,
                                            milliseconds timeout = milliseconds{30000});
+
+  // Routes the outcome of every publish of an envelope with this tenant_id (ack, failure,
+  // refusal, cancellation by close) to `done` too: it runs once per call, after the call's own
+  // completion, on the same thread, so it may run on several threads at once. Replaces an
+  // earlier callback of the tenant; a publish whose completion is already running may still
+  // see the earlier one. Returns invalid_option for tenant 0 (no tenant) or an empty `done`.
+  std::error_code set_tenant_completion(std::int64_t tenant_id, Completion done);
+  // Stops routing the tenant's outcomes (no effect when none is set).
+  void remove_tenant_completion(std::int64_t tenant_id);
 
   // Handlers run on the dispatcher's lane workers, one message of a lane at a time.
   // Envelope topics decode each message; one that does not decode goes to "<topic>.dlq".

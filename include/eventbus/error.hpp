@@ -44,6 +44,9 @@ enum class errc {
   not_supported,
   // Consuming.
   handler_failed,  // a handler returned an error or threw
+  // Added later, at the end so that earlier values keep their numbers.
+  rate_limited,         // publishing: no rate-limit token before the call's deadline
+  invalid_traceparent,  // PublishCall::traceparent is not a W3C traceparent
 };
 
 enum class error_class {

@@ -9,5 +9,7 @@
 #include "eventbus/features.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/options.hpp"
+#include "eventbus/rate_limit.hpp"
 #include "eventbus/stats.hpp"
 #include "eventbus/timestamp.hpp"
+#include "eventbus/trace_context.hpp"

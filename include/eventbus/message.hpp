@@ -27,6 +27,7 @@ struct PublishResult {
   std::string_view stream;
   std::int32_t partition = -1;
   std::int64_t offset = -1;
+  std::int64_t tenant_id = 0;  // the envelope's tenant_id; 0 when none, and for raw publishes
 };
 
 // Runs on the transport's completion thread (never a thread per message). It must not block
@@ -43,6 +44,9 @@ struct Message {
   std::int32_t partition = -1;
   std::int64_t offset = -1;   // broker position: Kafka offset, NATS stream sequence
   std::uint32_t attempt = 1;  // 1 on the first try, counting retries in the lane and redeliveries
+  // The value of the message's W3C `traceparent` header (also in `headers`); empty when it has
+  // none or it is not valid.
+  std::string_view traceparent;
 };
 
 // A handler's verdict. Anything but ok() is retried in the message's lane with backoff, then

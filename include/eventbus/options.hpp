@@ -11,16 +11,19 @@
 #include "eventbus/health_options.hpp"
 #include "eventbus/kafka_options.hpp"
 #include "eventbus/nats_options.hpp"
+#include "eventbus/rate_limit.hpp"
 #include "eventbus/topic_options.hpp"
 
 namespace eventbus {
 
 using std::chrono::milliseconds;
 
-// What publish does when max_in_flight messages await their broker ack.
+// What publish does when max_in_flight messages await their broker ack, or a publish rate
+// limit has no token left.
 enum class OverflowPolicy {
   block,      // wait for room up to PublishOptions::block_timeout, then fail with publish_timeout
-  fail_fast,  // fail at once with in_flight_limit
+              // (rate limits: rate_limited, at once when the token would come later than that)
+  fail_fast,  // fail at once with in_flight_limit (rate limits: rate_limited)
 };
 
 struct PublishOptions {
@@ -29,6 +32,9 @@ struct PublishOptions {
   milliseconds block_timeout{5000};  // how long `block` waits for room; 0 behaves like fail_fast
   milliseconds ack_timeout{
       30000};  // a message not acked in this time completes with publish_timeout
+  // Publishes of the whole bus (dead letters excepted), taken before the in-flight slot: see
+  // OverflowPolicy. Default: unlimited.
+  RateLimit rate_limit;
 };
 
 struct RetryPolicy {
@@ -46,6 +52,9 @@ struct DispatchOptions {
   std::size_t lane_capacity = 256;  // queued messages per lane before the fetcher is pushed back
   RetryPolicy retry;
   bool dead_letter = true;  // send given-up messages to "<topic>.dlq"; false: nack instead
+  // Messages of the whole bus entering the lanes; retries take no token. A fetcher waits for a
+  // token (Kafka pauses the partition), which pushes back on the broker. Default: unlimited.
+  RateLimit rate_limit;
 };
 
 struct MemoryOptions {

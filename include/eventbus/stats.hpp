@@ -19,6 +19,8 @@ struct Stats {
   std::uint64_t in_flight = 0;      // publishes awaiting their broker ack now
   std::uint64_t lanes_busy = 0;     // lanes with queued or running messages now
   std::uint64_t queued = 0;         // messages waiting in lanes now
+  std::uint64_t rate_limited = 0;   // publish calls refused by a rate limit (also in rejected)
+  std::uint64_t throttled = 0;      // publish calls and deliveries held back for a rate-limit token
 };
 
 }  // namespace eventbus

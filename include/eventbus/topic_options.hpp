@@ -1,10 +1,13 @@
 // How a topic is created on the broker: retention, storage, partitions, and what to do when
-// it already exists. One struct for every transport; each reads the fields that apply to it.
+// it already exists; and how fast it may be published and handled. One struct for every
+// transport; each reads the fields that apply to it.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "eventbus/rate_limit.hpp"
 
 namespace eventbus {
 
@@ -29,6 +32,10 @@ struct TopicOptions {
   std::chrono::milliseconds duplicate_window{120000};  // NATS Nats-Msg-Id de-duplication
   std::int32_t partitions = 4;                         // Kafka
   std::string stream;  // NATS stream name; empty: derived from the topic
+  // Per-topic limits, on top of the bus's (PublishOptions / DispatchOptions::rate_limit). Given
+  // in BusOptions::default_topic, every other topic gets a bucket of its own. Default: unlimited.
+  RateLimit publish_rate_limit;
+  RateLimit handle_rate_limit;
 };
 
 }  // namespace eventbus

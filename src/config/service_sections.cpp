@@ -1,6 +1,7 @@
-// The transport-neutral sections: publisher, subscriber (lanes, retry, dead letters),
-// healthCheck, monitor and memory.
+// The transport-neutral sections: publisher, subscriber (lanes, retry, dead letters, rate
+// limits), healthCheck, monitor and memory.
 #include "config/config_error.hpp"
+#include "config/rate_limit_section.hpp"
 #include "config/schema.hpp"
 #include "config/value_reader.hpp"
 
@@ -32,6 +33,14 @@ const Section& retry_section() {
   return section;
 }
 
+RateLimit& publish_rate(ParseState& s) {
+  return s.bus().publish.rate_limit;
+}
+
+RateLimit& handle_rate(ParseState& s) {
+  return s.bus().dispatch.rate_limit;
+}
+
 }  // namespace
 
 const Section& publisher_section() {
@@ -53,6 +62,7 @@ const Section& publisher_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().publish.ack_timeout = read_positive_duration(v, p);
        }},
+      {"rateLimit", "", KeyKind::section, nullptr, &rate_limit_section<&publish_rate>()},
   }};
   return section;
 }
@@ -81,6 +91,7 @@ const Section& subscriber_section() {
          s.bus().dispatch.dead_letter = read_bool(v, p);
        }},
       {"retry", "", KeyKind::section, nullptr, &retry_section()},
+      {"rateLimit", "", KeyKind::section, nullptr, &rate_limit_section<&handle_rate>()},
   }};
   return section;
 }

@@ -1,6 +1,7 @@
 // Topic keys: `topicDefaults`, each `topics.<name>` (which starts from the defaults), and the
 // NATS spelling of the defaults under nats.jetstream.stream, as in the Go SDK.
 #include "config/config_error.hpp"
+#include "config/rate_limit_section.hpp"
 #include "config/schema.hpp"
 #include "config/value_reader.hpp"
 
@@ -15,6 +16,15 @@ using Path = std::string;
 TopicOptions& topic(ParseState& s, std::string_view field, const Path& path) {
   if (s.in_default_topic()) s.claim("topicDefaults." + std::string(field), path);
   return *s.topic;
+}
+
+// The topic being read (no claim: only topicDefaults and topics.<name> have these keys).
+RateLimit& publish_rate(ParseState& s) {
+  return s.topic->publish_rate_limit;
+}
+
+RateLimit& handle_rate(ParseState& s) {
+  return s.topic->handle_rate_limit;
 }
 
 }  // namespace
@@ -76,6 +86,8 @@ const Section& topic_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          topic(s, "stream", p).stream = read_string(v, p);
        }},
+      {"publishRateLimit", "", KeyKind::section, nullptr, &rate_limit_section<&publish_rate>()},
+      {"handleRateLimit", "", KeyKind::section, nullptr, &rate_limit_section<&handle_rate>()},
   }};
   return section;
 }
@@ -84,7 +96,8 @@ const Section& jetstream_stream_section() {
   static const Section section = [] {
     Section nats_part;
     for (const Key& key : topic_section().keys) {
-      if (key.name != "strategy" && key.name != "partitions" && key.name != "stream") {
+      if (key.name != "strategy" && key.name != "partitions" && key.name != "stream" &&
+          key.kind != KeyKind::section) {  // the rate limits are not stream settings
         nats_part.keys.push_back(key);
       }
     }

@@ -2,12 +2,13 @@
 #include "eventbus/bus.hpp"
 
 #include "core/bus_impl.hpp"
+#include "eventbus/error.hpp"
 
 namespace eventbus {
 namespace {
 
 PublishCall default_call(const BusOptions& options) {
-  return PublishCall{options.publish.on_full, options.publish.block_timeout};
+  return PublishCall{options.publish.on_full, options.publish.block_timeout, {}};
 }
 
 }  // namespace
@@ -37,6 +38,16 @@ std::error_code Bus::publish_envelope(std::string_view topic, const Envelope& en
 OwnedPublishResult Bus::publish_envelope_sync(std::string_view topic, const Envelope& envelope,
                                               milliseconds timeout) {
   return impl_->publish_envelope_sync(topic, envelope, timeout);
+}
+
+std::error_code Bus::set_tenant_completion(std::int64_t tenant_id, Completion done) {
+  if (tenant_id == 0 || !done) return make_error_code(errc::invalid_option);
+  impl_->tenants().set(tenant_id, std::move(done));
+  return {};
+}
+
+void Bus::remove_tenant_completion(std::int64_t tenant_id) {
+  impl_->tenants().remove(tenant_id);
 }
 
 std::error_code Bus::subscribe(std::string_view topic, RawHandler handler,

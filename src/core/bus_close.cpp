@@ -36,7 +36,9 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
     dispatcher = dispatcher_.get();
   }
   CloseReport report;
-  // 1. Fetchers blocked on a full lane let go; what they still hold is nacked (redelivered).
+  // 1. Fetchers blocked on a full lane or waiting for a handling rate-limit token let go; what
+  //    they still hold is nacked (redelivered).
+  handle_waits_end_.stop();
   if (dispatcher != nullptr) dispatcher->stop_intake();
   // 2. No new deliveries, fetcher threads joined.
   transport_->stop_consuming(deadline);
@@ -47,9 +49,11 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
     report.abandoned_messages = drained.abandoned;
     report.stuck_handlers = drained.stuck_handlers;
   }
-  // 4. Only now refuse publishes: anyone waiting for an in-flight slot gives up.
+  // 4. Only now refuse publishes: anyone waiting for an in-flight slot or a rate-limit token
+  //    gives up.
   accepting_.store(false, std::memory_order_release);
   limiter_.shutdown();
+  publish_waits_end_.stop();
   // 5. Outstanding publishes get until the deadline, then complete as cancelled; the
   //    transport's threads are joined.
   report.cancelled_publishes = transport_->close(deadline);

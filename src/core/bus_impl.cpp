@@ -1,8 +1,10 @@
 #include "core/bus_impl.hpp"
 
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
 #include "core/topic_name.hpp"
+#include "core/traceparent_header.hpp"
 #include "core/transport_factory.hpp"
 #include "eventbus/codec.hpp"
 #include "eventbus/error.hpp"
@@ -23,12 +25,19 @@ core::Deadline room_deadline(const PublishCall& call) {
   return core::Clock::now() + call.block_timeout;
 }
 
+std::string no_token(std::string_view limit_name, const RateLimit& limit) {
+  return fmt::format("{} ({:g}/s, burst {}): no token before the call's deadline", limit_name,
+                     limit.per_second, limit.capacity());
+}
+
 }  // namespace
 
 Bus::Impl::Impl(BusOptions options)
     : options_(checked(std::move(options))),
       transport_(core::make_transport(options_)),
-      limiter_(options_.publish.max_in_flight) {
+      limiter_(options_.publish.max_in_flight),
+      publish_limits_(options_, options_.publish.rate_limit, &TopicOptions::publish_rate_limit),
+      handle_limits_(options_, options_.dispatch.rate_limit, &TopicOptions::handle_rate_limit) {
   start_monitor();
 }
 
@@ -47,21 +56,29 @@ Bus::Impl::~Impl() {
 std::error_code Bus::Impl::refuse(Completion& done, std::error_code error, std::string_view topic,
                                   std::string_view detail, const Envelope* envelope) {
   rejected_.fetch_add(1, std::memory_order_relaxed);
-  if (done) {
-    PublishResult result;
-    result.error = error;
-    result.topic = topic;
-    result.detail = detail;
-    if (envelope != nullptr) {
-      result.event_id = envelope->event_id;
-      result.aggregate_id = envelope->aggregate_id;
-    }
-    done(result);
+  PublishResult result;
+  result.error = error;
+  result.topic = topic;
+  result.detail = detail;
+  if (envelope != nullptr) {
+    result.event_id = envelope->event_id;
+    result.aggregate_id = envelope->aggregate_id;
+    result.tenant_id = envelope->tenant_id;
   }
+  if (done) {
+    try {
+      done(result);
+    } catch (...) {  // the caller gets the exception; the tenant still hears of the outcome
+      tenants_.notify(result);
+      throw;
+    }
+  }
+  tenants_.notify(result);
   return error;
 }
 
-// Everything a publish must pass before it takes an in-flight slot: open bus, valid topic.
+// Everything a publish must pass to be sent: open bus, valid topic, rate-limit tokens, then an
+// in-flight slot, the waits for the last two sharing the call's deadline.
 std::error_code Bus::Impl::admit(std::string_view topic, Completion& done, const PublishCall& call,
                                  const Envelope* envelope) {
   if (!accepting_.load(std::memory_order_acquire)) {
@@ -71,18 +88,54 @@ std::error_code Bus::Impl::admit(std::string_view topic, Completion& done, const
   if (std::error_code ec = core::validate_topic(topic, &detail)) {
     return refuse(done, ec, topic, detail, envelope);
   }
-  if (std::error_code ec = limiter_.acquire(room_deadline(call))) {
+  const core::Deadline deadline = room_deadline(call);
+  if (publish_limits_.limited()) {
+    if (std::error_code ec = pass_rate_limits(topic, done, deadline, envelope)) return ec;
+  }
+  if (std::error_code ec = limiter_.acquire(deadline)) {
     return refuse(done, ec, topic, ec.message(), envelope);
   }
   return {};
 }
 
+std::error_code Bus::Impl::pass_rate_limits(std::string_view topic, Completion& done,
+                                            core::Deadline deadline, const Envelope* envelope) {
+  using Outcome = core::RateGate::Outcome;
+  switch (publish_limits_.gate(topic).pass(deadline, publish_waits_end_, throttled_)) {
+    case Outcome::passed:
+    case Outcome::waited:
+      return {};
+    case Outcome::stopped:
+      return refuse(done, errc::closed, topic,
+                    "the bus closed while the publish waited for a rate-limit token", envelope);
+    case Outcome::refused_by_bus:
+      rate_limited_.fetch_add(1, std::memory_order_relaxed);
+      return refuse(done, errc::rate_limited, topic,
+                    no_token("publish.rate_limit", options_.publish.rate_limit), envelope);
+    case Outcome::refused_by_topic:
+      break;
+  }
+  rate_limited_.fetch_add(1, std::memory_order_relaxed);
+  const std::string name(topic);
+  return refuse(done, errc::rate_limited, topic,
+                no_token("the publish_rate_limit of topic " + name,
+                         options_.topic_options(name).publish_rate_limit),
+                envelope);
+}
+
 std::error_code Bus::Impl::publish(std::string_view topic, std::string payload, Completion done,
                                    const PublishCall& call) {
+  std::string traceparent, detail;
+  if (std::error_code ec = core::outgoing_traceparent(call, nullptr, traceparent, detail)) {
+    return refuse(done, ec, topic, detail);
+  }
   if (std::error_code ec = admit(topic, done, call, nullptr)) return ec;
   auto message = std::make_unique<core::PendingPublish>(*this, std::move(done));
   message->topic.assign(topic);
   message->payload = std::move(payload);
+  if (!traceparent.empty()) {
+    message->headers.emplace_back(core::kTraceparentHeader, std::move(traceparent));
+  }
   message->accepted_at = core::Clock::now();
   published_.fetch_add(1, std::memory_order_relaxed);
   transport_->publish(std::move(message));
@@ -95,11 +148,19 @@ std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelo
   if (ValidationError invalid = encode(envelope, body)) {
     return refuse(done, invalid.code, topic, invalid.detail, &envelope);
   }
+  std::string traceparent, detail;
+  if (std::error_code ec = core::outgoing_traceparent(call, &envelope, traceparent, detail)) {
+    return refuse(done, ec, topic, detail, &envelope);
+  }
   if (std::error_code ec = admit(topic, done, call, &envelope)) return ec;
   auto message = std::make_unique<core::PendingPublish>(*this, std::move(done));
   message->topic.assign(topic);
   message->key = envelope.aggregate_id;
   message->event_id = envelope.event_id;
+  message->tenant_id = envelope.tenant_id;
+  if (!traceparent.empty()) {
+    message->headers.emplace_back(core::kTraceparentHeader, std::move(traceparent));
+  }
   message->payload = std::move(body);
   message->envelope = &envelope;
   message->accepted_at = core::Clock::now();
@@ -127,6 +188,7 @@ void Bus::Impl::on_finished(core::PendingPublish& publish, const PublishResult& 
       spdlog::error("eventbus: a publish completion threw a non-std::exception");
     }
   }
+  tenants_.notify(result);
   limiter_.release();
 }
 
@@ -142,6 +204,8 @@ Stats Bus::Impl::stats() const {
   s.retried = dispatch_counters_.retried.load();
   s.dead_lettered = dispatch_counters_.dead_lettered.load();
   s.decode_errors = decode_errors_.load();
+  s.rate_limited = rate_limited_.load();
+  s.throttled = throttled_.load();
   s.in_flight = limiter_.in_flight();
   if (const core::OrderedDispatcher* d = dispatcher_ptr_.load()) {
     s.lanes_busy = d->lanes_busy();

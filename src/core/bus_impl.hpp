@@ -1,5 +1,6 @@
 // The Bus's state and the steps shared by every transport: validate, encode and count once,
-// bound what is in flight, route deliveries through one dispatcher, close in order.
+// rate-limit and bound what is in flight, route deliveries through one dispatcher, route
+// outcomes to tenants, close in order.
 #pragma once
 
 #include <atomic>
@@ -11,7 +12,10 @@
 #include "core/bus_monitor.hpp"
 #include "core/in_flight_limiter.hpp"
 #include "core/ordered_dispatcher.hpp"
+#include "core/rate_limits.hpp"
+#include "core/stop_signal.hpp"
 #include "core/subscription_route.hpp"
+#include "core/tenant_completions.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -34,6 +38,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   Stats stats() const;
   Health health() const;
   void set_alert_handler(AlertHandler handler);
+  core::TenantCompletions& tenants() noexcept { return tenants_; }
 
   const BusOptions& options() const noexcept { return options_; }
   core::Transport& transport() noexcept { return *transport_; }
@@ -47,6 +52,8 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
                          std::string_view detail, const Envelope* envelope = nullptr);
   std::error_code admit(std::string_view topic, Completion& done, const PublishCall& call,
                         const Envelope* envelope);
+  std::error_code pass_rate_limits(std::string_view topic, Completion& done,
+                                   core::Deadline deadline, const Envelope* envelope);
   CloseReport run_close(milliseconds timeout);
   core::OrderedDispatcher& dispatcher_locked();
   void start_monitor();
@@ -54,6 +61,11 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   const BusOptions options_;
   std::unique_ptr<core::Transport> transport_;
   core::InFlightLimiter limiter_;
+  core::RateLimits publish_limits_;
+  core::RateLimits handle_limits_;
+  core::StopSignal publish_waits_end_;  // raised with the in-flight limiter's shutdown
+  core::StopSignal handle_waits_end_;   // raised when close stops intake
+  core::TenantCompletions tenants_;
   core::DispatchCounters dispatch_counters_;
   std::atomic<bool> accepting_{true};
 
@@ -75,6 +87,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
   // Last: its thread samples everything above; stopped first by close().
   std::unique_ptr<core::BusMonitor> monitor_;
+  std::atomic<std::uint64_t> rate_limited_{0}, throttled_{0};
 };
 
 }  // namespace eventbus

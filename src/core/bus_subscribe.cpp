@@ -33,7 +33,8 @@ struct CompletionWaiter {
                                 std::string(r.detail),
                                 std::string(r.stream),
                                 r.partition,
-                                r.offset};
+                                r.offset,
+                                r.tenant_id};
     done = true;
     fired.notify_all();
   }
@@ -55,10 +56,14 @@ std::error_code Bus::Impl::subscribe(std::string_view topic,
   if (std::error_code ec = core::validate_topic(topic)) return ec;
   std::lock_guard lock(subscriptions_mutex_);
   if (subscriptions_closed_) return make_error_code(errc::closed);
+  core::HandleRate rate;
+  if (handle_limits_.limited()) {
+    rate = core::HandleRate{handle_limits_.gate(topic), &handle_waits_end_, &throttled_};
+  }
   const core::SubscriptionSpec spec{std::string(topic),
                                     options.group.empty() ? options_.group : options.group};
   auto route = std::make_unique<core::SubscriptionRoute>(
-      spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_);
+      spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_, rate);
   if (std::error_code ec = transport_->subscribe(spec, *route)) return ec;
   routes_.push_back(std::move(route));
   return {};
@@ -100,7 +105,7 @@ OwnedPublishResult Bus::Impl::publish_envelope_sync(std::string_view topic,
                                                     milliseconds timeout) {
   // Shared: when we time out, the completion may still fire later and must find it alive.
   auto waiter = std::make_shared<CompletionWaiter>();
-  const PublishCall call{OverflowPolicy::block, timeout};
+  const PublishCall call{OverflowPolicy::block, timeout, {}};
   publish_envelope(
       topic, envelope, [waiter](const PublishResult& r) { waiter->set(r); }, call);
   std::unique_lock lock(waiter->mutex);
@@ -110,6 +115,7 @@ OwnedPublishResult Bus::Impl::publish_envelope_sync(std::string_view topic,
     late.topic = topic;
     late.event_id = envelope.event_id;
     late.aggregate_id = envelope.aggregate_id;
+    late.tenant_id = envelope.tenant_id;
     late.detail = "no broker answer within the timeout; the message may still be stored";
     return late;
   }

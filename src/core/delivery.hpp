@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "eventbus/envelope.hpp"
 #include "eventbus/message.hpp"
@@ -28,7 +29,7 @@ class Delivery {
   virtual void in_progress() noexcept {}
 
   Message view(std::uint32_t attempt) const noexcept {
-    return Message{topic, key, headers, payload, partition, offset, attempt};
+    return Message{topic, key, headers, payload, partition, offset, attempt, traceparent};
   }
 
   std::string topic;
@@ -44,6 +45,8 @@ class Delivery {
   std::string lane_key;              // aggregate id; empty spreads round-robin
   std::optional<Envelope> envelope;  // decoded, for envelope subscriptions
   ValidationError decode_error;      // set when an envelope subscription could not decode it
+  std::string_view traceparent;      // the valid traceparent among `headers`; empty when none
+  bool throttled = false;            // held back for a rate-limit token once (counted once)
 };
 
 // What to do with a delivery of one subscription: run its handler, dead-letter it.

@@ -54,6 +54,10 @@ const char* describe(errc e) noexcept {
       return "not supported by this transport";
     case errc::handler_failed:
       return "handler failed";
+    case errc::rate_limited:
+      return "publish rate limit reached";
+    case errc::invalid_traceparent:
+      return "traceparent: expected 00-<32 hex trace-id>-<16 hex parent-id>-<2 hex flags>";
   }
   return "unknown eventbus error";
 }
@@ -77,6 +81,7 @@ error_class classify(errc e) noexcept {
     case errc::cancelled:
     case errc::transport_error:
     case errc::handler_failed:
+    case errc::rate_limited:
       return error_class::retriable;
     default:
       return error_class::fatal;

@@ -122,6 +122,35 @@ std::error_code validate_health(const HeartbeatOptions& h, const MonitorOptions&
   return {};
 }
 
+// `name` is the option's path, e.g. "topics.orders.publish_rate_limit". A burst without a rate
+// is no error: a topic may turn off a limit it inherits from topicDefaults by its rate alone.
+std::error_code validate_rate(const RateLimit& limit, const std::string& name,
+                              std::string* detail) {
+  if (!(limit.per_second >= 0 && limit.per_second <= 1e9)) {  // NaN fails both
+    return bad(detail, name + ".per_second: expected a number from 0 (unlimited) to 1e9, got " +
+                           std::to_string(limit.per_second));
+  }
+  return {};
+}
+
+std::error_code validate_topic_rates(const TopicOptions& topic, const std::string& name,
+                                     std::string* detail) {
+  if (auto ec = validate_rate(topic.publish_rate_limit, name + ".publish_rate_limit", detail)) {
+    return ec;
+  }
+  return validate_rate(topic.handle_rate_limit, name + ".handle_rate_limit", detail);
+}
+
+std::error_code validate_rates(const BusOptions& o, std::string* detail) {
+  if (auto ec = validate_rate(o.publish.rate_limit, "publish.rate_limit", detail)) return ec;
+  if (auto ec = validate_rate(o.dispatch.rate_limit, "dispatch.rate_limit", detail)) return ec;
+  if (auto ec = validate_topic_rates(o.default_topic, "default_topic", detail)) return ec;
+  for (const auto& [name, topic] : o.topics) {
+    if (auto ec = validate_topic_rates(topic, "topics." + name, detail)) return ec;
+  }
+  return {};
+}
+
 }  // namespace
 
 std::error_code BusOptions::validate(std::string* detail) const {
@@ -152,6 +181,7 @@ std::error_code BusOptions::validate(std::string* detail) const {
   if (memory.max_message_bytes == 0) return bad(detail, "memory.max_message_bytes: must be > 0");
   if (close_timeout.count() < 0) return bad(detail, "close_timeout: negative");
   if (std::error_code ec = validate_health(heartbeat, monitor, detail)) return ec;
+  if (std::error_code ec = validate_rates(*this, detail)) return ec;
   if (transport == "nats") return validate_nats(nats, detail);
   if (transport == "kafka") return validate_kafka(kafka, detail);
   return {};

@@ -42,10 +42,11 @@ class PendingPublish {
       : tracker_(&tracker), done_(std::move(done)) {}
 
   std::string topic;
-  std::string key;       // the aggregate id; empty for raw messages (no key)
-  std::string payload;   // the encoded envelope or the caller's raw bytes
-  std::string event_id;  // empty for raw messages
-  Headers headers;       // headers the bus adds (dead-letter metadata); transports add their own
+  std::string key;             // the aggregate id; empty for raw messages (no key)
+  std::string payload;         // the encoded envelope or the caller's raw bytes
+  std::string event_id;        // empty for raw messages
+  std::int64_t tenant_id = 0;  // the envelope's; 0 for none and for raw messages
+  Headers headers;  // headers the bus adds (dead-letter metadata); transports add their own
   // The envelope being published, for transports that copy its fields into headers.
   // Valid only during Transport::publish(); null for raw messages.
   const Envelope* envelope = nullptr;

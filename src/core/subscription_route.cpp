@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "core/traceparent_header.hpp"
 #include "eventbus/codec.hpp"
 #include "eventbus/error.hpp"
 
@@ -21,10 +22,15 @@ std::string_view header_value(const Headers& headers, std::string_view name) {
 
 void SubscriptionRoute::prepare(Delivery& delivery) {
   delivery.route = this;
+  delivery.traceparent = incoming_traceparent(delivery.headers);
   if (std::holds_alternative<EnvelopeHandler>(handler_)) {
     DecodeResult decoded = decode(delivery.payload);
     if (decoded) {
       delivery.lane_key = decoded.envelope.aggregate_id;
+      // The header carries the trace of a sender that left the envelope's trace_id empty.
+      if (decoded.envelope.trace_id.empty() && !delivery.traceparent.empty()) {
+        decoded.envelope.trace_id = delivery.traceparent.substr(3, 32);
+      }
       delivery.envelope = std::move(decoded.envelope);
     } else {
       decode_errors_.fetch_add(1, std::memory_order_relaxed);
@@ -40,15 +46,34 @@ void SubscriptionRoute::prepare(Delivery& delivery) {
 // first; a refused delivery is counted out again.
 void SubscriptionRoute::deliver(DeliveryPtr delivery) {
   prepare(*delivery);
+  if (rate_.gate.limited()) {
+    // No deadline: the fetcher waits for its token (pushing back on the broker) until close.
+    const auto outcome = rate_.gate.pass(Clock::time_point::max(), *rate_.stop, *rate_.throttled);
+    if (outcome == RateGate::Outcome::stopped) {
+      delivery->nack();
+      return;
+    }
+  }
   progress_.accepted();
   if (!dispatcher_.submit(std::move(delivery))) progress_.finished();
 }
 
 SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
   if (delivery->route == nullptr) prepare(*delivery);  // an offer after `full` is not decoded twice
+  if (rate_.gate.limited()) {
+    // No token: `full`, like a full lane; the fetcher pauses its source and offers it again.
+    if (!rate_.gate.try_pass()) {
+      if (!delivery->throttled) {
+        delivery->throttled = true;
+        rate_.throttled->fetch_add(1, std::memory_order_relaxed);
+      }
+      return SubmitResult::full;
+    }
+  }
   progress_.accepted();
   const SubmitResult result = dispatcher_.try_submit(delivery);
   if (result != SubmitResult::accepted) progress_.finished();
+  if (result == SubmitResult::full && rate_.gate.limited()) rate_.gate.give_back();
   return result;
 }
 

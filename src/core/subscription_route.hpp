@@ -1,5 +1,6 @@
 // One subscription's path from transport to handler: decode (envelope topics), pick the lane,
-// run the handler with exceptions contained, and dead-letter what cannot be handled.
+// wait for a handling rate-limit token, run the handler with exceptions contained, and
+// dead-letter what cannot be handled.
 #pragma once
 
 #include <atomic>
@@ -10,6 +11,8 @@
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/subscription_progress.hpp"
+#include "core/rate_gate.hpp"
+#include "core/stop_signal.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -25,19 +28,27 @@ class DeadLetterPublisher {
   ~DeadLetterPublisher() = default;
 };
 
+// How fast deliveries of a subscription may enter the lanes. Retries in a lane take no token.
+struct HandleRate {
+  RateGate gate;                                    // default: no limit
+  StopSignal* stop = nullptr;                       // ends the waits at close; set when limited
+  std::atomic<std::uint64_t>* throttled = nullptr;  // deliveries held back; set when limited
+};
+
 class SubscriptionRoute final : public MessageRoute, public DeliverySink {
  public:
   using Handler = std::variant<RawHandler, EnvelopeHandler>;
 
   SubscriptionRoute(std::string topic, std::string group, Handler handler,
                     OrderedDispatcher& dispatcher, DeadLetterPublisher& dead_letters,
-                    std::atomic<std::uint64_t>& decode_errors)
+                    std::atomic<std::uint64_t>& decode_errors, HandleRate rate = {})
       : topic_(std::move(topic)),
         group_(std::move(group)),
         handler_(std::move(handler)),
         dispatcher_(dispatcher),
         dead_letters_(dead_letters),
-        decode_errors_(decode_errors) {}
+        decode_errors_(decode_errors),
+        rate_(rate) {}
 
   void deliver(DeliveryPtr delivery) override;
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
@@ -61,6 +72,7 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
   OrderedDispatcher& dispatcher_;
   DeadLetterPublisher& dead_letters_;
   std::atomic<std::uint64_t>& decode_errors_;
+  HandleRate rate_;
 };
 
 }  // namespace eventbus::core

@@ -33,11 +33,13 @@ inline int ms_left(Deadline deadline) {
 // Where a transport hands received messages. Implemented by the core (decode + dispatcher).
 class DeliverySink {
  public:
-  // Takes the delivery. Blocks while the dispatcher's lane for it is full (this is how fetching
-  // pauses); once the sink is stopping it nacks the delivery and returns at once.
+  // Takes the delivery. Blocks while the dispatcher's lane for it is full or a handling rate
+  // limit has no token for it (this is how fetching pauses); once the sink is stopping it nacks
+  // the delivery and returns at once.
   virtual void deliver(DeliveryPtr delivery) = 0;
-  // Never blocks. `full`: the delivery stays with the caller, who pauses its source and offers
-  // it again later; `closed`: it was nacked and is gone.
+  // Never blocks. `full` (its lane is full, or no handling rate-limit token is there): the
+  // delivery stays with the caller, who pauses its source and offers it again later; `closed`:
+  // it was nacked and is gone.
   virtual SubmitResult try_deliver(DeliveryPtr& delivery) = 0;
 
  protected:

@@ -88,3 +88,11 @@ std::string new_event_id() {
 }
 
 }  // namespace eventbus
+
+namespace eventbus::core {
+
+std::uint64_t random_u64() {
+  return local_generator().rng();
+}
+
+}  // namespace eventbus::core

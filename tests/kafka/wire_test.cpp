@@ -85,6 +85,37 @@ TEST_F(KafkaWire, RawRecordHasNoKeyAndNoHeaders) {
   EXPECT_EQ(records[0].value, "plain bytes");
 }
 
+// WIRE.md's X-Trace-ID stays the envelope's trace_id; a W3C trace id also gets a traceparent
+// carrying it (Go readers ignore the extra header). A raw record carries only the call's.
+TEST_F(KafkaWire, W3CTraceIdAddsATraceparentBesideXTraceId) {
+  const std::string topic = unique_name("t");
+  Signal done;  // before the bus: its completions use it until the bus is gone
+  bool fired = false;
+  Bus bus(kafka_bus_options(brokers));
+  Envelope e = kafka_test_envelope("order-44", 1);
+  e.trace_id = "0af7651916cd43dd8448eb211c80319c";
+  ASSERT_FALSE(bus.publish_envelope_sync(topic, e, 20s).error);
+  PublishCall call;
+  call.traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+  ASSERT_FALSE(bus.publish(
+      topic, "plain", [&](const PublishResult&) { done.update([&] { fired = true; }); }, call));
+  ASSERT_TRUE(done.wait_for(20s, [&] { return fired; }));
+
+  std::vector<RawRecord> records = read_records(brokers, topic, 2, 20s);
+  ASSERT_EQ(records.size(), 2u);
+  if (records[0].value == "plain") std::swap(records[0], records[1]);
+  EXPECT_EQ(records[0].header("X-Trace-ID"), std::optional<std::string>(e.trace_id));
+  const auto traceparent = records[0].header("traceparent");
+  ASSERT_TRUE(traceparent.has_value());
+  const auto context = parse_traceparent(*traceparent);
+  ASSERT_TRUE(context.has_value()) << *traceparent;
+  EXPECT_EQ(context->trace_id, e.trace_id);
+  EXPECT_EQ(records[0].headers.size(), 6u);  // the 4 always-there, X-Trace-ID, traceparent
+  EXPECT_EQ(records[1].key, std::nullopt);
+  ASSERT_EQ(records[1].headers.size(), 1u);
+  EXPECT_EQ(records[1].header("traceparent"), std::optional<std::string>(call.traceparent));
+}
+
 // The bus's own consumer hands the key and headers to a raw handler unchanged.
 TEST_F(KafkaWire, RawSubscriberSeesKeyAndHeaders) {
   const std::string topic = unique_name("t");

@@ -220,6 +220,8 @@ TEST(ConfigFile, ExampleFileParsesWithEverySection) {
   EXPECT_EQ(c.bus.topic_options("audit.log").max_bytes, 1LL << 30);
   EXPECT_FALSE(c.bus.heartbeat.publish);
   EXPECT_FALSE(c.bus.heartbeat.watch);
+  EXPECT_FALSE(c.bus.publish.rate_limit.limited());  // the example states the defaults
+  EXPECT_DOUBLE_EQ(c.bus.topic_options("orders").handle_rate_limit.per_second, 200);
 }
 
 TEST(ConfigFile, EmptyTextIsTheDefaults) {
@@ -276,6 +278,59 @@ TEST(ConfigFile, EveryRejectionNamesTheKeyPathAndWhatWasExpected) {
     EXPECT_EQ(what.rfind("test.yaml: " + std::string(c.message), 0), 0u)
         << "yaml: " << c.yaml << "\nwhat: " << what;
   }
+}
+
+TEST(ConfigFile, RateLimitKeysLandInTheirOptions) {
+  const auto b = parse_config(R"(
+publisher: {rateLimit: {perSecond: 250.5, burst: 20}}
+subscriber: {rateLimit: {perSecond: 100}}
+topicDefaults: {publishRateLimit: {perSecond: 5, burst: 1}}
+topics:
+  orders: {handleRateLimit: {perSecond: 0.5}}
+  audit.log: {publishRateLimit: {perSecond: 0}}
+)")
+                     .bus;
+  EXPECT_DOUBLE_EQ(b.publish.rate_limit.per_second, 250.5);
+  EXPECT_EQ(b.publish.rate_limit.burst, 20u);
+  EXPECT_DOUBLE_EQ(b.dispatch.rate_limit.per_second, 100);
+  EXPECT_EQ(b.dispatch.rate_limit.burst, 0u);
+  EXPECT_DOUBLE_EQ(b.default_topic.publish_rate_limit.per_second, 5);
+  EXPECT_FALSE(b.default_topic.handle_rate_limit.limited());
+  const auto& orders = b.topic_options("orders");
+  EXPECT_DOUBLE_EQ(orders.handle_rate_limit.per_second, 0.5);
+  EXPECT_DOUBLE_EQ(orders.publish_rate_limit.per_second, 5) << "inherited from topicDefaults";
+  EXPECT_FALSE(b.topic_options("audit.log").publish_rate_limit.limited()) << "0: unlimited";
+  const auto env = parse_config("", "test.yaml",
+                                {{"EVENTBUS_PUBLISHER_RATELIMIT_PERSECOND", "7"},
+                                 {"EVENTBUS_SUBSCRIBER_RATELIMIT_BURST", "3"},
+                                 {"EVENTBUS_SUBSCRIBER_RATELIMIT_PERSECOND", "9"}})
+                       .bus;
+  EXPECT_DOUBLE_EQ(env.publish.rate_limit.per_second, 7);
+  EXPECT_EQ(env.dispatch.rate_limit.burst, 3u);
+}
+
+TEST(ConfigFile, BadRateLimitsNameTheirKey) {
+  const BadValue cases[] = {
+      {"publisher: {rateLimit: {perSecond: -1}}",
+       R"(publisher.rateLimit.perSecond: expected a number >= 0.0, got "-1")"},
+      {"subscriber: {rateLimit: {perSecond: fast}}",
+       R"(subscriber.rateLimit.perSecond: expected a number >= 0.0, got "fast")"},
+      {"topics: {orders: {handleRateLimit: {burst: -1}}}",
+       R"(topics.orders.handleRateLimit.burst: expected an integer from 0 to 2147483647, got "-1")"},
+      {"topicDefaults: {publishRateLimit: 5}",
+       "topicDefaults.publishRateLimit: expected a mapping, got \"5\""},
+      {"publisher: {rateLimit: {perSecond: 2e9}}",
+       R"(publisher.rateLimit.perSecond: expected a number >= 0.0, got "2e9")"},
+  };
+  for (const auto& c : cases) {
+    const std::string what = error_of(c.yaml);
+    EXPECT_EQ(what.rfind("test.yaml: " + std::string(c.message), 0), 0u)
+        << "yaml: " << c.yaml << "\nwhat: " << what;
+  }
+  EXPECT_NE(error_of("nats: {jetstream: {stream: {publishRateLimit: {perSecond: 1}}}}")
+                .find("unknown key \"nats.jetstream.stream.publishRateLimit\""),
+            std::string::npos)
+      << "a rate limit is not a stream setting";
 }
 
 TEST(ConfigFile, UnknownKeysAreErrorsListingTheKnownOnes) {

@@ -16,7 +16,7 @@ using eventbus::errc;
 using eventbus::error_class;
 
 constexpr errc kFirst = errc::malformed_json;
-constexpr errc kLast = errc::handler_failed;
+constexpr errc kLast = errc::invalid_traceparent;
 
 TEST(ErrorCategory, IsNamedEventbus) {
   EXPECT_STREQ(eventbus::category().name(), "eventbus");
@@ -40,6 +40,15 @@ TEST(ErrorCategory, FieldCodesNameTheirField) {
   EXPECT_NE(std::error_code(errc::invalid_event_version).message().find("event_version"),
             std::string::npos);
   EXPECT_NE(std::error_code(errc::invalid_payload).message().find("payload"), std::string::npos);
+  EXPECT_NE(std::error_code(errc::invalid_traceparent).message().find("traceparent"),
+            std::string::npos);
+}
+
+TEST(ErrorCategory, LaterCodesKeepEarlierNumbersStable) {
+  // Appended after handler_failed: a code stored or logged by an older build means the same.
+  EXPECT_EQ(static_cast<int>(errc::handler_failed), 24);
+  EXPECT_EQ(static_cast<int>(errc::rate_limited), 25);
+  EXPECT_EQ(static_cast<int>(errc::invalid_traceparent), 26);
 }
 
 TEST(ErrorCategory, UnknownValueGetsAGenericMessage) {
@@ -60,7 +69,7 @@ TEST(ErrorClass, BadInputIsPoison) {
 
 TEST(ErrorClass, TransientFailuresAreRetriable) {
   for (errc e : {errc::in_flight_limit, errc::publish_timeout, errc::cancelled,
-                 errc::transport_error, errc::handler_failed}) {
+                 errc::transport_error, errc::handler_failed, errc::rate_limited}) {
     const std::error_code ec = e;
     EXPECT_TRUE(ec == error_class::retriable) << ec.message();
     EXPECT_FALSE(ec == error_class::poison) << ec.message();
@@ -69,9 +78,9 @@ TEST(ErrorClass, TransientFailuresAreRetriable) {
 }
 
 TEST(ErrorClass, ConfigurationAndLifecycleErrorsAreFatal) {
-  for (errc e :
-       {errc::invalid_option, errc::invalid_topic, errc::unknown_transport, errc::rejected,
-        errc::closed, errc::close_from_handler, errc::close_incomplete, errc::not_supported}) {
+  for (errc e : {errc::invalid_option, errc::invalid_topic, errc::unknown_transport, errc::rejected,
+                 errc::closed, errc::close_from_handler, errc::close_incomplete,
+                 errc::not_supported, errc::invalid_traceparent}) {
     const std::error_code ec = e;
     EXPECT_TRUE(ec == error_class::fatal) << ec.message();
     EXPECT_FALSE(ec == error_class::retriable) << ec.message();

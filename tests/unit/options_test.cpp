@@ -95,6 +95,24 @@ TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
       {"kafka.fetch_queue_kbytes", kafka([](KafkaOptions& k) { k.fetch_queue_kbytes = -1; })},
       {"kafka.auto_offset_reset", kafka([](KafkaOptions& k) { k.auto_offset_reset = "newest"; })},
       {"kafka.compression", kafka([](KafkaOptions& k) { k.compression = "brotli"; })},
+      {"publish.rate_limit.per_second",
+       [](BusOptions& o) { o.publish.rate_limit.per_second = -1; }},
+      {"publish.rate_limit.per_second",
+       [](BusOptions& o) { o.publish.rate_limit.per_second = std::nan(""); }},
+      {"publish.rate_limit.per_second",
+       [](BusOptions& o) {
+         o.publish.rate_limit.per_second = std::numeric_limits<double>::infinity();
+       }},
+      {"publish.rate_limit.per_second",
+       [](BusOptions& o) { o.publish.rate_limit.per_second = 2e9; }},
+      {"dispatch.rate_limit.per_second",
+       [](BusOptions& o) { o.dispatch.rate_limit.per_second = -0.5; }},
+      {"default_topic.publish_rate_limit.per_second",
+       [](BusOptions& o) { o.default_topic.publish_rate_limit.per_second = std::nan(""); }},
+      {"topics.orders.handle_rate_limit.per_second",
+       [](BusOptions& o) { o.topics["orders"].handle_rate_limit.per_second = -1; }},
+      {"topics.orders.publish_rate_limit.per_second",
+       [](BusOptions& o) { o.topics["orders"].publish_rate_limit.per_second = -1; }},
   };
   for (const Rule& rule : rules) {
     BusOptions options;
@@ -121,6 +139,10 @@ TEST(BusOptionsValidate, BoundaryValuesAreAccepted) {
   options.dispatch.retry.multiplier = 1.0;
   options.memory.fetch_batch = 1;
   options.close_timeout = milliseconds{0};
+  options.publish.rate_limit = {1e9, 0};
+  options.dispatch.rate_limit = {0.001, 1};
+  options.default_topic.publish_rate_limit = {0, 5};  // unlimited: the burst is ignored
+  options.topics["orders"].handle_rate_limit = {100, 10};
   std::string detail;
   EXPECT_FALSE(options.validate(&detail)) << detail;
 }

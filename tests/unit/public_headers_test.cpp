@@ -14,8 +14,10 @@
 #include "eventbus/features.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/options.hpp"
+#include "eventbus/rate_limit.hpp"
 #include "eventbus/stats.hpp"
 #include "eventbus/timestamp.hpp"
+#include "eventbus/trace_context.hpp"
 
 namespace {
 
@@ -27,6 +29,8 @@ TEST(PublicHeaders, BusIsBuiltFromOptionsAndNeverCopied) {
   EXPECT_EQ(eventbus::PublishCall{}.on_full, eventbus::OverflowPolicy::block);
   EXPECT_TRUE(eventbus::SubscribeOptions{}.group.empty());
   EXPECT_EQ(eventbus::OwnedPublishResult{}.offset, -1);
+  EXPECT_TRUE(eventbus::PublishCall{}.traceparent.empty());
+  EXPECT_EQ(eventbus::OwnedPublishResult{}.tenant_id, 0);
 }
 
 TEST(PublicHeaders, ConfigFileGivesBusOptions) {
@@ -65,6 +69,8 @@ TEST(PublicHeaders, FeaturesDefaultToNothing) {
 TEST(PublicHeaders, MessageAndResultDefaults) {
   EXPECT_EQ(eventbus::Message{}.attempt, 1u);
   EXPECT_EQ(eventbus::PublishResult{}.partition, -1);
+  EXPECT_EQ(eventbus::PublishResult{}.tenant_id, 0);
+  EXPECT_TRUE(eventbus::Message{}.traceparent.empty());
   EXPECT_TRUE(eventbus::HandlerResult::ok());
   EXPECT_FALSE(eventbus::HandlerResult(eventbus::errc::handler_failed));
 }
@@ -75,6 +81,22 @@ TEST(PublicHeaders, DefaultOptionsValidate) {
 
 TEST(PublicHeaders, StatsStartAtZero) {
   EXPECT_EQ(eventbus::Stats{}.published, 0u);
+  EXPECT_EQ(eventbus::Stats{}.rate_limited + eventbus::Stats{}.throttled, 0u);
+}
+
+TEST(PublicHeaders, RateLimitsDefaultToUnlimited) {
+  EXPECT_FALSE(eventbus::RateLimit{}.limited());
+  EXPECT_FALSE(eventbus::PublishOptions{}.rate_limit.limited());
+  EXPECT_FALSE(eventbus::DispatchOptions{}.rate_limit.limited());
+  EXPECT_FALSE(eventbus::TopicOptions{}.publish_rate_limit.limited());
+  EXPECT_FALSE(eventbus::TopicOptions{}.handle_rate_limit.limited());
+}
+
+TEST(PublicHeaders, TraceContextParsesAndFormats) {
+  EXPECT_EQ(eventbus::TraceContext{}.flags, 0);
+  using Parse = std::optional<eventbus::TraceContext> (*)(std::string_view);
+  static_assert(std::is_same_v<decltype(&eventbus::parse_traceparent), Parse>);
+  EXPECT_FALSE(eventbus::parse_traceparent(""));
 }
 
 TEST(PublicHeaders, TimestampsDefaultToTheEpochInUtc) {

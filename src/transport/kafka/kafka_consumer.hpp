@@ -1,8 +1,9 @@
 // The consuming half of the Kafka transport: one consumer-group member per bus and group, for
 // all of its topics (the Go SDK lost messages by rebalancing a new member in on every
-// subscribe). One poll thread feeds the dispatcher; a message whose lane is full is parked,
-// the partition's later messages behind it, until there is room; a partition with
-// fetch_queue_kbytes parked is paused until half of it is handed out: memory stays bounded.
+// subscribe). One poll thread feeds the dispatcher; a message whose lane is full (or that has
+// no handling rate-limit token yet) is parked, the partition's later messages behind it, until
+// there is room; a partition with fetch_queue_kbytes parked is paused until half of it is
+// handed out: memory stays bounded.
 // Offsets are committed only up to each partition's contiguous watermark: async on an
 // interval; on revoke and close waiting for the answer, but never past a deadline.
 #pragma once

@@ -145,9 +145,11 @@ class Renewals {
   core::Clock::time_point next_;
 };
 
-// How often a fetcher offers a delivery again while its lane is full. The dispatcher does not
-// signal room to a non-blocking caller; a blocking deliver() would stop the renewals for as
-// long as the lane's handler runs (tests/nats/slow_handler_group_test.cpp).
+// How often a fetcher offers a delivery again while its lane is full (or no handling rate-limit
+// token is there: the same `full`, so a slow limit costs a wake-up per millisecond, not a
+// spin). The dispatcher does not signal room to a non-blocking caller; a blocking deliver()
+// would stop the renewals for as long as the lane's handler runs
+// (tests/nats/slow_handler_group_test.cpp).
 constexpr std::chrono::milliseconds kRoomPoll{1};
 
 void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
