@@ -50,8 +50,8 @@ struct SubscriptionHealth {
 
 struct Health {
   std::string transport;
-  bool connected = false;       // the client has a live connection to a broker now
-  std::uint64_t reconnects = 0; // connections lost and re-established since the bus started
+  bool connected = false;               // the client has a live connection to a broker now
+  std::uint64_t reconnects = 0;         // connections lost and re-established since the bus started
   std::uint64_t publish_in_flight = 0;  // publishes awaiting their broker ack
   std::vector<SubscriptionHealth> subscriptions;
   std::vector<PartitionLag> lag;  // per Kafka partition assigned to this bus / NATS consumer

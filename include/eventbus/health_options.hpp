@@ -35,9 +35,9 @@ struct MonitorOptions {
   std::chrono::milliseconds interval{0};
   // A subscription with work but no finished handler call for this long is stalled; must be > 0.
   std::chrono::milliseconds stall_after{60000};
-  std::int64_t lag_messages = 0;          // alert at this lag per subscription; 0: off
-  std::chrono::milliseconds lag_age{0};   // alert when messages stayed unfetched this long; 0: off
-  std::uint64_t in_flight = 0;            // alert at this many unacked publishes; 0: off
+  std::int64_t lag_messages = 0;         // alert at this lag per subscription; 0: off
+  std::chrono::milliseconds lag_age{0};  // alert when messages stayed unfetched this long; 0: off
+  std::uint64_t in_flight = 0;           // alert at this many unacked publishes; 0: off
   std::chrono::milliseconds ack_latency{0};  // alert at this mean ack latency; 0: off
 };
 

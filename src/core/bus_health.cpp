@@ -64,14 +64,15 @@ void Bus::Impl::start_monitor() {
   };
   hooks.publish = [this](std::string payload) {
     const std::string& topic = options_.heartbeat.topic;
-    publish(topic, std::move(payload),
-            [topic](const PublishResult& r) {
-              if (r.error) {
-                spdlog::warn("eventbus: heartbeat on '{}' failed: {} {}", topic,
-                             r.error.message(), r.detail);
-              }
-            },
-            PublishCall{OverflowPolicy::block, options_.heartbeat.timeout});
+    publish(
+        topic, std::move(payload),
+        [topic](const PublishResult& r) {
+          if (r.error) {
+            spdlog::warn("eventbus: heartbeat on '{}' failed: {} {}", topic, r.error.message(),
+                         r.detail);
+          }
+        },
+        PublishCall{OverflowPolicy::block, options_.heartbeat.timeout});
   };
   monitor_ = std::make_unique<core::BusMonitor>(options_, std::move(hooks));
   if (!options_.heartbeat.watch) return;
@@ -87,8 +88,8 @@ void Bus::Impl::start_monitor() {
   subscribe_options.group = heartbeat_group(options_);
   if (std::error_code ec = subscribe(options_.heartbeat.topic, watch, subscribe_options)) {
     monitor_->stop();
-    throw std::system_error(ec, "heartbeat.topic: cannot subscribe to '" +
-                                    options_.heartbeat.topic + "'");
+    throw std::system_error(
+        ec, "heartbeat.topic: cannot subscribe to '" + options_.heartbeat.topic + "'");
   }
 }
 

@@ -20,7 +20,8 @@ double as_ms(Clock::duration d) {
 // Without thresholds of its own the monitor still has to notice a missed heartbeat promptly.
 Clock::duration check_period(const BusOptions& o) {
   if (o.monitor.interval.count() > 0) return o.monitor.interval;
-  return std::clamp<Clock::duration>(o.heartbeat.interval / 2, milliseconds(10), milliseconds(1000));
+  return std::clamp<Clock::duration>(o.heartbeat.interval / 2, milliseconds(10),
+                                     milliseconds(1000));
 }
 
 void log_alert(const Alert& a) {
@@ -61,8 +62,8 @@ void BusMonitor::set_handler(AlertHandler handler) {
 // a Kafka topic from the start), not a sign of life.
 void BusMonitor::heartbeat_received(const HeartbeatMessage& message) {
   const auto wall_now = std::chrono::system_clock::now();
-  const auto sent = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-      message.timestamp.utc);
+  const auto sent =
+      std::chrono::time_point_cast<std::chrono::system_clock::duration>(message.timestamp.utc);
   if (wall_now - sent > options_.heartbeat.interval + options_.heartbeat.timeout) return;
   std::lock_guard lock(mutex_);
   last_heartbeat_ = Clock::now();
@@ -103,7 +104,13 @@ void BusMonitor::check(Clock::time_point now) {
   if (options_.monitor.interval.count() <= 0) return;  // heartbeats only
   const Health health = hooks_.sample();
   if (health.closed) return;
-  raise(Alert{AlertKind::disconnected, {}, false, {}, {}, health.connected ? 0.0 : 1.0, 0,
+  raise(Alert{AlertKind::disconnected,
+              {},
+              false,
+              {},
+              {},
+              health.connected ? 0.0 : 1.0,
+              0,
               health.connected ? "connected again" : "no connection to the broker"},
         health.connected ? std::nullopt : std::optional(Severity::error));
   check_publisher(health);
@@ -131,13 +138,18 @@ void BusMonitor::check_heartbeats(Clock::time_point now) {
   } else if (missed >= h.warning_misses) {
     severity = Severity::warning;
   }
-  const std::string detail =
-      severity ? "no heartbeat on '" + h.topic + "' for " +
-                     std::to_string(static_cast<long long>(as_ms(quiet))) + " ms (" +
-                     std::to_string(missed) + " missed)"
-               : "heartbeats arrive again on '" + h.topic + "'";
-  raise(Alert{AlertKind::heartbeat_missing, {}, false, h.topic, {}, static_cast<double>(missed),
-              static_cast<double>(h.warning_misses), detail},
+  const std::string detail = severity ? "no heartbeat on '" + h.topic + "' for " +
+                                            std::to_string(static_cast<long long>(as_ms(quiet))) +
+                                            " ms (" + std::to_string(missed) + " missed)"
+                                      : "heartbeats arrive again on '" + h.topic + "'";
+  raise(Alert{AlertKind::heartbeat_missing,
+              {},
+              false,
+              h.topic,
+              {},
+              static_cast<double>(missed),
+              static_cast<double>(h.warning_misses),
+              detail},
         severity);
 }
 
@@ -145,8 +157,13 @@ void BusMonitor::check_publisher(const Health& health) {
   const MonitorOptions& m = options_.monitor;
   if (m.in_flight > 0) {
     const bool over = health.publish_in_flight >= m.in_flight;
-    raise(Alert{AlertKind::in_flight, {}, false, {}, {},
-                static_cast<double>(health.publish_in_flight), static_cast<double>(m.in_flight),
+    raise(Alert{AlertKind::in_flight,
+                {},
+                false,
+                {},
+                {},
+                static_cast<double>(health.publish_in_flight),
+                static_cast<double>(m.in_flight),
                 std::to_string(health.publish_in_flight) + " publishes await their ack"},
           over ? std::optional(Severity::warning) : std::nullopt);
   }
@@ -157,9 +174,15 @@ void BusMonitor::check_publisher(const Health& health) {
   if (m.ack_latency.count() > 0 && acks > 0) {  // no acks in the window: nothing to judge
     const double mean_ms = static_cast<double>(sum_ns) / static_cast<double>(acks) / 1e6;
     const double bound = static_cast<double>(m.ack_latency.count());
-    raise(Alert{AlertKind::ack_latency, {}, false, {}, {}, mean_ms, bound,
-                "mean ack latency " + std::to_string(mean_ms) + " ms over " +
-                    std::to_string(acks) + " acks"},
+    raise(Alert{AlertKind::ack_latency,
+                {},
+                false,
+                {},
+                {},
+                mean_ms,
+                bound,
+                "mean ack latency " + std::to_string(mean_ms) + " ms over " + std::to_string(acks) +
+                    " acks"},
           mean_ms >= bound ? std::optional(Severity::warning) : std::nullopt);
   }
 }
@@ -170,15 +193,26 @@ void BusMonitor::check_subscriptions(const Health& health, Clock::time_point now
   for (const PartitionLag& p : health.lag)
     pending[{p.topic, p.group}] += p.pending;
   for (const SubscriptionHealth& s : health.subscriptions) {
-    raise(Alert{AlertKind::stalled, {}, false, s.topic, s.group,
-                static_cast<double>(s.in_progress), as_ms(m.stall_after),
-                s.stalled ? std::to_string(s.in_progress) + " messages and no handler finished for " +
-                                std::to_string(m.stall_after.count()) + " ms"
-                          : "handlers finish again"},
-          s.stalled ? std::optional(Severity::error) : std::nullopt);
+    raise(
+        Alert{AlertKind::stalled,
+              {},
+              false,
+              s.topic,
+              s.group,
+              static_cast<double>(s.in_progress),
+              as_ms(m.stall_after),
+              s.stalled ? std::to_string(s.in_progress) + " messages and no handler finished for " +
+                              std::to_string(m.stall_after.count()) + " ms"
+                        : "handlers finish again"},
+        s.stalled ? std::optional(Severity::error) : std::nullopt);
     if (m.lag_messages > 0) {
       const bool over = s.lag >= m.lag_messages;
-      raise(Alert{AlertKind::lag, {}, false, s.topic, s.group, static_cast<double>(s.lag),
+      raise(Alert{AlertKind::lag,
+                  {},
+                  false,
+                  s.topic,
+                  s.group,
+                  static_cast<double>(s.lag),
                   static_cast<double>(m.lag_messages),
                   "lag " + std::to_string(s.lag) + " messages"},
             over ? std::optional(Severity::warning) : std::nullopt);
@@ -192,8 +226,15 @@ void BusMonitor::check_subscriptions(const Health& health, Clock::time_point now
     }
     if (m.lag_age.count() > 0) {
       const auto since = pending_since_.find(key);
-      const Clock::duration age = since == pending_since_.end() ? Clock::duration() : now - since->second;
-      raise(Alert{AlertKind::lag_age, {}, false, s.topic, s.group, as_ms(age), as_ms(m.lag_age),
+      const Clock::duration age =
+          since == pending_since_.end() ? Clock::duration() : now - since->second;
+      raise(Alert{AlertKind::lag_age,
+                  {},
+                  false,
+                  s.topic,
+                  s.group,
+                  as_ms(age),
+                  as_ms(m.lag_age),
                   "messages waiting to be fetched for " +
                       std::to_string(static_cast<long long>(as_ms(age))) + " ms"},
             age >= m.lag_age ? std::optional(Severity::warning) : std::nullopt);

@@ -25,8 +25,8 @@ class BusMonitor {
  public:
   using Clock = std::chrono::steady_clock;
   struct Hooks {
-    std::function<Health()> sample;                         // Bus::health()
-    std::function<void(std::string payload)> publish;       // a heartbeat, fire and forget
+    std::function<Health()> sample;                    // Bus::health()
+    std::function<void(std::string payload)> publish;  // a heartbeat, fire and forget
     std::function<std::pair<std::uint64_t, std::uint64_t>()> ack_totals;  // {sum ns, count}
   };
 
@@ -57,8 +57,8 @@ class BusMonitor {
   const Clock::time_point started_ = Clock::now();
 
   mutable std::mutex mutex_;
-  AlertHandler handler_;                                      // guarded by mutex_
-  std::optional<Clock::time_point> last_heartbeat_;           // guarded by mutex_
+  AlertHandler handler_;                                                      // guarded by mutex_
+  std::optional<Clock::time_point> last_heartbeat_;                           // guarded by mutex_
   std::optional<std::chrono::system_clock::time_point> last_heartbeat_wall_;  // guarded
 
   // Monitor thread only.

@@ -12,22 +12,32 @@ bool Health::healthy() const noexcept {
 
 const char* to_string(AlertKind kind) noexcept {
   switch (kind) {
-    case AlertKind::heartbeat_missing: return "heartbeat_missing";
-    case AlertKind::lag: return "lag";
-    case AlertKind::lag_age: return "lag_age";
-    case AlertKind::stalled: return "stalled";
-    case AlertKind::in_flight: return "in_flight";
-    case AlertKind::ack_latency: return "ack_latency";
-    case AlertKind::disconnected: return "disconnected";
+    case AlertKind::heartbeat_missing:
+      return "heartbeat_missing";
+    case AlertKind::lag:
+      return "lag";
+    case AlertKind::lag_age:
+      return "lag_age";
+    case AlertKind::stalled:
+      return "stalled";
+    case AlertKind::in_flight:
+      return "in_flight";
+    case AlertKind::ack_latency:
+      return "ack_latency";
+    case AlertKind::disconnected:
+      return "disconnected";
   }
   return "unknown";
 }
 
 const char* to_string(Severity severity) noexcept {
   switch (severity) {
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
-    case Severity::critical: return "critical";
+    case Severity::warning:
+      return "warning";
+    case Severity::error:
+      return "error";
+    case Severity::critical:
+      return "critical";
   }
   return "unknown";
 }

@@ -10,9 +10,9 @@
 
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
-#include "core/subscription_progress.hpp"
 #include "core/rate_gate.hpp"
 #include "core/stop_signal.hpp"
+#include "core/subscription_progress.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 

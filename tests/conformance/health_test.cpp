@@ -51,12 +51,13 @@ TEST_P(Conformance, HealthShowsLagStallAndProgressAndAlertsOnThem) {
     ASSERT_FALSE(publisher->publish_envelope_sync(topic, test_envelope("agg-1", v)).error);
   }
   Health h;
-  EXPECT_TRUE(health_until(*bus, 60s,
-                           [&](const Health& x) {
-                             const auto* s = find(x, topic);
-                             return s && s->stalled && s->lag >= 20 && s->in_progress >= 1;
-                           },
-                           &h))
+  EXPECT_TRUE(health_until(
+      *bus, 60s,
+      [&](const Health& x) {
+        const auto* s = find(x, topic);
+        return s && s->stalled && s->lag >= 20 && s->in_progress >= 1;
+      },
+      &h))
       << "lag " << (find(h, topic) ? find(h, topic)->lag : -1);
   EXPECT_TRUE(h.connected);
   EXPECT_FALSE(h.healthy()) << "a stalled subscription is not healthy";
@@ -72,12 +73,13 @@ TEST_P(Conformance, HealthShowsLagStallAndProgressAndAlertsOnThem) {
 
   signal.update([&] { open = true; });
   ASSERT_TRUE(signal.wait_for(30s, [&] { return handled == 40; }));
-  EXPECT_TRUE(health_until(*bus, 30s,
-                           [&](const Health& x) {
-                             const auto* s = find(x, topic);
-                             return s && s->lag == 0 && s->handled == 40 && !s->stalled;
-                           },
-                           &h));
+  EXPECT_TRUE(health_until(
+      *bus, 30s,
+      [&](const Health& x) {
+        const auto* s = find(x, topic);
+        return s && s->lag == 0 && s->handled == 40 && !s->stalled;
+      },
+      &h));
   const SubscriptionHealth* s = find(h, topic);
   ASSERT_NE(s, nullptr);
   EXPECT_TRUE(s->last_handled);
@@ -101,9 +103,8 @@ TEST_P(Conformance, HeartbeatsTravelAndTheirAbsenceIsAlerted) {
     o.heartbeat.timeout = 100ms;
   });
   watcher->set_alert_handler([&](const Alert& a) { signal.update([&] { alerts.push_back(a); }); });
-  ASSERT_TRUE(signal.wait_for(30s, [&] {
-    return !alerts.empty() && alerts.back().severity == Severity::critical;
-  }));
+  ASSERT_TRUE(signal.wait_for(
+      30s, [&] { return !alerts.empty() && alerts.back().severity == Severity::critical; }));
   EXPECT_FALSE(watcher->health().last_heartbeat);
   // A publisher appears: the watcher sees heartbeats and clears the alert.
   auto beating = make_bus([&](BusOptions& o) {

@@ -58,20 +58,20 @@ TEST(HeartbeatMessage, RoundTripsAndNamesWhatIsWrong) {
   EXPECT_NE(error.find("not valid JSON"), std::string::npos) << error;
   EXPECT_FALSE(core::decode_heartbeat("[1]", error));
   EXPECT_NE(error.find("not a JSON object"), std::string::npos) << error;
-  EXPECT_FALSE(core::decode_heartbeat(R"({"messageId":"x","timestamp":"2026-01-01T00:00:00Z"})",
-                                      error));
+  EXPECT_FALSE(
+      core::decode_heartbeat(R"({"messageId":"x","timestamp":"2026-01-01T00:00:00Z"})", error));
   EXPECT_NE(error.find("source"), std::string::npos) << error;
-  EXPECT_FALSE(core::decode_heartbeat(
-      R"({"messageId":"x","timestamp":"yesterday","source":"s"})", error));
+  EXPECT_FALSE(
+      core::decode_heartbeat(R"({"messageId":"x","timestamp":"yesterday","source":"s"})", error));
   EXPECT_NE(error.find("timestamp"), std::string::npos) << error;
 }
 
 // A monitor fed by a Health the test sets, recording the alerts it raises.
 struct FakeBus {
   Signal signal;
-  Health health;                             // guarded by signal
+  Health health;                                       // guarded by signal
   std::pair<std::uint64_t, std::uint64_t> acks{0, 0};  // guarded by signal
-  std::vector<Alert> alerts;                 // guarded by signal
+  std::vector<Alert> alerts;                           // guarded by signal
 
   core::BusMonitor::Hooks hooks() {
     core::BusMonitor::Hooks h;
@@ -175,9 +175,8 @@ TEST(BusMonitor, MissingHeartbeatsEscalateThenClear) {
   FakeBus bus;
   core::BusMonitor monitor(options, bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
-  ASSERT_TRUE(bus.signal.wait_for(5s, [&] {
-    return !bus.alerts.empty() && bus.alerts.back().severity == Severity::critical;
-  }));
+  ASSERT_TRUE(bus.signal.wait_for(
+      5s, [&] { return !bus.alerts.empty() && bus.alerts.back().severity == Severity::critical; }));
   {
     std::lock_guard lock(bus.signal.mutex());
     ASSERT_GE(bus.alerts.size(), 3u);
