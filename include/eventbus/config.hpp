@@ -1,5 +1,6 @@
 // A YAML configuration file for a Bus, in the shape of the Go SDK's `eventbus` section
-// (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, topics),
+// (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, topics;
+// plus metrics, which the Go SDK does not have),
 // with EVENTBUS_* environment variables overriding single keys. The README's "Configuration
 // file" section lists every key; examples/eventbus.yaml shows each one with its default.
 //
@@ -15,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "eventbus/metrics_options.hpp"
 #include "eventbus/options.hpp"
 
 namespace eventbus {
@@ -30,6 +32,7 @@ struct HealthCheckConfig {
 struct Config {
   BusOptions bus;
   HealthCheckConfig health;
+  MetricsConfig metrics;  // the `metrics` section: serve with a MetricsServer when enabled
 };
 
 // Environment variables by name. Injectable so tests need not touch the process environment.

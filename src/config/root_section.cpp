@@ -53,6 +53,7 @@ const Section& root_section() {
       {"subscriber", "", KeyKind::section, nullptr, &subscriber_section()},
       {"healthCheck", "", KeyKind::section, nullptr, &health_check_section()},
       {"memory", "", KeyKind::section, nullptr, &memory_section()},
+      {"metrics", "", KeyKind::section, nullptr, &metrics_section()},
       {"kafka", "", KeyKind::section, nullptr, &kafka_section()},
       {"nats", "", KeyKind::section, nullptr, &nats_section()},
       {"topicDefaults", "", KeyKind::section, nullptr, &topic_section()},

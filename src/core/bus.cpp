@@ -2,6 +2,7 @@
 #include "eventbus/bus.hpp"
 
 #include "core/bus_impl.hpp"
+#include "eventbus/metrics.hpp"
 
 namespace eventbus {
 namespace {
@@ -54,6 +55,10 @@ CloseReport Bus::close(milliseconds timeout) {
 }
 Stats Bus::stats() const {
   return impl_->stats();
+}
+std::string Bus::metrics_text() const {
+  const Bus* self = this;
+  return prometheus_text(std::span<const Bus* const>(&self, 1));
 }
 Features Bus::features() const {
   return impl_->transport().features();

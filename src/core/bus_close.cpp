@@ -27,6 +27,7 @@ CloseReport Bus::Impl::close(milliseconds timeout) {
 
 CloseReport Bus::Impl::run_close(milliseconds timeout) {
   const core::Deadline deadline = core::Clock::now() + timeout;
+  open_.store(false, std::memory_order_relaxed);
   core::OrderedDispatcher* dispatcher = nullptr;
   {
     std::lock_guard lock(subscriptions_mutex_);

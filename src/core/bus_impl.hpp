@@ -8,7 +8,9 @@
 #include <mutex>
 #include <vector>
 
+#include "core/bus_metrics.hpp"
 #include "core/in_flight_limiter.hpp"
+#include "core/metrics_link.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/subscription_route.hpp"
 #include "core/transport.hpp"
@@ -34,6 +36,11 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
   const BusOptions& options() const noexcept { return options_; }
   core::Transport& transport() noexcept { return *transport_; }
+  const core::Transport& transport() const noexcept { return *transport_; }
+  const core::BusMetrics& metrics() const noexcept { return metrics_; }
+  const std::shared_ptr<core::MetricsLink>& metrics_link() const noexcept { return metrics_link_; }
+  // False from the moment close() starts.
+  bool open() const noexcept { return open_.load(std::memory_order_relaxed); }
 
   void on_finished(core::PendingPublish& publish, const PublishResult& result) noexcept override;
   bool publish_dead_letter(const core::Delivery& delivery, const HandlerResult& why,
@@ -41,13 +48,22 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
  private:
   std::error_code refuse(Completion& done, std::error_code error, std::string_view topic,
-                         std::string_view detail, const Envelope* envelope = nullptr);
+                         std::string_view detail, const Envelope* envelope,
+                         core::Clock::time_point called_at);
+  // Passes the open, topic and in-flight checks, or refuses. `metrics` gets the topic's entry.
   std::error_code admit(std::string_view topic, Completion& done, const PublishCall& call,
-                        const Envelope* envelope);
+                        const Envelope* envelope, core::Clock::time_point called_at,
+                        core::PublishMetrics*& metrics);
+  // Counts an accepted call, stamps it and hands it to the transport.
+  void send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
+            core::Clock::time_point called_at);
   CloseReport run_close(milliseconds timeout);
   core::OrderedDispatcher& dispatcher_locked();
 
   const BusOptions options_;
+  core::BusMetrics metrics_;  // before anything that counts into it
+  std::shared_ptr<core::MetricsLink> metrics_link_;
+  std::atomic<bool> open_{true};
   std::unique_ptr<core::Transport> transport_;
   core::InFlightLimiter limiter_;
   core::DispatchCounters dispatch_counters_;

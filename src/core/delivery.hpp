@@ -15,6 +15,7 @@
 namespace eventbus::core {
 
 class MessageRoute;
+struct ConsumeMetrics;
 
 class Delivery {
  public:
@@ -41,9 +42,10 @@ class Delivery {
 
   // Filled by the core before dispatch.
   MessageRoute* route = nullptr;
-  std::string lane_key;              // aggregate id; empty spreads round-robin
-  std::optional<Envelope> envelope;  // decoded, for envelope subscriptions
-  ValidationError decode_error;      // set when an envelope subscription could not decode it
+  ConsumeMetrics* metrics = nullptr;  // its subscription's counters; null outside a bus
+  std::string lane_key;               // aggregate id; empty spreads round-robin
+  std::optional<Envelope> envelope;   // decoded, for envelope subscriptions
+  ValidationError decode_error;       // set when an envelope subscription could not decode it
 };
 
 // What to do with a delivery of one subscription: run its handler, dead-letter it.

@@ -7,6 +7,7 @@
 #include <string>
 #include <variant>
 
+#include "core/bus_metrics.hpp"
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/transport.hpp"
@@ -28,12 +29,15 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
  public:
   using Handler = std::variant<RawHandler, EnvelopeHandler>;
 
+  // `metrics`: the (topic, group) entry of the bus's metrics, which outlives the route.
   SubscriptionRoute(Handler handler, OrderedDispatcher& dispatcher,
-                    DeadLetterPublisher& dead_letters, std::atomic<std::uint64_t>& decode_errors)
+                    DeadLetterPublisher& dead_letters, std::atomic<std::uint64_t>& decode_errors,
+                    ConsumeMetrics& metrics)
       : handler_(std::move(handler)),
         dispatcher_(dispatcher),
         dead_letters_(dead_letters),
-        decode_errors_(decode_errors) {}
+        decode_errors_(decode_errors),
+        metrics_(metrics) {}
 
   void deliver(DeliveryPtr delivery) override;
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
@@ -43,12 +47,14 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
 
  private:
   HandlerResult call_handler(const Delivery& delivery, std::uint32_t attempt);
+  HandlerResult timed_handler(const Delivery& delivery, std::uint32_t attempt) noexcept;
   void prepare(Delivery& delivery);  // decode and pick the lane key, once per delivery
 
   Handler handler_;
   OrderedDispatcher& dispatcher_;
   DeadLetterPublisher& dead_letters_;
   std::atomic<std::uint64_t>& decode_errors_;
+  ConsumeMetrics& metrics_;
 };
 
 }  // namespace eventbus::core
