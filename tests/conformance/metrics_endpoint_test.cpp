@@ -17,9 +17,9 @@ using namespace std::chrono_literals;
 TEST_P(Conformance, MetricsEndpointReportsRealTraffic) {
   constexpr int kMessages = 40;
   const std::string topic = unique_topic();
-  auto bus = make_bus([](BusOptions& o) { o.client_name = "metrics-endpoint"; });
-  Signal signal;
+  Signal signal;  // before the bus: its threads signal until the bus is destroyed
   int handled = 0, acked = 0;
+  auto bus = make_bus([](BusOptions& o) { o.client_name = "metrics-endpoint"; });
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message&) {
     signal.update([&] { ++handled; });
     return HandlerResult::ok();
