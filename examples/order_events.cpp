@@ -2,6 +2,7 @@
 // then prints what happened: count, throughput, order violations, threads.
 //
 //   order_events --messages 10000 --aggregates 1000 --transport memory
+//   order_events --metrics-listen 127.0.0.1:9464 --metrics-hold 60   # then: curl it
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
@@ -14,6 +15,9 @@
 #include <vector>
 
 #include "eventbus/eventbus.hpp"
+#ifdef EVENTBUS_EXAMPLE_METRICS
+#include "eventbus/metrics_server.hpp"
+#endif
 
 namespace {
 
@@ -56,17 +60,35 @@ int main(int argc, char** argv) {
   app.add_option(
       "--config", config_file,
       "YAML configuration file (see examples/eventbus.yaml); the flags above override it");
+  std::string metrics_listen;
+  int metrics_hold = 0;
+#ifdef EVENTBUS_EXAMPLE_METRICS
+  app.add_option("--metrics-listen", metrics_listen,
+                 "serve Prometheus metrics on HOST:PORT (overrides the file's metrics section)");
+  app.add_option("--metrics-hold", metrics_hold,
+                 "seconds to keep serving metrics after the run, before closing")
+      ->check(CLI::NonNegativeNumber);
+#endif
   CLI11_PARSE(app, argc, argv);
 
   const std::size_t threads_before = eventbus::process_thread_count();
-  eventbus::BusOptions options;
+  eventbus::Config config;
   if (!config_file.empty()) {
     try {
-      options = eventbus::load_config_file(config_file).bus;
+      config = eventbus::load_config_file(config_file);
     } catch (const std::system_error& e) {
       std::fprintf(stderr, "order_events: --config: %s\n", e.what());
       return 2;
     }
+  }
+  eventbus::BusOptions& options = config.bus;
+  if (!metrics_listen.empty()) {
+    std::string detail;
+    if (eventbus::parse_listen_address(metrics_listen, config.metrics.server, &detail)) {
+      std::fprintf(stderr, "order_events: --metrics-listen: %s\n", detail.c_str());
+      return 2;
+    }
+    config.metrics.enabled = true;
   }
   // Without a file every flag applies (with its default); with one, only those given.
   const bool defaults = config_file.empty();
@@ -74,6 +96,20 @@ int main(int argc, char** argv) {
   if (defaults || app.count("--nats-url") > 0) options.nats.servers = {nats_url};
   if (defaults || app.count("--kafka-brokers") > 0) options.kafka.brokers = kafka_brokers;
   auto bus = std::make_unique<eventbus::Bus>(options);
+#ifdef EVENTBUS_EXAMPLE_METRICS
+  eventbus::MetricsRegistry registry;
+  registry.add(*bus);
+  std::unique_ptr<eventbus::MetricsServer> metrics_server;
+  if (config.metrics.enabled) {
+    try {
+      metrics_server = std::make_unique<eventbus::MetricsServer>(registry, config.metrics.server);
+    } catch (const std::system_error& e) {
+      std::fprintf(stderr, "order_events: %s\n", e.what());
+      return 2;
+    }
+    std::fprintf(stderr, "metrics: %s\n", metrics_server->url().c_str());
+  }
+#endif
 
   Tally tally;
   if (auto ec = bus->subscribe_envelope("orders",
@@ -111,7 +147,14 @@ int main(int argc, char** argv) {
       return tally.handled + failed.load() >= static_cast<std::size_t>(messages);
     });
   }
+  if (metrics_hold > 0) {  // an example's pause, so a user can scrape the finished run
+    std::fprintf(stderr, "serving metrics for %d s\n", metrics_hold);
+    std::this_thread::sleep_for(std::chrono::seconds(metrics_hold));
+  }
   const eventbus::CloseReport report = bus->close(std::chrono::seconds(10));
+#ifdef EVENTBUS_EXAMPLE_METRICS
+  metrics_server.reset();  // its threads end before the count below
+#endif
   const eventbus::Stats stats = bus->stats();
   // nats.c keeps a few process-wide threads after its last connection: not a leak of ours.
   const std::size_t threads_expected = threads_before + bus->features().library_threads;

@@ -112,12 +112,16 @@ class Bus {
   Health health() const;
   // Replaces the handler of the monitor thread's alerts (empty: alerts are only logged).
   void set_alert_handler(AlertHandler handler);
+  // This bus's metrics in the Prometheus text format (see eventbus/metrics.hpp), process-wide
+  // families included. Several buses together: MetricsRegistry or prometheus_text().
+  std::string metrics_text() const;
   Features features() const;
   std::string_view transport_name() const;
 
   class Impl;
 
  private:
+  friend class MetricsRegistry;  // reads the bus's metrics link
   std::unique_ptr<Impl> impl_;
 };
 

@@ -1,8 +1,8 @@
 // A YAML configuration file for a Bus, in the shape of the Go SDK's `eventbus` section
 // (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, monitor,
-// topics), with EVENTBUS_* environment variables overriding single keys. The README's
-// "Configuration file" section lists every key; examples/eventbus.yaml shows each one with its
-// default.
+// topics; plus metrics, which the Go SDK does not have), with EVENTBUS_* environment variables
+// overriding single keys. The README's "Configuration file" section lists every key;
+// examples/eventbus.yaml shows each one with its default.
 //
 // Errors: every function here throws std::system_error with eventbus::errc::invalid_option,
 // its what() (nothing appended) naming the source, the full key path and what was expected:
@@ -16,12 +16,14 @@
 #include <string>
 #include <string_view>
 
+#include "eventbus/metrics_options.hpp"
 #include "eventbus/options.hpp"
 
 namespace eventbus {
 
 struct Config {
-  BusOptions bus;  // healthCheck and monitor are BusOptions::heartbeat and ::monitor
+  BusOptions bus;         // healthCheck and monitor are BusOptions::heartbeat and ::monitor
+  MetricsConfig metrics;  // the `metrics` section: serve with a MetricsServer when enabled
 };
 
 // Environment variables by name. Injectable so tests need not touch the process environment.

@@ -8,6 +8,7 @@
 #include "eventbus/error.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/message.hpp"
+#include "eventbus/metrics.hpp"
 #include "eventbus/options.hpp"
 #include "eventbus/rate_limit.hpp"
 #include "eventbus/stats.hpp"

@@ -54,6 +54,7 @@ const Section& root_section() {
       {"healthCheck", "", KeyKind::section, nullptr, &health_check_section()},
       {"monitor", "", KeyKind::section, nullptr, &monitor_section()},
       {"memory", "", KeyKind::section, nullptr, &memory_section()},
+      {"metrics", "", KeyKind::section, nullptr, &metrics_section()},
       {"kafka", "", KeyKind::section, nullptr, &kafka_section()},
       {"nats", "", KeyKind::section, nullptr, &nats_section()},
       {"topicDefaults", "", KeyKind::section, nullptr, &topic_section()},

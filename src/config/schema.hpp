@@ -59,6 +59,7 @@ const Section& subscriber_section();
 const Section& health_check_section();
 const Section& monitor_section();
 const Section& memory_section();
+const Section& metrics_section();
 // The keys of one topic: `topicDefaults`, each `topics.<name>`, and nats.jetstream.stream.
 const Section& topic_section();
 // The NATS stream keys (nats.jetstream.stream): the NATS part of topic_section().

@@ -3,6 +3,7 @@
 
 #include "core/bus_impl.hpp"
 #include "eventbus/error.hpp"
+#include "eventbus/metrics.hpp"
 
 namespace eventbus {
 namespace {
@@ -71,6 +72,10 @@ Health Bus::health() const {
 }
 void Bus::set_alert_handler(AlertHandler handler) {
   impl_->set_alert_handler(std::move(handler));
+}
+std::string Bus::metrics_text() const {
+  const Bus* self = this;
+  return prometheus_text(std::span<const Bus* const>(&self, 1));
 }
 Features Bus::features() const {
   return impl_->transport().features();

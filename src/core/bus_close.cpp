@@ -29,6 +29,7 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
   const core::Deadline deadline = core::Clock::now() + timeout;
   // 0. No more heartbeats or alerts: the monitor samples what the steps below take apart.
   if (monitor_) monitor_->stop();
+  open_.store(false, std::memory_order_relaxed);
   core::OrderedDispatcher* dispatcher = nullptr;
   {
     std::lock_guard lock(subscriptions_mutex_);

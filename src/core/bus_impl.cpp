@@ -34,6 +34,7 @@ std::string no_token(std::string_view limit_name, const RateLimit& limit) {
 
 Bus::Impl::Impl(BusOptions options)
     : options_(checked(std::move(options))),
+      metrics_link_(std::make_shared<core::MetricsLink>(*this)),
       transport_(core::make_transport(options_)),
       limiter_(options_.publish.max_in_flight),
       publish_limits_(options_, options_.publish.rate_limit, &TopicOptions::publish_rate_limit),
@@ -42,6 +43,7 @@ Bus::Impl::Impl(BusOptions options)
 }
 
 Bus::Impl::~Impl() {
+  metrics_link_->cut();  // no registry reads this bus from now on
   close(options_.close_timeout);
   monitor_.reset();  // joined by close() already, unless close() ran on the monitor thread
   // Order matters: workers may still publish dead letters through the transport and call
@@ -54,8 +56,12 @@ Bus::Impl::~Impl() {
 
 // Fires the completion of a call that never reached the transport, on the caller's thread.
 std::error_code Bus::Impl::refuse(Completion& done, std::error_code error, std::string_view topic,
-                                  std::string_view detail, const Envelope* envelope) {
+                                  std::string_view detail, const Envelope* envelope,
+                                  core::Clock::time_point called_at) {
   rejected_.fetch_add(1, std::memory_order_relaxed);
+  core::PublishMetrics& metrics = metrics_.publishing_any(topic);
+  metrics.rejected[core::errc_index(error)].add();
+  metrics.call.observe(core::Clock::now() - called_at);
   PublishResult result;
   result.error = error;
   result.topic = topic;
@@ -80,26 +86,31 @@ std::error_code Bus::Impl::refuse(Completion& done, std::error_code error, std::
 // Everything a publish must pass to be sent: open bus, valid topic, rate-limit tokens, then an
 // in-flight slot, the waits for the last two sharing the call's deadline.
 std::error_code Bus::Impl::admit(std::string_view topic, Completion& done, const PublishCall& call,
-                                 const Envelope* envelope) {
+                                 const Envelope* envelope, core::Clock::time_point called_at,
+                                 core::PublishMetrics*& metrics) {
   if (!accepting_.load(std::memory_order_acquire)) {
-    return refuse(done, errc::closed, topic, "the bus is closed", envelope);
+    return refuse(done, errc::closed, topic, "the bus is closed", envelope, called_at);
   }
   std::string detail;
   if (std::error_code ec = core::validate_topic(topic, &detail)) {
-    return refuse(done, ec, topic, detail, envelope);
+    return refuse(done, ec, topic, detail, envelope, called_at);
   }
   const core::Deadline deadline = room_deadline(call);
   if (publish_limits_.limited()) {
-    if (std::error_code ec = pass_rate_limits(topic, done, deadline, envelope)) return ec;
+    if (std::error_code ec = pass_rate_limits(topic, done, deadline, envelope, called_at)) {
+      return ec;
+    }
   }
   if (std::error_code ec = limiter_.acquire(deadline)) {
-    return refuse(done, ec, topic, ec.message(), envelope);
+    return refuse(done, ec, topic, ec.message(), envelope, called_at);
   }
+  metrics = &metrics_.publishing(topic);
   return {};
 }
 
 std::error_code Bus::Impl::pass_rate_limits(std::string_view topic, Completion& done,
-                                            core::Deadline deadline, const Envelope* envelope) {
+                                            core::Deadline deadline, const Envelope* envelope,
+                                            core::Clock::time_point called_at) {
   using Outcome = core::RateGate::Outcome;
   switch (publish_limits_.gate(topic).pass(deadline, publish_waits_end_, throttled_)) {
     case Outcome::passed:
@@ -107,11 +118,13 @@ std::error_code Bus::Impl::pass_rate_limits(std::string_view topic, Completion& 
       return {};
     case Outcome::stopped:
       return refuse(done, errc::closed, topic,
-                    "the bus closed while the publish waited for a rate-limit token", envelope);
+                    "the bus closed while the publish waited for a rate-limit token", envelope,
+                    called_at);
     case Outcome::refused_by_bus:
       rate_limited_.fetch_add(1, std::memory_order_relaxed);
       return refuse(done, errc::rate_limited, topic,
-                    no_token("publish.rate_limit", options_.publish.rate_limit), envelope);
+                    no_token("publish.rate_limit", options_.publish.rate_limit), envelope,
+                    called_at);
     case Outcome::refused_by_topic:
       break;
   }
@@ -120,39 +133,51 @@ std::error_code Bus::Impl::pass_rate_limits(std::string_view topic, Completion& 
   return refuse(done, errc::rate_limited, topic,
                 no_token("the publish_rate_limit of topic " + name,
                          options_.topic_options(name).publish_rate_limit),
-                envelope);
+                envelope, called_at);
+}
+
+void Bus::Impl::send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
+                     core::Clock::time_point called_at) {
+  message->metrics = &metrics;
+  message->accepted_at = core::Clock::now();
+  published_.fetch_add(1, std::memory_order_relaxed);
+  metrics.published.add();
+  transport_->publish(std::move(message));  // may finish it, even on this thread
+  metrics.call.observe(core::Clock::now() - called_at);
 }
 
 std::error_code Bus::Impl::publish(std::string_view topic, std::string payload, Completion done,
                                    const PublishCall& call) {
+  const core::Clock::time_point called_at = core::Clock::now();
   std::string traceparent, detail;
   if (std::error_code ec = core::outgoing_traceparent(call, nullptr, traceparent, detail)) {
-    return refuse(done, ec, topic, detail);
+    return refuse(done, ec, topic, detail, nullptr, called_at);
   }
-  if (std::error_code ec = admit(topic, done, call, nullptr)) return ec;
+  core::PublishMetrics* metrics = nullptr;
+  if (std::error_code ec = admit(topic, done, call, nullptr, called_at, metrics)) return ec;
   auto message = std::make_unique<core::PendingPublish>(*this, std::move(done));
   message->topic.assign(topic);
   message->payload = std::move(payload);
   if (!traceparent.empty()) {
     message->headers.emplace_back(core::kTraceparentHeader, std::move(traceparent));
   }
-  message->accepted_at = core::Clock::now();
-  published_.fetch_add(1, std::memory_order_relaxed);
-  transport_->publish(std::move(message));
+  send(std::move(message), *metrics, called_at);
   return {};
 }
 
 std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelope& envelope,
                                             Completion done, const PublishCall& call) {
+  const core::Clock::time_point called_at = core::Clock::now();
   std::string body;  // encode() reserves what it needs at once
   if (ValidationError invalid = encode(envelope, body)) {
-    return refuse(done, invalid.code, topic, invalid.detail, &envelope);
+    return refuse(done, invalid.code, topic, invalid.detail, &envelope, called_at);
   }
   std::string traceparent, detail;
   if (std::error_code ec = core::outgoing_traceparent(call, &envelope, traceparent, detail)) {
-    return refuse(done, ec, topic, detail, &envelope);
+    return refuse(done, ec, topic, detail, &envelope, called_at);
   }
-  if (std::error_code ec = admit(topic, done, call, &envelope)) return ec;
+  core::PublishMetrics* metrics = nullptr;
+  if (std::error_code ec = admit(topic, done, call, &envelope, called_at, metrics)) return ec;
   auto message = std::make_unique<core::PendingPublish>(*this, std::move(done));
   message->topic.assign(topic);
   message->key = envelope.aggregate_id;
@@ -163,20 +188,26 @@ std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelo
   }
   message->payload = std::move(body);
   message->envelope = &envelope;
-  message->accepted_at = core::Clock::now();
-  published_.fetch_add(1, std::memory_order_relaxed);
-  transport_->publish(std::move(message));
+  send(std::move(message), *metrics, called_at);
   return {};
 }
 
 void Bus::Impl::on_finished(core::PendingPublish& publish, const PublishResult& result) noexcept {
+  // Per topic first, then the bus's Stats (a release: stats() reads with acquire), then the
+  // completion: whoever waits for either of the later ones finds the earlier ones counted.
+  core::PublishMetrics* metrics = publish.metrics;
   if (!result.error) {
-    acked_.fetch_add(1, std::memory_order_relaxed);
     const auto took = core::Clock::now() - publish.accepted_at;
+    if (metrics != nullptr) {
+      metrics->ack.observe(took);
+      metrics->acked.add();
+    }
     ack_latency_ns_.fetch_add(static_cast<std::uint64_t>(std::chrono::nanoseconds(took).count()),
                               std::memory_order_relaxed);
+    acked_.fetch_add(1, std::memory_order_release);
   } else {
-    failed_.fetch_add(1, std::memory_order_relaxed);
+    if (metrics != nullptr) metrics->failed[core::errc_index(result.error)].add();
+    failed_.fetch_add(1, std::memory_order_release);
     if (result.error == errc::cancelled) cancelled_.fetch_add(1, std::memory_order_relaxed);
   }
   if (const Completion& done = publish.completion()) {

@@ -9,8 +9,10 @@
 #include <mutex>
 #include <vector>
 
+#include "core/bus_metrics.hpp"
 #include "core/bus_monitor.hpp"
 #include "core/in_flight_limiter.hpp"
+#include "core/metrics_link.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/rate_limits.hpp"
 #include "core/stop_signal.hpp"
@@ -42,6 +44,11 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
   const BusOptions& options() const noexcept { return options_; }
   core::Transport& transport() noexcept { return *transport_; }
+  const core::Transport& transport() const noexcept { return *transport_; }
+  const core::BusMetrics& metrics() const noexcept { return metrics_; }
+  const std::shared_ptr<core::MetricsLink>& metrics_link() const noexcept { return metrics_link_; }
+  // False from the moment close() starts.
+  bool open() const noexcept { return open_.load(std::memory_order_relaxed); }
 
   void on_finished(core::PendingPublish& publish, const PublishResult& result) noexcept override;
   bool publish_dead_letter(const core::Delivery& delivery, const HandlerResult& why,
@@ -49,16 +56,26 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
 
  private:
   std::error_code refuse(Completion& done, std::error_code error, std::string_view topic,
-                         std::string_view detail, const Envelope* envelope = nullptr);
+                         std::string_view detail, const Envelope* envelope,
+                         core::Clock::time_point called_at);
+  // Passes the open, topic and in-flight checks, or refuses. `metrics` gets the topic's entry.
   std::error_code admit(std::string_view topic, Completion& done, const PublishCall& call,
-                        const Envelope* envelope);
+                        const Envelope* envelope, core::Clock::time_point called_at,
+                        core::PublishMetrics*& metrics);
   std::error_code pass_rate_limits(std::string_view topic, Completion& done,
-                                   core::Deadline deadline, const Envelope* envelope);
+                                   core::Deadline deadline, const Envelope* envelope,
+                                   core::Clock::time_point called_at);
+  // Counts an accepted call, stamps it and hands it to the transport.
+  void send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
+            core::Clock::time_point called_at);
   CloseReport run_close(milliseconds timeout);
   core::OrderedDispatcher& dispatcher_locked();
   void start_monitor();
 
   const BusOptions options_;
+  core::BusMetrics metrics_;  // before anything that counts into it
+  std::shared_ptr<core::MetricsLink> metrics_link_;
+  std::atomic<bool> open_{true};
   std::unique_ptr<core::Transport> transport_;
   core::InFlightLimiter limiter_;
   core::RateLimits publish_limits_;

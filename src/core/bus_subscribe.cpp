@@ -63,7 +63,8 @@ std::error_code Bus::Impl::subscribe(std::string_view topic,
   const core::SubscriptionSpec spec{std::string(topic),
                                     options.group.empty() ? options_.group : options.group};
   auto route = std::make_unique<core::SubscriptionRoute>(
-      spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_, rate);
+      spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_, rate,
+      metrics_.consuming(spec.topic, spec.group));
   if (std::error_code ec = transport_->subscribe(spec, *route)) return ec;
   routes_.push_back(std::move(route));
   return {};
@@ -87,10 +88,9 @@ bool Bus::Impl::publish_dead_letter(const core::Delivery& delivery, const Handle
     message->headers.emplace_back("X-DLQ-Error-Code", std::string(why.code.category().name()) +
                                                           ":" + std::to_string(why.code.value()));
     message->headers.emplace_back("X-DLQ-Attempts", std::to_string(attempts));
-    if (limiter_.acquire(core::Clock::now() + options_.publish.ack_timeout)) return false;
-    message->accepted_at = core::Clock::now();
-    published_.fetch_add(1, std::memory_order_relaxed);
-    transport_->publish(std::move(message));
+    const core::Clock::time_point called_at = core::Clock::now();
+    if (limiter_.acquire(called_at + options_.publish.ack_timeout)) return false;
+    send(std::move(message), metrics_.publishing_any(delivery.topic + ".dlq"), called_at);
     // No timeout here: the transport fires every completion, by its ack timeout at the latest.
     std::unique_lock lock(waiter.mutex);
     waiter.fired.wait(lock, [&] { return waiter.done; });

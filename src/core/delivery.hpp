@@ -16,6 +16,7 @@
 namespace eventbus::core {
 
 class MessageRoute;
+struct ConsumeMetrics;
 
 class Delivery {
  public:
@@ -42,11 +43,12 @@ class Delivery {
 
   // Filled by the core before dispatch.
   MessageRoute* route = nullptr;
-  std::string lane_key;              // aggregate id; empty spreads round-robin
-  std::optional<Envelope> envelope;  // decoded, for envelope subscriptions
-  ValidationError decode_error;      // set when an envelope subscription could not decode it
-  std::string_view traceparent;      // the valid traceparent among `headers`; empty when none
-  bool throttled = false;            // held back for a rate-limit token once (counted once)
+  ConsumeMetrics* metrics = nullptr;  // its subscription's counters; null outside a bus
+  std::string lane_key;               // aggregate id; empty spreads round-robin
+  std::optional<Envelope> envelope;   // decoded, for envelope subscriptions
+  ValidationError decode_error;       // set when an envelope subscription could not decode it
+  std::string_view traceparent;       // the valid traceparent among `headers`; empty when none
+  bool throttled = false;             // held back for a rate-limit token once (counted once)
 };
 
 // What to do with a delivery of one subscription: run its handler, dead-letter it.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/bus_metrics.hpp"
 #include "eventbus/error.hpp"
 
 namespace eventbus::core {
@@ -141,7 +142,10 @@ void OrderedDispatcher::run_head_locked(std::size_t index, std::unique_lock<std:
   lane.running = true;
   lock.unlock();
   const std::uint32_t seen = delivery.delivery_count - 1 + attempt;
-  if (attempt == 1) counters_.delivered.fetch_add(1, std::memory_order_relaxed);
+  if (attempt == 1) {
+    if (delivery.metrics != nullptr) delivery.metrics->delivered.add();
+    counters_.delivered.fetch_add(1, std::memory_order_release);
+  }
   const HandlerResult result = delivery.route->handle(delivery, seen);
   const bool last = result.code == error_class::poison || attempt >= options_.retry.max_attempts;
   const bool retry = !result && !last;
@@ -149,7 +153,8 @@ void OrderedDispatcher::run_head_locked(std::size_t index, std::unique_lock<std:
   lock.lock();
   --running_;
   if (retry && !abandoning_) {
-    counters_.retried.fetch_add(1, std::memory_order_relaxed);
+    if (delivery.metrics != nullptr) delivery.metrics->retries.add();
+    counters_.retried.fetch_add(1, std::memory_order_release);
     lane.attempt = attempt + 1;
     backoffs_.emplace(Clock::now() + options_.retry.backoff_after(attempt), index);
     work_.notify_one();  // a sleeping worker may need an earlier wake-up for this timer
@@ -171,12 +176,14 @@ void OrderedDispatcher::run_head_locked(std::size_t index, std::unique_lock<std:
 bool OrderedDispatcher::settle(Delivery& delivery, const HandlerResult& result,
                                std::uint32_t attempt) noexcept {
   if (result) {
-    counters_.handled.fetch_add(1, std::memory_order_relaxed);
+    if (delivery.metrics != nullptr) delivery.metrics->handled.add();
+    counters_.handled.fetch_add(1, std::memory_order_release);
     delivery.ack();
     return true;
   }
   if (options_.dead_letter && delivery.route->dead_letter(delivery, result, attempt)) {
-    counters_.dead_lettered.fetch_add(1, std::memory_order_relaxed);
+    if (delivery.metrics != nullptr) delivery.metrics->dead_letters.add();
+    counters_.dead_lettered.fetch_add(1, std::memory_order_release);
     delivery.ack();
     return true;
   }

@@ -24,6 +24,8 @@
 
 namespace eventbus::core {
 
+// Bus-wide counts. Each is raised with release after the delivery's per-subscription metric
+// (Delivery::metrics), so whoever reads one here with acquire finds that one counted too.
 struct DispatchCounters {
   std::atomic<std::uint64_t> delivered{0};
   std::atomic<std::uint64_t> handled{0};

@@ -25,6 +25,7 @@ struct StoredAt {
 };
 
 class PendingPublish;
+struct PublishMetrics;
 
 // Receives every finished publish exactly once (the Bus: counts, frees the in-flight slot,
 // runs the caller's completion).
@@ -51,6 +52,8 @@ class PendingPublish {
   // Valid only during Transport::publish(); null for raw messages.
   const Envelope* envelope = nullptr;
   std::chrono::steady_clock::time_point accepted_at;
+  // Its topic's counters, found once when the call was accepted; null outside a bus.
+  PublishMetrics* metrics = nullptr;
 
   const Completion& completion() const noexcept { return done_; }
 

@@ -23,6 +23,7 @@ std::string_view header_value(const Headers& headers, std::string_view name) {
 void SubscriptionRoute::prepare(Delivery& delivery) {
   delivery.route = this;
   delivery.traceparent = incoming_traceparent(delivery.headers);
+  delivery.metrics = &metrics_;
   if (std::holds_alternative<EnvelopeHandler>(handler_)) {
     DecodeResult decoded = decode(delivery.payload);
     if (decoded) {
@@ -34,6 +35,7 @@ void SubscriptionRoute::prepare(Delivery& delivery) {
       delivery.envelope = std::move(decoded.envelope);
     } else {
       decode_errors_.fetch_add(1, std::memory_order_relaxed);
+      metrics_.decode_errors.add();
       delivery.decode_error = std::move(decoded.error);
     }
   }
@@ -79,6 +81,21 @@ SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
 
 HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t attempt) noexcept {
   HandlerResult result;
+  if (delivery.decode_error) {  // poison: never retried, straight to the dead-letter topic
+    result = HandlerResult{delivery.decode_error.code};
+    result.reason = delivery.decode_error.detail;
+  } else {
+    result = timed_handler(delivery, attempt);
+  }
+  progress_.handler_returned(static_cast<bool>(result), delivery.partition, delivery.offset);
+  return result;
+}
+
+// One run of the user's handler, timed and counted (decode errors never get here).
+HandlerResult SubscriptionRoute::timed_handler(const Delivery& delivery,
+                                               std::uint32_t attempt) noexcept {
+  const auto started = std::chrono::steady_clock::now();
+  HandlerResult result;
   try {
     result = call_handler(delivery, attempt);
   } catch (const std::exception& e) {
@@ -86,16 +103,12 @@ HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t 
   } catch (...) {
     result = HandlerResult::fail("handler threw a non-std::exception");
   }
-  progress_.handler_returned(static_cast<bool>(result), delivery.partition, delivery.offset);
+  metrics_.handler.observe(std::chrono::steady_clock::now() - started);
+  if (!result) metrics_.handler_failures.add();
   return result;
 }
 
 HandlerResult SubscriptionRoute::call_handler(const Delivery& delivery, std::uint32_t attempt) {
-  if (delivery.decode_error) {  // poison: never retried, straight to the dead-letter topic
-    HandlerResult result{delivery.decode_error.code};
-    result.reason = delivery.decode_error.detail;
-    return result;
-  }
   const Message message = delivery.view(attempt);
   if (const auto* raw = std::get_if<RawHandler>(&handler_)) return (*raw)(message);
   return std::get<EnvelopeHandler>(handler_)(*delivery.envelope, message);

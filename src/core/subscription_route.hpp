@@ -8,6 +8,7 @@
 #include <string>
 #include <variant>
 
+#include "core/bus_metrics.hpp"
 #include "core/delivery.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/rate_gate.hpp"
@@ -39,16 +40,19 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
  public:
   using Handler = std::variant<RawHandler, EnvelopeHandler>;
 
+  // `metrics`: the (topic, group) entry of the bus's metrics, which outlives the route.
   SubscriptionRoute(std::string topic, std::string group, Handler handler,
                     OrderedDispatcher& dispatcher, DeadLetterPublisher& dead_letters,
-                    std::atomic<std::uint64_t>& decode_errors, HandleRate rate = {})
+                    std::atomic<std::uint64_t>& decode_errors, HandleRate rate,
+                    ConsumeMetrics& metrics)
       : topic_(std::move(topic)),
         group_(std::move(group)),
         handler_(std::move(handler)),
         dispatcher_(dispatcher),
         dead_letters_(dead_letters),
         decode_errors_(decode_errors),
-        rate_(rate) {}
+        rate_(rate),
+        metrics_(metrics) {}
 
   void deliver(DeliveryPtr delivery) override;
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
@@ -63,6 +67,7 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
 
  private:
   HandlerResult call_handler(const Delivery& delivery, std::uint32_t attempt);
+  HandlerResult timed_handler(const Delivery& delivery, std::uint32_t attempt) noexcept;
   void prepare(Delivery& delivery);  // decode and pick the lane key, once per delivery
 
   const std::string topic_;
@@ -73,6 +78,7 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
   DeadLetterPublisher& dead_letters_;
   std::atomic<std::uint64_t>& decode_errors_;
   HandleRate rate_;
+  ConsumeMetrics& metrics_;
 };
 
 }  // namespace eventbus::core

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 
 namespace eventbus::testing {
 
@@ -31,5 +32,18 @@ class Signal {
   std::mutex mutex_;
   std::condition_variable changed_;
 };
+
+// For state nobody signals (a bus's counters, which move just after a handler returns or a
+// completion fires): checks `pred` every millisecond until it holds (true) or `timeout` passes
+// (false). Waits only as long as the condition takes, never a fixed time.
+template <typename P>
+bool poll_until(std::chrono::milliseconds timeout, P&& pred) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return true;
+}
 
 }  // namespace eventbus::testing

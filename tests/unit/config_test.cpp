@@ -48,6 +48,7 @@ subscriber:
 healthCheck: {enabled: true, topic: health-billing, interval: 30s, timeout: 5s}
 monitor: {interval: 5s, lagThreshold: 1000, ackLatencyThreshold: 250ms}
 memory: {broker: shared, fetchBatch: 32, maxMessageSize: 2MiB}
+metrics: {enabled: true, listen: "0.0.0.0:9100", path: /prom}
 kafka:
   brokers: [k1:9092, k2:9092]
   adminTimeout: 20s
@@ -129,6 +130,10 @@ TEST(ConfigFile, FullFileLandsInEveryOption) {
   EXPECT_EQ(b.memory.broker, "shared");
   EXPECT_EQ(b.memory.fetch_batch, 32u);
   EXPECT_EQ(b.memory.max_message_bytes, 2u << 20);
+  EXPECT_TRUE(c.metrics.enabled);
+  EXPECT_EQ(c.metrics.server.address, "0.0.0.0");
+  EXPECT_EQ(c.metrics.server.port, 9100);
+  EXPECT_EQ(c.metrics.server.path, "/prom");
 }
 
 TEST(ConfigFile, FullFileLandsInKafkaOptions) {
@@ -222,6 +227,22 @@ TEST(ConfigFile, ExampleFileParsesWithEverySection) {
   EXPECT_FALSE(c.bus.heartbeat.watch);
   EXPECT_FALSE(c.bus.publish.rate_limit.limited());  // the example states the defaults
   EXPECT_DOUBLE_EQ(c.bus.topic_options("orders").handle_rate_limit.per_second, 200);
+  EXPECT_FALSE(c.metrics.enabled);  // the example states the defaults
+  EXPECT_EQ(c.metrics.server.address, eventbus::MetricsServerOptions{}.address);
+  EXPECT_EQ(c.metrics.server.port, eventbus::MetricsServerOptions{}.port);
+  EXPECT_EQ(c.metrics.server.path, eventbus::MetricsServerOptions{}.path);
+}
+
+TEST(ConfigFile, MetricsListenTakesHostPortAndBracketedIpv6) {
+  EXPECT_EQ(parse_config("metrics: {listen: \"[::1]:0\"}").metrics.server.address, "::1");
+  EXPECT_EQ(parse_config("metrics: {listen: \"[::1]:0\"}").metrics.server.port, 0);
+  EXPECT_EQ(parse_config("metrics: {listen: \"localhost:65535\"}").metrics.server.port, 65535);
+  const Config env = parse_config(
+      "", "<config>",
+      {{"EVENTBUS_METRICS_LISTEN", "10.0.0.1:9200"}, {"EVENTBUS_METRICS_ENABLED", "true"}});
+  EXPECT_TRUE(env.metrics.enabled);
+  EXPECT_EQ(env.metrics.server.address, "10.0.0.1");
+  EXPECT_EQ(env.metrics.server.port, 9200);
 }
 
 TEST(ConfigFile, EmptyTextIsTheDefaults) {
@@ -270,6 +291,18 @@ TEST(ConfigFile, EveryRejectionNamesTheKeyPathAndWhatWasExpected) {
       {"topics: {\"bad topic\": {}}", "topics.bad topic: bad topic name: "},
       {"serviceName:", "serviceName: expected a string, got nothing"},
       {"healthCheck: {interval: 0}", "healthCheck.interval: expected a duration > 0, got \"0\""},
+      {"metrics: {listen: \"127.0.0.1\"}",
+       R"(metrics.listen: expected host:port such as "127.0.0.1:9464", got "127.0.0.1": no port)"},
+      {"metrics: {listen: \"127.0.0.1:70000\"}",
+       R"(metrics.listen: expected host:port such as "127.0.0.1:9464", got "127.0.0.1:70000": the port is not a number from 0 to 65535)"},
+      {"metrics: {listen: \"::1:9464\"}",
+       R"(metrics.listen: expected host:port such as "127.0.0.1:9464", got "::1:9464": an IPv6 address needs brackets)"},
+      {"metrics: {listen: \":9464\"}",
+       R"(metrics.listen: expected host:port such as "127.0.0.1:9464", got ":9464": no host)"},
+      {"metrics: {path: metrics}",
+       R"(metrics.path: expected a path starting with '/', got "metrics")"},
+      {"metrics: {enabled: sometimes}",
+       "metrics.enabled: expected true or false, got \"sometimes\""},
       {"kafka: {brokers: a, Brokers: b}", "kafka.Brokers: given twice (also as \"brokers\")"},
       {"nats: {urls: a, servers: b}", "nats.servers: given twice (also as \"urls\")"},
   };

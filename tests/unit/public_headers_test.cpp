@@ -13,6 +13,9 @@
 #include "eventbus/eventbus.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/message.hpp"
+#include "eventbus/metrics.hpp"
+#include "eventbus/metrics_options.hpp"
+#include "eventbus/metrics_server.hpp"
 #include "eventbus/options.hpp"
 #include "eventbus/rate_limit.hpp"
 #include "eventbus/stats.hpp"
@@ -37,6 +40,16 @@ TEST(PublicHeaders, ConfigFileGivesBusOptions) {
   static_assert(std::is_same_v<decltype(eventbus::Config{}.bus), eventbus::BusOptions>);
   EXPECT_FALSE(eventbus::Config{}.bus.heartbeat.publish);
   EXPECT_FALSE(eventbus::Health{}.healthy());
+}
+
+TEST(PublicHeaders, MetricsDeclareRegistryServerAndOptions) {
+  static_assert(!std::is_copy_constructible_v<eventbus::MetricsServer>);
+  static_assert(std::is_copy_constructible_v<eventbus::MetricsRegistry>);  // shares its set
+  EXPECT_EQ(eventbus::MetricsServer::kThreads, 3u);
+  EXPECT_EQ(eventbus::MetricsServerOptions{}.address, "127.0.0.1");
+  EXPECT_EQ(eventbus::MetricsServerOptions{}.port, 9464);
+  EXPECT_FALSE(eventbus::MetricsConfig{}.enabled);
+  EXPECT_EQ(eventbus::MetricsRegistry{}.size(), 0u);
 }
 
 TEST(PublicHeaders, CodecResultIsTrueWithoutError) {
