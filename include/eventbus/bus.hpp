@@ -1,7 +1,8 @@
 // The one API over every transport: publish (raw or envelope), subscribe, stats and close.
 //
 // Threads: a bus starts the transport's client threads, at most one completion thread, the
-// dispatcher's workers and one fetcher per subscription. close() joins all of them.
+// dispatcher's workers, one fetcher per subscription and, only when heartbeats or monitor
+// thresholds are on, one monitor thread. close() joins all of them.
 // Every public member is thread-safe.
 #pragma once
 
