@@ -75,7 +75,10 @@ void Bus::Impl::start_monitor() {
         PublishCall{OverflowPolicy::block, options_.heartbeat.timeout});
   };
   monitor_ = std::make_unique<core::BusMonitor>(options_, std::move(hooks));
-  if (!options_.heartbeat.watch) return;
+  if (!options_.heartbeat.watch) {
+    monitor_->start();
+    return;
+  }
   core::BusMonitor* monitor = monitor_.get();
   const RawHandler watch = [monitor](const Message& m) {
     std::string error;
@@ -91,6 +94,7 @@ void Bus::Impl::start_monitor() {
     throw std::system_error(
         ec, "heartbeat.topic: cannot subscribe to '" + options_.heartbeat.topic + "'");
   }
+  monitor_->start();
 }
 
 }  // namespace eventbus

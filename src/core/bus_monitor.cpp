@@ -44,7 +44,9 @@ bool BusMonitor::wanted(const BusOptions& o) noexcept {
 }
 
 BusMonitor::BusMonitor(const BusOptions& options, Hooks hooks)
-    : options_(options), hooks_(std::move(hooks)), check_every_(check_period(options)) {
+    : options_(options), hooks_(std::move(hooks)), check_every_(check_period(options)) {}
+
+void BusMonitor::start() {
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 

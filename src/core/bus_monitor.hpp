@@ -36,6 +36,10 @@ class BusMonitor {
   BusMonitor(const BusOptions& options, Hooks hooks);
   ~BusMonitor() { stop(); }
 
+  // Starts the thread: only once whoever its hooks reach can be reached (the bus's pointer to
+  // this monitor included; health() reads it).
+  void start();
+
   // Joins the thread (from any thread but its own; from its own it only asks it to stop).
   void stop();
   void set_handler(AlertHandler handler);

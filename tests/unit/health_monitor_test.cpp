@@ -107,6 +107,7 @@ TEST(BusMonitor, PublisherThresholdsAndConnectionRaiseAndClear) {
   bus.health.connected = true;
   core::BusMonitor monitor(options, bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
+  monitor.start();
 
   bus.signal.update([&] {
     bus.health.publish_in_flight = 150;
@@ -154,6 +155,7 @@ TEST(BusMonitor, LagLagAgeAndStallPerSubscription) {
   bus.health.lag.push_back(p);
   core::BusMonitor monitor(options, bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
+  monitor.start();
   EXPECT_TRUE(bus.saw(AlertKind::lag, false));
   EXPECT_TRUE(bus.saw(AlertKind::stalled, false));
   EXPECT_TRUE(bus.saw(AlertKind::lag_age, false));
@@ -175,6 +177,7 @@ TEST(BusMonitor, MissingHeartbeatsEscalateThenClear) {
   FakeBus bus;
   core::BusMonitor monitor(options, bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
+  monitor.start();
   ASSERT_TRUE(bus.signal.wait_for(
       5s, [&] { return !bus.alerts.empty() && bus.alerts.back().severity == Severity::critical; }));
   {
