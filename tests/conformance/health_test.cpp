@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "conformance/conformance.hpp"
+#include "support/threads.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {
@@ -89,6 +90,9 @@ TEST_P(Conformance, HealthShowsLagStallAndProgressAndAlertsOnThem) {
   EXPECT_TRUE(seen(AlertKind::lag, true));
   bus->close(10s);
   EXPECT_FALSE(bus->health().healthy()) << "a closed bus is not healthy";
+  bus.reset();
+  publisher.reset();
+  EXPECT_EQ(thread_count_settling_at(thread_baseline), thread_baseline) << "monitor thread left";
 }
 
 TEST_P(Conformance, HeartbeatsTravelAndTheirAbsenceIsAlerted) {
@@ -119,6 +123,10 @@ TEST_P(Conformance, HeartbeatsTravelAndTheirAbsenceIsAlerted) {
   EXPECT_TRUE(watcher->health().last_heartbeat);
   watcher->close(10s);
   beating->close(10s);
+  watcher.reset();
+  beating.reset();
+  // The monitor threads (one per bus here) are gone with their buses.
+  EXPECT_EQ(thread_count_settling_at(thread_baseline), thread_baseline);
   std::lock_guard lock(signal.mutex());
   ASSERT_GE(alerts.size(), 4u);
   EXPECT_EQ(alerts[0].severity, Severity::warning);
