@@ -36,6 +36,14 @@ struct KafkaOptions {
   std::chrono::milliseconds commit_interval{1000};  // async commits of finished offsets
   std::chrono::milliseconds revoke_timeout{5000};   // on revoke, wait this long for in-flight work
   std::string auto_offset_reset = "earliest";       // where a new group starts: earliest | latest
+  // How partitions move between the members of a group (partition.assignment.strategy):
+  // cooperative-sticky (incremental: only the partitions that move stop), range, roundrobin, or
+  // eager "range,roundrobin" (every rebalance stops every member's partitions). "auto" picks
+  // cooperative-sticky with librdkafka 2.10 or later, eager before: older librdkafka drops a
+  // member's whole assignment when one of its commits meets a concurrent rebalance
+  // (librdkafka#4059), and the partitions' next owners handle again what it handled since its
+  // last commit. Commits on revoke make an eager hand-over exact.
+  std::string assignment_strategy = "auto";
   // queued.max.messages.kbytes: librdkafka's prefetch bound; also the bound of the records a
   // member parks while their lanes are full (shared by its partitions), so a slow consumer holds
   // at most about twice this much.

@@ -84,6 +84,16 @@ const Section& consumer_section() {
          s.bus().kafka.auto_offset_reset =
              read_enum<std::string_view>(v, p, {{"earliest", "earliest"}, {"latest", "latest"}});
        }},
+      {"assignmentStrategy", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.assignment_strategy =
+             read_enum<std::string_view>(v, p,
+                                         {{"auto", "auto"},
+                                          {"cooperative-sticky", "cooperative-sticky"},
+                                          {"range", "range"},
+                                          {"roundrobin", "roundrobin"},
+                                          {"range,roundrobin", "range,roundrobin"}});
+       }},
       {"fetchQueueSize", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          // librdkafka counts this bound in KiB; round up so a small size is not 0.

@@ -72,7 +72,9 @@ void Bus::Impl::start_monitor() {
                          r.detail);
           }
         },
-        PublishCall{OverflowPolicy::block, options_.heartbeat.timeout});
+        PublishCall{.on_full = OverflowPolicy::block,
+                    .block_timeout = options_.heartbeat.timeout,
+                    .traceparent = {}});
   };
   monitor_ = std::make_unique<core::BusMonitor>(options_, std::move(hooks));
   if (!options_.heartbeat.watch) {

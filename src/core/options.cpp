@@ -89,6 +89,14 @@ std::error_code validate_kafka(const KafkaOptions& k, std::string* detail) {
     return bad(detail,
                "kafka.auto_offset_reset: '" + k.auto_offset_reset + "' is not earliest or latest");
   }
+  const char* strategies[] = {"auto", "cooperative-sticky", "range", "roundrobin",
+                              "range,roundrobin"};
+  if (std::find(std::begin(strategies), std::end(strategies), k.assignment_strategy) ==
+      std::end(strategies)) {
+    return bad(detail, "kafka.assignment_strategy: '" + k.assignment_strategy +
+                           "' is not auto, cooperative-sticky, range, roundrobin or "
+                           "range,roundrobin");
+  }
   const char* codecs[] = {"none", "gzip", "snappy", "lz4", "zstd"};
   if (std::find(std::begin(codecs), std::end(codecs), k.compression) == std::end(codecs)) {
     return bad(detail,

@@ -17,10 +17,13 @@ void Conformance::SetUp() {
     features = probe.features();
   }
   thread_baseline = before_any_bus + features.library_threads;
+  static std::mt19937_64 random{std::random_device{}()};
+  group = "conf-" + std::to_string(random() % 1000000000);
 }
 
 std::unique_ptr<Bus> Conformance::make_bus(const std::function<void(BusOptions&)>& tweak) {
   BusOptions options = GetParam().options();
+  options.group = group;
   if (tweak) tweak(options);
   return std::make_unique<Bus>(std::move(options));
 }

@@ -35,6 +35,10 @@ class Conformance : public ::testing::TestWithParam<TransportUnderTest> {
   std::string unique_topic(const std::string& suffix = "t");
 
   Features features;
+  // The consumer group of this test's buses ("conf-<random>"): tests do not share members, so
+  // one test's buses coming and going (a rebalance each on Kafka) do not stall another's.
+  // Membership changes on purpose are tests/fault/group_churn_test.cpp's subject.
+  std::string group;
   // Threads of this process before its first bus, plus those the client library keeps once
   // started (Features::library_threads): what a process with no bus open must be back to.
   std::size_t thread_baseline = 0;

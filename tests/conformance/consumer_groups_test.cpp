@@ -23,8 +23,8 @@ TEST_P(Conformance, TwoGroupsEachReceiveEveryMessage) {
   if (!features.consumer_groups) GTEST_SKIP() << GetParam().name << " has no consumer groups";
   const std::string topic = unique_topic();
   OrderTracker group_a, group_b;
-  auto bus_a = make_bus([](BusOptions& o) { o.group = "group-a"; });
-  auto bus_b = make_bus([](BusOptions& o) { o.group = "group-b"; });
+  auto bus_a = make_bus([&](BusOptions& o) { o.group = group + "-a"; });
+  auto bus_b = make_bus([&](BusOptions& o) { o.group = group + "-b"; });
   for (auto [bus, tracker] : {std::pair{bus_a.get(), &group_a}, std::pair{bus_b.get(), &group_b}}) {
     ASSERT_FALSE(bus->subscribe_envelope(topic, [tracker](const Envelope& e, const Message&) {
       tracker->record(e.aggregate_id, e.event_version, e.event_id);
@@ -46,8 +46,7 @@ TEST_P(Conformance, TwoMembersOfOneGroupSplitTheWork) {
   const std::string topic = unique_topic();
   OrderTracker together;
   std::atomic<int> handled_by[2] = {0, 0};
-  std::unique_ptr<Bus> members[2] = {make_bus([](BusOptions& o) { o.group = "shared"; }),
-                                     make_bus([](BusOptions& o) { o.group = "shared"; })};
+  std::unique_ptr<Bus> members[2] = {make_bus(), make_bus()};
   for (int i = 0; i < 2; ++i) {
     ASSERT_FALSE(members[i]->subscribe_envelope(topic, [&, i](const Envelope& e, const Message&) {
       handled_by[i].fetch_add(1);

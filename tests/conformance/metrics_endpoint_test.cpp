@@ -56,7 +56,7 @@ TEST_P(Conformance, MetricsEndpointReportsRealTraffic) {
   const PromLabels publishing{
       {"transport", transport}, {"client", "metrics-endpoint"}, {"topic", topic}};
   PromLabels consuming = publishing;
-  consuming["group"] = "eventbus";
+  consuming["group"] = group;
   EXPECT_EQ(metrics.value("eventbus_published_total", publishing), kMessages) << scrape->body;
   EXPECT_EQ(metrics.value("eventbus_acked_total", publishing), kMessages);
   EXPECT_EQ(metrics.value("eventbus_handled_total", consuming), kMessages);

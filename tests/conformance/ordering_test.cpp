@@ -43,7 +43,9 @@ TEST_P(Conformance, PerAggregateOrderHoldsUnderLoad) {
   for (auto& t : publishers)
     t.join();
   constexpr std::size_t kTotal = kAggregates * kVersions;
-  ASSERT_TRUE(tracker.wait_for_distinct(kTotal, 120s)) << tracker.distinct() << " of " << kTotal;
+  ASSERT_TRUE(tracker.wait_for_distinct(kTotal, 120s))
+      << tracker.distinct() << " of " << kTotal << " handled; publishes acked " << acked
+      << ", failed " << failed;
   EXPECT_FALSE(bus->close(20s).error);
   EXPECT_EQ(acked.load(), static_cast<int>(kTotal));
   EXPECT_EQ(failed.load(), 0);

@@ -28,8 +28,20 @@ Envelope SteadyLoad::envelope(std::size_t call) const {
 void SteadyLoad::publish_one(Bus& bus, std::size_t call) {
   calls_.fetch_add(1);
   // The completion fires exactly once, on the calling thread when the call is refused.
-  bus.publish_envelope(settings_.topic, envelope(call),
-                       [this, call](const PublishResult& r) { completed(call, !r.error); });
+  bus.publish_envelope(settings_.topic, envelope(call), [this, call](const PublishResult& r) {
+    if (r.error) note_failure(r);
+    completed(call, !r.error);
+  });
+}
+
+void SteadyLoad::note_failure(const PublishResult& r) {
+  std::lock_guard lock(failure_mutex_);
+  if (first_failure_.empty()) first_failure_ = r.error.message() + ": " + std::string(r.detail);
+}
+
+std::string SteadyLoad::first_failure() const {
+  std::lock_guard lock(failure_mutex_);
+  return first_failure_;
 }
 
 void SteadyLoad::completed(std::size_t call, bool ok) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 
@@ -71,6 +72,8 @@ class SteadyLoad {
   bool wait_for_all_completions(std::chrono::milliseconds timeout);
 
   const bench::OrderChecker& order() const { return order_; }
+  // The error and detail of the first publish that failed; empty when none did.
+  std::string first_failure() const;
 
  private:
   // A call's state bits; whichever of ack and first delivery comes second counts the call
@@ -84,6 +87,7 @@ class SteadyLoad {
   Envelope envelope(std::size_t call) const;
   void publish_one(Bus& bus, std::size_t call);
   void completed(std::size_t call, bool ok);
+  void note_failure(const PublishResult& r);
   HandlerResult delivered(const Envelope& e);
 
   Settings settings_;
@@ -92,6 +96,8 @@ class SteadyLoad {
   std::atomic<std::uint64_t> calls_{0}, completions_{0}, acked_{0}, handled_{0},
       completed_twice_{0}, acked_and_handled_{0};
   Signal progress_;
+  mutable std::mutex failure_mutex_;
+  std::string first_failure_;  // guarded by failure_mutex_
   std::atomic<bool> stopping_{false};
   std::thread publisher_;
 };

@@ -28,7 +28,7 @@ class KafkaTopicAdmin : public ::testing::Test {
   // The partition count as kafka_topics.hpp reads it, through a client of our own.
   int partition_count_of(const std::string& topic) {
     HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
-    return kafka::partition_count(client.get(), topic, 10000);
+    return kafka::partition_count(client.get(), topic, 10000).total;
   }
 
   std::string brokers = fixture_brokers();

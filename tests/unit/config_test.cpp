@@ -70,6 +70,7 @@ kafka:
     commitInterval: 500ms
     revokeTimeout: 2s
     autoOffsetReset: latest
+    assignmentStrategy: cooperative-sticky
     fetchQueueSize: 4MiB
     properties: {security.protocol: SASL_SSL}
 nats:
@@ -156,6 +157,7 @@ TEST(ConfigFile, FullFileLandsInKafkaOptions) {
   EXPECT_EQ(b.kafka.commit_interval, milliseconds{500});
   EXPECT_EQ(b.kafka.revoke_timeout, milliseconds{2000});
   EXPECT_EQ(b.kafka.auto_offset_reset, "latest");
+  EXPECT_EQ(b.kafka.assignment_strategy, "cooperative-sticky");
   EXPECT_EQ(b.kafka.fetch_queue_kbytes, 4096);
   EXPECT_EQ(b.kafka.consumer_properties.at("security.protocol"), "SASL_SSL");
 }

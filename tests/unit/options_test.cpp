@@ -95,6 +95,8 @@ TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
       {"kafka.fetch_queue_kbytes", kafka([](KafkaOptions& k) { k.fetch_queue_kbytes = -1; })},
       {"kafka.auto_offset_reset", kafka([](KafkaOptions& k) { k.auto_offset_reset = "newest"; })},
       {"kafka.compression", kafka([](KafkaOptions& k) { k.compression = "brotli"; })},
+      {"kafka.assignment_strategy",
+       kafka([](KafkaOptions& k) { k.assignment_strategy = "sticky"; })},
       {"publish.rate_limit.per_second",
        [](BusOptions& o) { o.publish.rate_limit.per_second = -1; }},
       {"publish.rate_limit.per_second",

@@ -378,6 +378,12 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
   // waiting revoke_timeout for it would break close()'s deadline (close(500 ms) took 5.5 s).
   const auto deadline =
       std::min(core::Clock::now() + options_.kafka.revoke_timeout, close_deadline_);
+  if (lost) {
+    spdlog::warn(
+        "eventbus: kafka consumer of group {} lost {} partitions; their next owner reads "
+        "them from the last commit",
+        group_, partitions->cnt);
+  }
   std::set<Key> keys;
   for (int i = 0; i < partitions->cnt; ++i) {
     const Key key{partitions->elems[i].topic, partitions->elems[i].partition};
@@ -386,6 +392,9 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
     keys.insert(key);
     PartitionState& state = *it->second;
     state.parked.clear();  // never handed out: the next owner reads them again
+    // librdkafka keeps a partition paused through an unassign: assigned to this member again,
+    // it would never be fetched again.
+    pause(state, false);
     std::unique_lock lock(state.mutex);
     state.drained.wait_until(lock, deadline, [&] { return state.dispatched == 0; });
   }

@@ -167,14 +167,23 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   if (std::error_code ec = ensure_kafka_topic(producer_.get(), options_, topic, detail)) return ec;
   // A topic just created is not in every broker's metadata at once. A consumer that subscribes
   // before it is sees "unknown topic" and looks again only at its next metadata refresh, so
-  // wait (bounded) until the metadata shows the topic's partitions.
+  // wait (bounded) until the metadata shows the topic's partitions, each with a leader: a first
+  // produce that meets NOT_LEADER on a new partition makes librdkafka 2.0.2's idempotent
+  // producer ack messages that were never stored (see on_delivery), and the publishes fail.
   // create_or_update may just have added partitions: wait for all of them.
   const TopicOptions& t = options_.topic_options(topic);
   const bool check = t.strategy != TopicStrategy::skip;
   const int want = t.strategy == TopicStrategy::create_or_update ? t.partitions : 1;
   const auto deadline = core::Clock::now() + options_.kafka.admin_timeout;
-  while (check && partition_count(producer_.get(), topic, 1000) < want) {
+  while (check) {
+    const PartitionCount count = partition_count(producer_.get(), topic, 1000);
+    if (count.total >= want && count.led == count.total) break;
     if (core::Clock::now() >= deadline) {
+      if (count.total >= want) {  // a broker of the cluster is down: its partitions wait
+        spdlog::warn("eventbus: kafka topic {}: {} of {} partitions have no leader", topic,
+                     count.total - count.led, count.total);
+        break;
+      }
       detail = "kafka: topic " + topic + " is not in the broker's metadata after " +
                std::to_string(options_.kafka.admin_timeout.count()) + " ms";
       return make_error_code(errc::transport_error);

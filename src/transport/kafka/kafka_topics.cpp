@@ -86,13 +86,17 @@ rd_kafka_resp_err_t grow(rd_kafka_t* rk, const std::string& topic, int partition
 // on a broker with auto.create.topics.enable (Kafka's default) merely looking made the broker
 // create the topic with its default partition count: validate_only changed the broker it
 // promises only to check, and then found a topic "with 4 partitions" the next time.
-int partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms) {
+PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms) {
   const rd_kafka_metadata_t* md = nullptr;
   const rd_kafka_resp_err_t err = rd_kafka_metadata(handle, 1, nullptr, &md, timeout_ms);
-  int count = -1;
+  PartitionCount count;
   for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < md->topic_cnt; ++i) {
-    if (topic == md->topics[i].topic && md->topics[i].err == RD_KAFKA_RESP_ERR_NO_ERROR) {
-      count = md->topics[i].partition_cnt;
+    const rd_kafka_metadata_topic_t& t = md->topics[i];
+    if (topic != t.topic || t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
+    count.total = t.partition_cnt;
+    for (int p = 0; p < t.partition_cnt; ++p) {
+      const rd_kafka_metadata_partition_t& partition = t.partitions[p];
+      if (partition.leader >= 0 && partition.err == RD_KAFKA_RESP_ERR_NO_ERROR) ++count.led;
     }
   }
   if (md != nullptr) rd_kafka_metadata_destroy(md);
@@ -106,7 +110,7 @@ std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,
   const int timeout = static_cast<int>(k.admin_timeout.count());
   if (t.strategy == TopicStrategy::skip) return {};
   if (t.strategy == TopicStrategy::validate_only) {
-    const int have = partition_count(rk, topic, timeout);
+    const int have = partition_count(rk, topic, timeout).total;
     if (have < 0) {
       return failed(detail, "topic " + topic + ": does not exist (strategy validate_only)",
                     errc::invalid_option);
@@ -128,7 +132,7 @@ std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,
                   to_error(err) == errc::transport_error ? errc::transport_error : errc::rejected);
   }
   if (t.strategy == TopicStrategy::create_only) return {};
-  const int have = partition_count(rk, topic, timeout);
+  const int have = partition_count(rk, topic, timeout).total;
   if (have > 0 && have < t.partitions) {
     err = grow(rk, topic, t.partitions, k, text);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

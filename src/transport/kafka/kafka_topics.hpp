@@ -17,7 +17,11 @@ namespace eventbus::kafka {
 std::error_code ensure_kafka_topic(rd_kafka_t* admin, const BusOptions& options,
                                    const std::string& topic, std::string& detail);
 
-// The partition count the broker reports, or -1 when the topic is unknown.
-int partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms);
+// What the broker's metadata says of a topic's partitions.
+struct PartitionCount {
+  int total = -1;  // -1: the topic is unknown
+  int led = 0;     // partitions with a leader, i.e. ready for produce and fetch
+};
+PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms);
 
 }  // namespace eventbus::kafka

@@ -1,0 +1,67 @@
+// Members joining and leaving a Kafka consumer group while one member consumes a steady
+// stream: each join and leave is a rebalance that moves partitions between members, and the
+// members' commits (every 100 ms here) race those rebalances. What must hold: every acked
+// message handled, none twice (a partition's next owner starts where its last owner finished),
+// every aggregate's versions in order across the hand-overs.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "fault/fault_bus.hpp"
+#include "fault/steady_load.hpp"
+#include "support/wait.hpp"
+
+namespace eventbus::testing {
+namespace {
+
+TEST(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
+  constexpr int kRounds = 12;
+  BrokerProcess broker(BrokerKind::kafka);
+  BusOptions options = fault_bus_options(BrokerKind::kafka, broker.address());
+  options.group = unique_fault_name("group");
+  options.kafka.commit_interval = 100ms;
+  const std::string topic = unique_fault_name("t");
+  SteadyLoad load({.topic = topic, .aggregates = 200, .rate = 2000, .max_calls = 1'000'000});
+  auto publisher = std::make_unique<Bus>(options);
+  auto steady = std::make_unique<Bus>(options);
+  ASSERT_FALSE(steady->subscribe_envelope(topic, load.handler()));
+  const auto running = load.start(*publisher);
+  ASSERT_TRUE(load.wait_for_progress(500, 500, 60s)) << "no progress before the first join";
+
+  std::uint64_t rebalances = 0;
+  for (int round = 1; round <= kRounds; ++round) {
+    SCOPED_TRACE("round " + std::to_string(round));
+    // The joiner takes over some partitions, handles a while, and hands them back on close.
+    auto joiner = std::make_unique<Bus>(options);
+    ASSERT_FALSE(joiner->subscribe_envelope(topic, load.handler()));
+    const auto joined_at = joiner->stats().handled;
+    ASSERT_TRUE(poll_until(60s, [&] { return joiner->stats().handled >= joined_at + 200; }))
+        << "the joiner never got a partition";
+    ASSERT_TRUE(load.wait_for_progress(200, 200, 60s));
+    EXPECT_FALSE(joiner->close(10s).error);
+    rebalances += 2;
+    ASSERT_TRUE(load.wait_for_progress(200, 200, 60s)) << "no progress after the joiner left";
+  }
+  load.stop();
+  EXPECT_TRUE(load.wait_for_all_completions(60s))
+      << load.calls() - load.completions() << " completions never fired";
+  EXPECT_TRUE(load.wait_until_acked_are_handled(60s))
+      << load.acked_not_handled() << " acked messages were never handled";
+  EXPECT_FALSE(steady->close(10s).error);
+  std::printf(
+      "group churn: %d members joined and left (%llu rebalances); %llu calls, %llu acked, "
+      "%llu deliveries, %llu duplicates, %llu order violations\n",
+      kRounds, static_cast<unsigned long long>(rebalances),
+      static_cast<unsigned long long>(load.calls()), static_cast<unsigned long long>(load.acked()),
+      static_cast<unsigned long long>(load.handled()),
+      static_cast<unsigned long long>(load.order().duplicates()),
+      static_cast<unsigned long long>(load.order().order_violations()));
+  EXPECT_EQ(load.acked(), load.calls())
+      << "every publish acked (the broker stayed up); first failure: " << load.first_failure();
+  EXPECT_EQ(load.acked_not_handled(), 0u);
+  EXPECT_EQ(load.order().duplicates(), 0u) << "a hand-over handled a message twice";
+  EXPECT_EQ(load.order().order_violations(), 0u);
+}
+
+}  // namespace
+}  // namespace eventbus::testing
