@@ -167,9 +167,10 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   if (std::error_code ec = ensure_kafka_topic(producer_.get(), options_, topic, detail)) return ec;
   // A topic just created is not in every broker's metadata at once. A consumer that subscribes
   // before it is sees "unknown topic" and looks again only at its next metadata refresh, so
-  // wait (bounded) until the metadata shows the topic's partitions, each with a leader: a first
-  // produce that meets NOT_LEADER on a new partition makes librdkafka 2.0.2's idempotent
-  // producer ack messages that were never stored (see on_delivery), and the publishes fail.
+  // wait (bounded) until the metadata shows the topic's partitions, each with a leader that
+  // answers for it: a first produce that meets NOT_LEADER on a new partition makes librdkafka
+  // 2.0.2's idempotent producer ack messages that were never stored (see on_delivery), and
+  // those publishes fail (GroupChurn saw 1 in ~9,000 that way with the metadata check alone).
   // create_or_update may just have added partitions: wait for all of them.
   const TopicOptions& t = options_.topic_options(topic);
   const bool check = t.strategy != TopicStrategy::skip;
@@ -177,7 +178,10 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   const auto deadline = core::Clock::now() + options_.kafka.admin_timeout;
   while (check) {
     const PartitionCount count = partition_count(producer_.get(), topic, 1000);
-    if (count.total >= want && count.led == count.total) break;
+    if (count.total >= want && count.led == count.total &&
+        leaders_answer(producer_.get(), topic, count.total, 1000)) {
+      break;
+    }
     if (core::Clock::now() >= deadline) {
       if (count.total >= want) {  // a broker of the cluster is down: its partitions wait
         spdlog::warn("eventbus: kafka topic {}: {} of {} partitions have no leader", topic,

@@ -1,5 +1,7 @@
 #include "transport/kafka/kafka_topics.hpp"
 
+#include <cstdint>
+
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
 #include "transport/kafka/kafka_handles.hpp"
@@ -101,6 +103,17 @@ PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int
   }
   if (md != nullptr) rd_kafka_metadata_destroy(md);
   return count;
+}
+
+bool leaders_answer(rd_kafka_t* handle, const std::string& topic, int partitions, int timeout_ms) {
+  for (int p = 0; p < partitions; ++p) {
+    std::int64_t low = 0, high = 0;
+    if (rd_kafka_query_watermark_offsets(handle, topic.c_str(), p, &low, &high, timeout_ms) !=
+        RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,

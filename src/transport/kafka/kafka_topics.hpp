@@ -24,4 +24,9 @@ struct PartitionCount {
 };
 PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms);
 
+// True when the leader of each of the topic's first `partitions` partitions answers for it (a
+// ListOffsets request): a KRaft broker lists a new partition's leader in its metadata a moment
+// before that leader accepts produce requests.
+bool leaders_answer(rd_kafka_t* handle, const std::string& topic, int partitions, int timeout_ms);
+
 }  // namespace eventbus::kafka
