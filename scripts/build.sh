@@ -11,8 +11,9 @@ case "$flavour" in
   tsan) sanitize="thread" ; type=RelWithDebInfo ;;
   *) echo "unknown flavour '$flavour' (release, asan, tsan)" >&2; exit 2 ;;
 esac
+source scripts/compiler-cache.sh
 cmake -S . -B "build/$flavour" -G Ninja -DCMAKE_BUILD_TYPE="$type" \
-  -DEVENTBUS_SANITIZE="$sanitize" >/dev/null
+  -DEVENTBUS_SANITIZE="$sanitize" "${cache_args[@]}" >/dev/null
 jobs="$(nproc)"
 if [ $# -gt 0 ]; then
   cmake --build "build/$flavour" -j "$jobs" --target "$@"

@@ -5,7 +5,9 @@
 // there is room; a partition with fetch_queue_kbytes parked is paused until half of it is
 // handed out: memory stays bounded.
 // Offsets are committed only up to each partition's contiguous watermark: async on an
-// interval; on revoke and close waiting for the answer, but never past a deadline.
+// interval; on revoke and close waiting for the answer, but never past a deadline. Both eager
+// and cooperative assignment are served (KafkaOptions::assignment_strategy says why eager is
+// the default with librdkafka 2.0.2).
 #pragma once
 
 #include <condition_variable>

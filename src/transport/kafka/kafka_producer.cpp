@@ -184,8 +184,10 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
     }
     if (core::Clock::now() >= deadline) {
       if (count.total >= want) {  // a broker of the cluster is down: its partitions wait
-        spdlog::warn("eventbus: kafka topic {}: {} of {} partitions have no leader", topic,
-                     count.total - count.led, count.total);
+        spdlog::warn(
+            "eventbus: kafka topic {}: not every partition's leader answered within {} ms ({} of "
+            "{} have one in the metadata); publishing anyway",
+            topic, options_.kafka.admin_timeout.count(), count.led, count.total);
         break;
       }
       detail = "kafka: topic " + topic + " is not in the broker's metadata after " +

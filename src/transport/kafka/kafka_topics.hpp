@@ -20,7 +20,7 @@ std::error_code ensure_kafka_topic(rd_kafka_t* admin, const BusOptions& options,
 // What the broker's metadata says of a topic's partitions.
 struct PartitionCount {
   int total = -1;  // -1: the topic is unknown
-  int led = 0;     // partitions with a leader, i.e. ready for produce and fetch
+  int led = 0;     // partitions the metadata names a leader for (see leaders_answer)
 };
 PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms);
 
