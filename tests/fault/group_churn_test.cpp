@@ -10,6 +10,7 @@
 
 #include "fault/fault_bus.hpp"
 #include "fault/steady_load.hpp"
+#include "support/threads.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {
@@ -32,13 +33,16 @@ class GroupChurn : public ::testing::TestWithParam<ChurnCase> {};
 
 TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
   const ChurnCase& churn = GetParam();
+  warm_up_threads();
   BrokerProcess broker(BrokerKind::kafka);
+  const std::size_t threads_before = process_thread_count();
   BusOptions options = fault_bus_options(BrokerKind::kafka, broker.address());
   options.group = unique_fault_name("group");
   options.kafka.commit_interval = 100ms;
   const std::string topic = unique_fault_name("t");
   SteadyLoad load({.topic = topic, .aggregates = 200, .rate = churn.rate, .max_calls = 1'000'000});
   auto publisher = std::make_unique<Bus>(options);
+  const unsigned library_threads = publisher->features().library_threads;
   BusOptions steady_options = options;
   EnvelopeHandler steady_handler = load.handler();
   if (churn.slow_steady) {
@@ -86,6 +90,11 @@ TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
   EXPECT_EQ(load.acked_not_handled(), 0u);
   EXPECT_EQ(load.order().duplicates(), 0u) << "a hand-over handled a message twice";
   EXPECT_EQ(load.order().order_violations(), 0u);
+  steady.reset();
+  publisher.reset();
+  std::size_t threads_after = 0;
+  EXPECT_TRUE(threads_back_to_baseline(threads_before, library_threads, threads_after))
+      << threads_after << " threads after every bus closed, " << threads_before << " before";
 }
 
 INSTANTIATE_TEST_SUITE_P(, GroupChurn,
