@@ -17,12 +17,20 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-echo "installing: ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The interop tests' Go service: the Go SDK's client libraries at the versions its go.mod and
+# go.sum pin, from the Go module proxy into the module cache (a no-op when they are there).
+# Go itself comes with the machine (Debian's golang-go is older than go.mod's 1.23).
+if ! command -v go >/dev/null 2>&1; then
+  echo "go not found: the interop tests (tests/interop) need Go 1.23 or newer" >&2
+  exit 1
+fi
+(cd "$(dirname "$0")/../tests/interop/goservice" && GOTOOLCHAIN=local GOFLAGS=-mod=mod go mod download)

@@ -22,6 +22,10 @@ struct PartitionLag {
   std::string topic;
   std::string group;
   std::int32_t partition = -1;  // Kafka partition; -1 for a NATS consumer
+  // NATS: the stream the durable consumer reads (whoever made it; see TopicOptions::stream)
+  // and the consumer's name. Kafka: empty.
+  std::string stream;
+  std::string consumer;
   // Stored but not yet fetched by this consumer: Kafka high watermark - fetch position;
   // NATS NumPending. Drives lag age (see MonitorOptions::lag_age).
   std::int64_t pending = 0;

@@ -48,7 +48,15 @@ struct NatsOptions {
   // JetStream.
   std::string domain;                           // JetStream domain; empty: none
   std::chrono::milliseconds api_timeout{5000};  // stream and consumer management calls
-  int fetch_batch = 256;                        // messages per pull request
+  // Which stream a topic goes to when the server has no stream carrying its subject yet (a
+  // stream that carries it is always used, whoever made it). The Go SDK's layout, set from its
+  // configuration keys nats.jetstream.stream.name / subjects: a topic one of `stream_subjects`
+  // matches goes to stream `stream_name`, created with all of `stream_subjects`; any other topic
+  // to a stream of its own, "<stream_name>_<topic with '.' as '_'>". Empty stream_name: each
+  // topic gets a stream of its own named "EB_<topic>" ('.' as "_d", '_' as "_u").
+  std::string stream_name;
+  std::vector<std::string> stream_subjects;   // may hold wildcards: "orders.>", "audit.*"
+  int fetch_batch = 256;                      // messages per pull request
   std::chrono::milliseconds fetch_wait{250};  // a pull waits this long when idle; bounds stop time
   std::chrono::milliseconds ack_wait{30000};  // consumer AckWait
   std::int64_t max_ack_pending = 4096;        // consumer MaxAckPending; bounds unacked per consumer

@@ -82,6 +82,10 @@ const Section& topic_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          topic(s, "partitions", p).partitions = static_cast<std::int32_t>(read_int(v, p, 1));
        }},
+      {"allowPartitionIncrease", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         topic(s, "allowPartitionIncrease", p).allow_partition_increase = read_bool(v, p);
+       }},
       {"stream", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          topic(s, "stream", p).stream = read_string(v, p);
@@ -92,11 +96,23 @@ const Section& topic_section() {
   return section;
 }
 
+// The Go SDK's stream keys: its one stream's name and subjects (NatsOptions::stream_name and
+// stream_subjects), and the default topic's stream settings.
 const Section& jetstream_stream_section() {
   static const Section section = [] {
-    Section nats_part;
+    Section nats_part{{
+        {"name", "", KeyKind::value,
+         [](const Node& v, const Path& p, ParseState& s) {
+           s.bus().nats.stream_name = read_string(v, p);
+         }},
+        {"subjects", "", KeyKind::list,
+         [](const Node& v, const Path& p, ParseState& s) {
+           s.bus().nats.stream_subjects = read_string_list(v, p);
+         }},
+    }};
     for (const Key& key : topic_section().keys) {
       if (key.name != "strategy" && key.name != "partitions" && key.name != "stream" &&
+          key.name != "allowPartitionIncrease" &&
           key.kind != KeyKind::section) {  // the rate limits are not stream settings
         nats_part.keys.push_back(key);
       }

@@ -29,6 +29,42 @@ bool known_transport(const std::string& name) {
   return name == "memory" || name == "nats" || name == "kafka";
 }
 
+// A JetStream stream name: no '.', '*', '>', path separators or blanks (the server refuses them).
+bool valid_stream_name(const std::string& name) {
+  return !name.empty() && name.find_first_of(".*>/\\ \t\r\n") == std::string::npos;
+}
+
+// A NATS subject: tokens split by '.', none empty; '*' and '>' only as whole tokens, '>' last.
+bool valid_subject(const std::string& subject) {
+  if (subject.empty() || subject.find_first_of(" \t\r\n") != std::string::npos) return false;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = subject.find('.', start);
+    const std::string token = subject.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (token.empty()) return false;
+    if (token.size() > 1 && token.find_first_of("*>") != std::string::npos) return false;
+    if (token == ">" && dot != std::string::npos) return false;
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+std::error_code validate_nats_streams(const NatsOptions& n, std::string* detail) {
+  if (!n.stream_name.empty() && !valid_stream_name(n.stream_name)) {
+    return bad(detail, "nats.stream_name: \"" + n.stream_name +
+                           "\" is no stream name (no '.', '*', '>', '/', '\\' or blanks)");
+  }
+  if (n.stream_name.empty() && !n.stream_subjects.empty()) {
+    return bad(detail, "nats.stream_subjects: given without nats.stream_name");
+  }
+  for (const auto& subject : n.stream_subjects) {
+    if (!valid_subject(subject)) {
+      return bad(detail, "nats.stream_subjects: \"" + subject + "\" is no NATS subject");
+    }
+  }
+  return {};
+}
+
 std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   if (n.servers.empty()) return bad(detail, "nats.servers: empty");
   for (const auto& s : n.servers) {
@@ -61,7 +97,7 @@ std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   if (n.tls.cert_file.empty() != n.tls.key_file.empty()) {
     return bad(detail, "nats.tls.cert_file/key_file: give both or neither");
   }
-  return {};
+  return validate_nats_streams(n, detail);
 }
 
 std::error_code validate_kafka(const KafkaOptions& k, std::string* detail) {
@@ -141,8 +177,31 @@ std::error_code validate_rate(const RateLimit& limit, const std::string& name,
   return {};
 }
 
-std::error_code validate_topic_rates(const TopicOptions& topic, const std::string& name,
-                                     std::string* detail) {
+// The broker settings a user set. `name` is the option's path, e.g. "topics.orders".
+std::error_code validate_topic_settings(const TopicOptions& t, const std::string& name,
+                                        std::string* detail) {
+  if (t.partitions && *t.partitions <= 0) return bad(detail, name + ".partitions: must be > 0");
+  if (t.replicas && *t.replicas <= 0) return bad(detail, name + ".replicas: must be > 0");
+  if (t.max_age && t.max_age->count() < 0) return bad(detail, name + ".max_age: negative");
+  if (t.max_bytes && (*t.max_bytes == 0 || *t.max_bytes < -1)) {
+    return bad(detail, name + ".max_bytes: must be -1 (unlimited) or > 0");
+  }
+  if (t.max_messages && (*t.max_messages == 0 || *t.max_messages < -1)) {
+    return bad(detail, name + ".max_messages: must be -1 (unlimited) or > 0");
+  }
+  if (t.duplicate_window && t.duplicate_window->count() < 0) {
+    return bad(detail, name + ".duplicate_window: negative");
+  }
+  if (!t.stream.empty() && !valid_stream_name(t.stream)) {
+    return bad(detail, name + ".stream: \"" + t.stream +
+                           "\" is no stream name (no '.', '*', '>', '/', '\\' or blanks)");
+  }
+  return {};
+}
+
+std::error_code validate_topic(const TopicOptions& topic, const std::string& name,
+                               std::string* detail) {
+  if (auto ec = validate_topic_settings(topic, name, detail)) return ec;
   if (auto ec = validate_rate(topic.publish_rate_limit, name + ".publish_rate_limit", detail)) {
     return ec;
   }
@@ -152,9 +211,9 @@ std::error_code validate_topic_rates(const TopicOptions& topic, const std::strin
 std::error_code validate_rates(const BusOptions& o, std::string* detail) {
   if (auto ec = validate_rate(o.publish.rate_limit, "publish.rate_limit", detail)) return ec;
   if (auto ec = validate_rate(o.dispatch.rate_limit, "dispatch.rate_limit", detail)) return ec;
-  if (auto ec = validate_topic_rates(o.default_topic, "default_topic", detail)) return ec;
+  if (auto ec = validate_topic(o.default_topic, "default_topic", detail)) return ec;
   for (const auto& [name, topic] : o.topics) {
-    if (auto ec = validate_topic_rates(topic, "topics." + name, detail)) return ec;
+    if (auto ec = validate_topic(topic, "topics." + name, detail)) return ec;
   }
   return {};
 }

@@ -8,6 +8,7 @@
 
 #include "eventbus/error.hpp"
 #include "kafka/kafka_test.hpp"
+#include "transport/kafka/kafka_topic_config.hpp"
 #include "transport/kafka/kafka_topics.hpp"
 
 namespace eventbus::testing {
@@ -48,13 +49,91 @@ TEST_F(KafkaTopicAdmin, CreateOnlyLeavesAnExistingTopicAsItIs) {
   EXPECT_EQ(partition_count_of(topic), 2);
 }
 
-TEST_F(KafkaTopicAdmin, CreateOrUpdateGrowsPartitions) {
+TEST_F(KafkaTopicAdmin, DefaultOptionsUseAnExistingTopicWithItsPartitions) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 3).error);
+  BusOptions options = kafka_bus_options(brokers);
+  options.group = unique_name("g");
+  Bus bus(options);  // default TopicOptions: nothing set
+  ASSERT_FALSE(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }));
+  const OwnedPublishResult r = bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s);
+  ASSERT_FALSE(r.error) << r.detail;
+  EXPECT_LT(r.partition, 3);
+  EXPECT_EQ(partition_count_of(topic), 3);
+}
+
+TEST_F(KafkaTopicAdmin, CreateOrUpdateRefusesToAddPartitionsUnlessAllowed) {
   const std::string topic = unique_name("t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_or_update, 2).error);
   ASSERT_EQ(partition_count_of(topic), 2);
-  const OwnedPublishResult grown = publish_with(topic, TopicStrategy::create_or_update, 5);
+  const OwnedPublishResult refused = publish_with(topic, TopicStrategy::create_or_update, 5);
+  EXPECT_EQ(refused.error, errc::invalid_option);
+  for (const char* words : {"has 2 partitions, asked 5", "order", "allow_partition_increase"})
+    EXPECT_NE(refused.detail.find(words), std::string::npos) << refused.detail;
+  EXPECT_NE(refused.detail.find(topic), std::string::npos) << refused.detail;
+  EXPECT_EQ(partition_count_of(topic), 2);
+
+  BusOptions options = kafka_bus_options(brokers);
+  options.topics[topic].strategy = TopicStrategy::create_or_update;
+  options.topics[topic].partitions = 5;
+  options.topics[topic].allow_partition_increase = true;
+  Bus bus(options);
+  const OwnedPublishResult grown =
+      bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s);
   ASSERT_FALSE(grown.error) << grown.detail;
   EXPECT_EQ(partition_count_of(topic), 5);
+}
+
+TEST_F(KafkaTopicAdmin, CreateOrUpdateNeverRemovesPartitions) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 4).error);
+  const OwnedPublishResult r = publish_with(topic, TopicStrategy::create_or_update, 2);
+  EXPECT_EQ(r.error, errc::invalid_option);
+  EXPECT_NE(r.detail.find("cannot remove partitions"), std::string::npos) << r.detail;
+  EXPECT_EQ(partition_count_of(topic), 4);
+}
+
+// Another team's setting on the topic (here segment.ms) survives a retention change: librdkafka
+// 2.0.2's AlterConfigs replaces the whole dynamic configuration, so the bus must send it back.
+TEST_F(KafkaTopicAdmin, CreateOrUpdateChangesRetentionAndKeepsTheTopicsOtherSettings) {
+  const std::string topic = unique_name("t");
+  HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
+  kafka::TopicConfig none;
+  std::string detail;
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 1).error);
+  ASSERT_FALSE(kafka::alter_topic_config(client.get(), topic, none, {{"segment.ms", "3600000"}},
+                                         10s, detail))
+      << detail;
+  BusOptions options = kafka_bus_options(brokers);
+  options.topics[topic].strategy = TopicStrategy::create_or_update;
+  options.topics[topic].max_age = std::chrono::hours(2);
+  {
+    Bus bus(options);
+    const OwnedPublishResult r = bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s);
+    ASSERT_FALSE(r.error) << r.detail;
+  }
+  kafka::TopicConfig after;
+  ASSERT_FALSE(kafka::describe_topic_config(client.get(), topic, 10s, after, detail)) << detail;
+  EXPECT_EQ(after.dynamic["retention.ms"], "7200000");
+  EXPECT_EQ(after.dynamic["segment.ms"], "3600000");
+}
+
+TEST_F(KafkaTopicAdmin, CreateOnlyLeavesADifferentRetentionAsItIs) {
+  const std::string topic = unique_name("t");
+  ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 1).error);
+  BusOptions options = kafka_bus_options(brokers);
+  options.topics[topic].max_age = std::chrono::hours(2);  // strategy: the default, create_only
+  LogCapture log;
+  {
+    Bus bus(options);
+    ASSERT_FALSE(bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s).error);
+  }
+  HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
+  kafka::TopicConfig after;
+  std::string detail;
+  ASSERT_FALSE(kafka::describe_topic_config(client.get(), topic, 10s, after, detail)) << detail;
+  EXPECT_EQ(after.dynamic.count("retention.ms"), 0u);
+  EXPECT_NE(log.text().find("used as it is"), std::string::npos) << log.text();
 }
 
 TEST_F(KafkaTopicAdmin, ValidateOnlyFailsOnAMissingTopicAndLeavesItMissing) {
@@ -74,7 +153,7 @@ TEST_F(KafkaTopicAdmin, ValidateOnlyFailsWhenThePartitionCountDiffers) {
   const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 3);
   EXPECT_EQ(r.error, errc::invalid_option);
   EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
-  EXPECT_NE(r.detail.find("has 2 partitions"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("the topic has 2, asked 3"), std::string::npos) << r.detail;
   EXPECT_EQ(partition_count_of(topic), 2);  // and nothing was changed
 }
 
@@ -94,7 +173,10 @@ TEST_F(KafkaTopicAdmin, SkipMakesNoBrokerCall) {
   options.kafka.admin_timeout = 100ms;
   HandlePtr client = make_client(RD_KAFKA_PRODUCER, "127.0.0.1:1");
   std::string detail;
-  EXPECT_FALSE(kafka::ensure_kafka_topic(client.get(), options, topic, detail)) << detail;
+  int partitions = 0;
+  EXPECT_FALSE(kafka::ensure_kafka_topic(client.get(), options, topic, partitions, detail))
+      << detail;
+  EXPECT_EQ(partitions, -1);
   EXPECT_EQ(topic_partitions(brokers, topic), std::nullopt);
 }
 

@@ -33,7 +33,7 @@ nats::ConsumerInfoPtr subscribe_and_read_back(const std::string& topic, const st
     EXPECT_FALSE(bus.close(5s).error);
   }
   JetStreamProbe probe(shared_nats_url());
-  return probe.consumer(nats::stream_name(topic), nats::consumer_name(group));
+  return probe.consumer(nats::new_stream_name(topic, {}), nats::consumer_name(group, topic));
 }
 
 void expect_config(const jsConsumerConfig& c, const ConsumerSettings& want) {
@@ -55,7 +55,7 @@ TEST(NatsConsumerConfig, SubscriptionSettingsReachTheServerAndAChangeUpdatesThem
   const ConsumerSettings first{3s, 100, 5, {3s, 5s, 9s}};
   auto info = subscribe_and_read_back(topic, group, first);
   ASSERT_NE(info, nullptr);
-  EXPECT_EQ(std::string(info->Name), nats::consumer_name(group));
+  EXPECT_EQ(std::string(info->Name), nats::consumer_name(group, topic));
   EXPECT_EQ(std::string(info->Config->FilterSubject), topic);
   expect_config(*info->Config, first);
 

@@ -39,7 +39,7 @@ TEST(NatsDeduplication, TheSameEnvelopeTwiceIsStoredAndDeliveredOnce) {
     EXPECT_EQ(seen.size(), 2u);
   }
   JetStreamProbe probe(shared_nats_url());
-  auto info = probe.stream(nats::stream_name(topic));
+  auto info = probe.stream(nats::new_stream_name(topic, {}));
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->State.Msgs, 2u);
   EXPECT_EQ(bus.stats().acked, 3u);

@@ -4,6 +4,7 @@
 
 #include <nats/nats.h>
 
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 
@@ -69,6 +70,28 @@ class JetStreamProbe {
     const natsStatus s = js_AddStream(&si, js_.get(), &cfg, nullptr, &jerr);
     nats::StreamInfoPtr owned(si);
     must(s, "add stream " + name + " jerr " + std::to_string(jerr));
+  }
+
+  // Sends a JetStream API request ("STREAM.CREATE.X", a JSON body) and returns the answer.
+  nlohmann::json api(const std::string& operation, const nlohmann::json& body = nullptr) {
+    const std::string payload = body.is_null() ? "" : body.dump();
+    natsMsg* reply = nullptr;
+    must(natsConnection_Request(&reply, connection_.get(), ("$JS.API." + operation).c_str(),
+                                payload.data(), static_cast<int>(payload.size()), 5000),
+         operation);
+    nats::MessagePtr owned(reply);
+    const char* data = natsMsg_GetData(reply);
+    return nlohmann::json::parse(data, data + natsMsg_GetDataLength(reply));
+  }
+  // Creates a stream from a configuration as the server's API takes it; throws when refused.
+  void add_stream_json(const nlohmann::json& config) {
+    const auto answer = api("STREAM.CREATE." + config["name"].get<std::string>(), config);
+    if (answer.contains("error")) throw std::runtime_error("probe: " + answer.dump());
+  }
+  // A stream's configuration as the server holds it; null when it does not exist.
+  nlohmann::json stream_config(const std::string& name) {
+    const auto answer = api("STREAM.INFO." + name);
+    return answer.contains("config") ? answer["config"] : nlohmann::json();
   }
 
  private:

@@ -60,8 +60,8 @@ TEST_P(NatsSlowHandler, NothingIsRedeliveredWhileTheLaneWorks) {
 
   ASSERT_TRUE(signal.wait_for(30s, [&] { return static_cast<int>(calls.size()) == n; }));
   JetStreamProbe probe(shared_nats_url());
-  const std::string stream = nats::stream_name(topic);
-  const std::string durable = nats::consumer_name(options.group);
+  const std::string stream = nats::new_stream_name(topic, {});
+  const std::string durable = nats::consumer_name(options.group, topic);
   ASSERT_TRUE(poll_until(10s, [&] { return probe.consumer(stream, durable)->NumAckPending == 0; }))
       << "the acks never reached the server";
   auto info = probe.consumer(stream, durable);

@@ -31,7 +31,7 @@ TopicOptions strategy(TopicStrategy s) {
 
 TEST(NatsStreams, CreateOnlyLeavesAnExistingStreamAsItIs) {
   const std::string topic = unique_name("t");
-  const std::string stream = nats::stream_name(topic);
+  const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000);
   auto bus = bus_with(topic, strategy(TopicStrategy::create_only));
@@ -49,7 +49,7 @@ TEST(NatsStreams, CreateOnlyCreatesAMissingStreamWithTheOptions) {
   auto bus = bus_with(topic, strategy(TopicStrategy::create_only));
   ASSERT_FALSE(publish_one(*bus, topic).error);
   JetStreamProbe probe(shared_nats_url());
-  auto info = probe.stream(nats::stream_name(topic));
+  auto info = probe.stream(nats::new_stream_name(topic, {}));
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->Config->MaxAge, 600000 * kNanosPerMilli);
   EXPECT_EQ(info->Config->MaxMsgs, 1000);
@@ -57,7 +57,7 @@ TEST(NatsStreams, CreateOnlyCreatesAMissingStreamWithTheOptions) {
 
 TEST(NatsStreams, CreateOrUpdateChangesMaxAgeAndMaxMessages) {
   const std::string topic = unique_name("t");
-  const std::string stream = nats::stream_name(topic);
+  const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000);
   auto bus = bus_with(topic, strategy(TopicStrategy::create_or_update));
@@ -69,14 +69,14 @@ TEST(NatsStreams, CreateOrUpdateChangesMaxAgeAndMaxMessages) {
   EXPECT_EQ(info->Config->MaxMsgs, 1000);
 }
 
-TEST(NatsStreams, ValidateOnlyFailsNamingTheStreamWhenItIsMissing) {
+TEST(NatsStreams, ValidateOnlyFailsNamingTheTopicWhenNoStreamCarriesIt) {
   const std::string topic = unique_name("t");
-  const std::string stream = nats::stream_name(topic);
+  const std::string stream = nats::new_stream_name(topic, {});
   auto bus = bus_with(topic, strategy(TopicStrategy::validate_only));
   const OwnedPublishResult r = publish_one(*bus, topic);
   EXPECT_EQ(r.error, errc::invalid_option);
-  EXPECT_NE(r.detail.find(stream), std::string::npos) << r.detail;
-  EXPECT_NE(r.detail.find("does not exist"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("no stream carries"), std::string::npos) << r.detail;
   EXPECT_EQ(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }),
             errc::invalid_option);
   JetStreamProbe probe(shared_nats_url());
@@ -85,7 +85,7 @@ TEST(NatsStreams, ValidateOnlyFailsNamingTheStreamWhenItIsMissing) {
 
 TEST(NatsStreams, ValidateOnlyFailsNamingTheStreamWhenMaxAgeDiffers) {
   const std::string topic = unique_name("t");
-  const std::string stream = nats::stream_name(topic);
+  const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000, 1000);
   auto bus = bus_with(topic, strategy(TopicStrategy::validate_only));  // max_age 10 min
@@ -100,7 +100,7 @@ TEST(NatsStreams, ValidateOnlyFailsNamingTheStreamWhenMaxAgeDiffers) {
 
 TEST(NatsStreams, ValidateOnlyAcceptsAMatchingStream) {
   const std::string topic = unique_name("t");
-  const std::string stream = nats::stream_name(topic);
+  const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 600000, 1000);
   auto bus = bus_with(topic, strategy(TopicStrategy::validate_only));
@@ -110,7 +110,7 @@ TEST(NatsStreams, ValidateOnlyAcceptsAMatchingStream) {
 
 TEST(NatsStreams, SkipMakesNoStreamApiCall) {
   const std::string topic = unique_name("t");
-  const std::string stream = nats::stream_name(topic);
+  const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000);
   // Only this test's streams: other tests create streams on the same server meanwhile.
@@ -123,7 +123,7 @@ TEST(NatsStreams, SkipMakesNoStreamApiCall) {
 
   // The same with create_or_update does call the API: the watch can see it.
   const std::string other = unique_name("u");
-  probe.watch("$JS.API.STREAM.*." + nats::stream_name(other));
+  probe.watch("$JS.API.STREAM.*." + nats::new_stream_name(other, {}));
   auto updating = bus_with(other, strategy(TopicStrategy::create_or_update));
   ASSERT_FALSE(publish_one(*updating, other).error);
   EXPECT_GE(probe.watched_count(), 1);
@@ -137,7 +137,7 @@ TEST(NatsStreams, SkipWithoutAStreamFailsThePublishAsRejectedSayingWhy) {
   EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
   EXPECT_NE(r.detail.find("no stream"), std::string::npos) << r.detail;
   JetStreamProbe probe(shared_nats_url());
-  EXPECT_EQ(probe.stream(nats::stream_name(topic)), nullptr);
+  EXPECT_EQ(probe.stream(nats::new_stream_name(topic, {})), nullptr);
 }
 
 TEST(NatsStreams, MemoryStorageAndLimitsAreApplied) {
@@ -150,7 +150,7 @@ TEST(NatsStreams, MemoryStorageAndLimitsAreApplied) {
   auto bus = bus_with(topic, t);
   ASSERT_FALSE(publish_one(*bus, topic).error);
   JetStreamProbe probe(shared_nats_url());
-  auto info = probe.stream(nats::stream_name(topic));
+  auto info = probe.stream(nats::new_stream_name(topic, {}));
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->Config->Storage, js_MemoryStorage);
   EXPECT_EQ(info->Config->MaxBytes, 1 << 20);
@@ -169,7 +169,7 @@ TEST(NatsStreams, ANamedStreamIsUsedInsteadOfTheDerivedOne) {
   EXPECT_EQ(r.stream, t.stream);
   JetStreamProbe probe(shared_nats_url());
   EXPECT_NE(probe.stream(t.stream), nullptr);
-  EXPECT_EQ(probe.stream(nats::stream_name(topic)), nullptr);
+  EXPECT_EQ(probe.stream(nats::new_stream_name(topic, {})), nullptr);
 }
 
 }  // namespace

@@ -194,6 +194,37 @@ TEST(ConfigFile, FullFileLandsInNatsOptions) {
   EXPECT_EQ(n.fetch_wait, milliseconds{100});
 }
 
+// The Go SDK's NATS section, as a Go service of the same deployment has it: its one stream with
+// wildcard subjects and its durable name (this bus's group), so both use one stream.
+TEST(ConfigFile, GoSdkStreamAndDurableKeysLandInTheirOptions) {
+  const auto b = parse_config(R"(
+type: nats
+nats:
+  urls: [nats://a:4222]
+  jetstream:
+    stream: {name: ORDERS, subjects: ["orders.>", audit], maxAge: 24h}
+    consumer: {durableName: billing}
+topicDefaults: {allowPartitionIncrease: true}
+)")
+                     .bus;
+  EXPECT_EQ(b.nats.stream_name, "ORDERS");
+  EXPECT_EQ(b.nats.stream_subjects, (std::vector<std::string>{"orders.>", "audit"}));
+  EXPECT_EQ(b.group, "billing");
+  EXPECT_EQ(b.default_topic.max_age, milliseconds{24 * 3600 * 1000LL});
+  EXPECT_TRUE(b.default_topic.allow_partition_increase);
+  EXPECT_FALSE(b.default_topic.partitions);
+  EXPECT_EQ(b.default_topic.strategy, eventbus::TopicStrategy::create_only);
+}
+
+TEST(ConfigFile, AStreamSubjectThatIsNoSubjectIsRefused) {
+  const std::string text = error_of(R"(
+type: nats
+nats: {jetstream: {stream: {name: ORDERS, subjects: ["orders.>.x"]}}}
+)");
+  EXPECT_NE(text.find("nats.stream_subjects: \"orders.>.x\" is no NATS subject"), std::string::npos)
+      << text;
+}
+
 TEST(ConfigFile, TopicsStartFromTheDefaultsWhereverTheFileSetsThem) {
   const auto b = parse_config(kFullFile).bus;
   const auto& d = b.default_topic;
@@ -470,7 +501,7 @@ TEST(ConfigEnvironment, VariablesThatNameNoKeyAreIgnored) {
   EXPECT_EQ(b.transport, "memory");
   EXPECT_EQ(b.nats.servers, eventbus::NatsOptions{}.servers);
   EXPECT_EQ(b.kafka.brokers, eventbus::KafkaOptions{}.brokers);
-  EXPECT_EQ(b.topic_options("orders").partitions, 4);
+  EXPECT_FALSE(b.topic_options("orders").partitions);  // unset: an existing topic keeps its own
 }
 
 TEST(ConfigEnvironment, ABadValueNamesTheVariable) {

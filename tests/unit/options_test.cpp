@@ -50,6 +50,14 @@ struct Rule {
   std::function<void(BusOptions&)> break_it;
 };
 
+// A rule breaking a NATS option of a bus on the nats transport.
+std::function<void(BusOptions&)> nats(std::function<void(eventbus::NatsOptions&)> break_it) {
+  return [break_it](BusOptions& o) {
+    o.transport = "nats";
+    break_it(o.nats);
+  };
+}
+
 // A rule breaking a Kafka option of a bus on the kafka transport.
 std::function<void(BusOptions&)> kafka(std::function<void(KafkaOptions&)> break_it) {
   return [break_it](BusOptions& o) {
@@ -115,6 +123,21 @@ TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
        [](BusOptions& o) { o.topics["orders"].handle_rate_limit.per_second = -1; }},
       {"topics.orders.publish_rate_limit.per_second",
        [](BusOptions& o) { o.topics["orders"].publish_rate_limit.per_second = -1; }},
+      {"default_topic.partitions", [](BusOptions& o) { o.default_topic.partitions = 0; }},
+      {"topics.orders.replicas", [](BusOptions& o) { o.topics["orders"].replicas = -1; }},
+      {"default_topic.max_age", [](BusOptions& o) { o.default_topic.max_age = -1ms; }},
+      {"default_topic.max_bytes", [](BusOptions& o) { o.default_topic.max_bytes = 0; }},
+      {"default_topic.max_messages", [](BusOptions& o) { o.default_topic.max_messages = -2; }},
+      {"default_topic.duplicate_window",
+       [](BusOptions& o) { o.default_topic.duplicate_window = -1ms; }},
+      {"topics.orders.stream", [](BusOptions& o) { o.topics["orders"].stream = "ORDERS.v2"; }},
+      {"nats.stream_name", nats([](eventbus::NatsOptions& n) { n.stream_name = "a b"; })},
+      {"nats.stream_subjects",
+       nats([](eventbus::NatsOptions& n) { n.stream_subjects = {"orders.>"}; })},
+      {"nats.stream_subjects", nats([](eventbus::NatsOptions& n) {
+         n.stream_name = "ORDERS";
+         n.stream_subjects = {"orders..x"};
+       })},
   };
   for (const Rule& rule : rules) {
     BusOptions options;

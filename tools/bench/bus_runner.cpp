@@ -22,8 +22,9 @@ BusOptions bus_options(const RunContext& c, const std::string& transport,
   o.memory.broker = "bench-" + c.run_id;
   if (!c.settings.nats_url.empty()) o.nats.servers = {c.settings.nats_url};
   if (!c.settings.kafka_brokers.empty()) o.kafka.brokers = c.settings.kafka_brokers;
-  for (const auto& t : topics)  // stream names we know, so the run can delete its streams
-    o.topics[t].stream = nats_stream_name(t);
+  for (const auto& t : topics) {  // stream names we know, so the run can delete its streams
+    o.topics.emplace(t, o.default_topic).first->second.stream = nats_stream_name(t);
+  }
   return o;
 }
 

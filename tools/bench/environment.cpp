@@ -78,18 +78,22 @@ Facts collect_configuration(const Settings& settings) {
       {"bus", "publish.max_in_flight " + in_flight + " (block), " +
                   std::to_string(o.dispatch.lanes) + " lanes on " +
                   std::to_string(o.dispatch.workers) + " workers, one subscription per topic"},
-      {"bus nats", std::string("js_PublishMsgAsync MaxPending ") + in_flight + ", send_asap " +
-                       (o.nats.send_asap ? "true" : "false") + ", " +
-                       (o.default_topic.storage == StorageType::file ? "file" : "memory") +
-                       " storage, durable pull consumer, Fetch(" +
-                       std::to_string(o.nats.fetch_batch) + "), AckExplicit, MaxAckPending " +
-                       std::to_string(o.nats.max_ack_pending) + ", Nats-Msg-Id dedup"},
-      {"bus kafka", std::string("acks=all, idempotent ") + (o.kafka.idempotent ? "yes" : "no") +
-                        ", linger " + ms(o.kafka.linger) + ", batch.size " +
-                        std::to_string(o.kafka.batch_size) + ", compression " +
-                        o.kafka.compression + ", " + std::to_string(o.default_topic.partitions) +
-                        " partitions, fnv1a_random, cooperative-sticky, commit every " +
-                        ms(o.kafka.commit_interval)},
+      {"bus nats",
+       std::string("js_PublishMsgAsync MaxPending ") + in_flight + ", send_asap " +
+           (o.nats.send_asap ? "true" : "false") + ", " +
+           (o.default_topic.storage.value_or(TopicOptions::kDefaultStorage) == StorageType::file
+                ? "file"
+                : "memory") +
+           " storage, durable pull consumer, Fetch(" + std::to_string(o.nats.fetch_batch) +
+           "), AckExplicit, MaxAckPending " + std::to_string(o.nats.max_ack_pending) +
+           ", Nats-Msg-Id dedup"},
+      {"bus kafka",
+       std::string("acks=all, idempotent ") + (o.kafka.idempotent ? "yes" : "no") + ", linger " +
+           ms(o.kafka.linger) + ", batch.size " + std::to_string(o.kafka.batch_size) +
+           ", compression " + o.kafka.compression + ", " +
+           std::to_string(o.default_topic.partitions.value_or(TopicOptions::kDefaultPartitions)) +
+           " partitions, fnv1a_random, cooperative-sticky, commit every " +
+           ms(o.kafka.commit_interval)},
       {"raw nats", "js_PublishAsync MaxPending " + in_flight +
                        ", send_asap false, file storage, pull Fetch(256), natsMsg_Ack each, one "
                        "fetch thread per topic"},

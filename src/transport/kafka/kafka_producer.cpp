@@ -164,7 +164,11 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   // Held during the round trip: concurrent first publishes of a topic wait for one creation.
   std::lock_guard lock(topics_mutex_);
   if (ready_topics_.count(topic) != 0) return {};
-  if (std::error_code ec = ensure_kafka_topic(producer_.get(), options_, topic, detail)) return ec;
+  int partitions = -1;
+  if (std::error_code ec =
+          ensure_kafka_topic(producer_.get(), options_, topic, partitions, detail)) {
+    return ec;
+  }
   // A topic just created is not in every broker's metadata at once. A consumer that subscribes
   // before it is sees "unknown topic" and looks again only at its next metadata refresh, so
   // wait (bounded) until the metadata shows the topic's partitions, each with a leader that
@@ -172,11 +176,9 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   // 2.0.2's idempotent producer ack messages that were never stored (see on_delivery), and
   // those publishes fail (GroupChurn saw 1 in ~9,000 that way with the metadata check alone).
   // create_or_update may just have added partitions: wait for all of them.
-  const TopicOptions& t = options_.topic_options(topic);
-  const bool check = t.strategy != TopicStrategy::skip;
-  const int want = t.strategy == TopicStrategy::create_or_update ? t.partitions : 1;
+  const int want = std::max(partitions, 1);
   const auto deadline = core::Clock::now() + options_.kafka.admin_timeout;
-  while (check) {
+  while (partitions >= 0) {  // -1: skip
     const PartitionCount count = partition_count(producer_.get(), topic, 1000);
     if (count.total >= want && count.led == count.total &&
         leaders_answer(producer_.get(), topic, count.total, 1000)) {

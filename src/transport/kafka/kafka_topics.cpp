@@ -1,10 +1,15 @@
 #include "transport/kafka/kafka_topics.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstdint>
+#include <map>
+#include <vector>
 
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
 #include "transport/kafka/kafka_handles.hpp"
+#include "transport/kafka/kafka_topic_config.hpp"
 
 namespace eventbus::kafka {
 namespace {
@@ -48,18 +53,19 @@ rd_kafka_resp_err_t await_topic_result(rd_kafka_queue_t* queue, int timeout_ms, 
 rd_kafka_resp_err_t create(rd_kafka_t* rk, const std::string& topic, const TopicOptions& t,
                            const KafkaOptions& k, std::string& text) {
   char error[512];
-  std::unique_ptr<rd_kafka_NewTopic_t, NewTopicFree> nt(
-      rd_kafka_NewTopic_new(topic.c_str(), t.partitions, t.replicas, error, sizeof error));
+  std::unique_ptr<rd_kafka_NewTopic_t, NewTopicFree> nt(rd_kafka_NewTopic_new(
+      topic.c_str(), t.partitions.value_or(TopicOptions::kDefaultPartitions),
+      t.replicas.value_or(TopicOptions::kDefaultReplicas), error, sizeof error));
   if (!nt) {
     text = error;
     return RD_KAFKA_RESP_ERR__INVALID_ARG;
   }
-  if (t.max_age.count() > 0) {
+  if (t.max_age && t.max_age->count() > 0) {
     rd_kafka_NewTopic_set_config(nt.get(), "retention.ms",
-                                 std::to_string(t.max_age.count()).c_str());
+                                 std::to_string(t.max_age->count()).c_str());
   }
-  if (t.max_bytes > 0) {
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", std::to_string(t.max_bytes).c_str());
+  if (t.max_bytes && *t.max_bytes > 0) {
+    rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", std::to_string(*t.max_bytes).c_str());
   }
   if (k.compression != "none") {
     rd_kafka_NewTopic_set_config(nt.get(), "compression.type", k.compression.c_str());
@@ -81,6 +87,30 @@ rd_kafka_resp_err_t grow(rd_kafka_t* rk, const std::string& topic, int partition
   return await_topic_result(queue.get(), static_cast<int>(k.admin_timeout.count()), false, text);
 }
 
+// Retention settings set in `t`: option name, Kafka key, asked value.
+struct Asked {
+  const char* name;
+  const char* key;
+  std::string value;
+};
+std::vector<Asked> retention_asked(const TopicOptions& t) {
+  std::vector<Asked> out;
+  // Kafka's "forever" is -1; the options say 0 (max_age) and -1 (max_bytes).
+  if (t.max_age) {
+    out.push_back({"max_age", "retention.ms",
+                   t.max_age->count() > 0 ? std::to_string(t.max_age->count()) : "-1"});
+  }
+  if (t.max_bytes) out.push_back({"max_bytes", "retention.bytes", std::to_string(*t.max_bytes)});
+  return out;
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items)
+    text += (text.empty() ? "" : "; ") + item;
+  return text;
+}
+
 }  // namespace
 
 // Asks for the metadata of *all* topics. A request naming the topic (or rd_kafka_topic_new,
@@ -92,10 +122,12 @@ PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int
   const rd_kafka_metadata_t* md = nullptr;
   const rd_kafka_resp_err_t err = rd_kafka_metadata(handle, 1, nullptr, &md, timeout_ms);
   PartitionCount count;
+  count.answered = err == RD_KAFKA_RESP_ERR_NO_ERROR;
   for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < md->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = md->topics[i];
     if (topic != t.topic || t.err != RD_KAFKA_RESP_ERR_NO_ERROR) continue;
     count.total = t.partition_cnt;
+    count.replicas = t.partition_cnt > 0 ? t.partitions[0].replica_cnt : 0;
     for (int p = 0; p < t.partition_cnt; ++p) {
       const rd_kafka_metadata_partition_t& partition = t.partitions[p];
       if (partition.leader >= 0 && partition.err == RD_KAFKA_RESP_ERR_NO_ERROR) ++count.led;
@@ -116,42 +148,146 @@ bool leaders_answer(rd_kafka_t* handle, const std::string& topic, int partitions
   return true;
 }
 
+namespace {
+
+// The settings set in `t` that the existing topic has otherwise, in words; fills `config` when
+// a retention setting is set (it has to be read from the broker).
+std::error_code existing_differences(rd_kafka_t* rk, const std::string& topic,
+                                     const TopicOptions& t, const KafkaOptions& k,
+                                     const PartitionCount& have, TopicConfig& config,
+                                     std::vector<std::string>& out, std::string& detail) {
+  if (t.partitions && *t.partitions != have.total) {
+    out.push_back("partitions: the topic has " + std::to_string(have.total) + ", asked " +
+                  std::to_string(*t.partitions));
+  }
+  if (t.replicas && *t.replicas != have.replicas) {
+    out.push_back("replicas: the topic has " + std::to_string(have.replicas) + ", asked " +
+                  std::to_string(*t.replicas));
+  }
+  if (!t.max_age && !t.max_bytes) return {};
+  if (auto ec = describe_topic_config(rk, topic, k.admin_timeout, config, detail)) return ec;
+  for (const auto& [name, key, asked] : retention_asked(t)) {
+    const auto it = config.effective.find(key);
+    const std::string has = it == config.effective.end() ? "(unknown)" : it->second;
+    if (has != asked)
+      out.push_back(std::string(name) + ": the topic has " + key + "=" + has + ", asked " + asked);
+  }
+  return {};
+}
+
+// create_or_update on an existing topic: what Kafka and the rule allow, or a refusal that
+// changes nothing.
+std::error_code update_existing(rd_kafka_t* rk, const std::string& topic, const TopicOptions& t,
+                                const KafkaOptions& k, PartitionCount& have,
+                                const TopicConfig& config, std::string& detail) {
+  const std::string what = "topic " + topic + ": ";
+  if (t.partitions && *t.partitions < have.total) {
+    return failed(detail,
+                  what + "has " + std::to_string(have.total) + " partitions, asked " +
+                      std::to_string(*t.partitions) + ": Kafka cannot remove partitions",
+                  errc::invalid_option);
+  }
+  if (t.replicas && *t.replicas != have.replicas) {
+    return failed(detail,
+                  what + "has replication factor " + std::to_string(have.replicas) + ", asked " +
+                      std::to_string(*t.replicas) +
+                      ": the bus does not move replicas (a partition reassignment, "
+                      "kafka-reassign-partitions.sh, does)",
+                  errc::invalid_option);
+  }
+  const bool grow_it = t.partitions && *t.partitions > have.total;
+  if (grow_it && !t.allow_partition_increase) {
+    return failed(detail,
+                  what + "has " + std::to_string(have.total) + " partitions, asked " +
+                      std::to_string(*t.partitions) +
+                      ". Adding partitions moves most keys to another partition "
+                      "(hash(key) % partitions, here and in every other producer), so "
+                      "each aggregate's order across the change is lost; set "
+                      "allow_partition_increase to add them anyway, or leave partitions "
+                      "unset to use the topic as it is",
+                  errc::invalid_option);
+  }
+  std::map<std::string, std::string> changes;
+  for (const auto& [name, key, asked] : retention_asked(t)) {
+    const auto it = config.effective.find(key);
+    if (it == config.effective.end() || it->second != asked) changes[key] = asked;
+  }
+  if (!changes.empty()) {
+    if (auto ec = alter_topic_config(rk, topic, config, changes, k.admin_timeout, detail))
+      return ec;
+  }
+  if (grow_it) {
+    std::string text;
+    const rd_kafka_resp_err_t err = grow(rk, topic, *t.partitions, k, text);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return failed(
+          detail, "kafka: add partitions to " + topic + ": " + rd_kafka_err2str(err) + " " + text);
+    }
+    have.total = *t.partitions;
+  }
+  return {};
+}
+
+}  // namespace
+
 std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,
-                                   const std::string& topic, std::string& detail) {
+                                   const std::string& topic, int& partitions, std::string& detail) {
   const TopicOptions& t = options.topic_options(topic);
   const KafkaOptions& k = options.kafka;
   const int timeout = static_cast<int>(k.admin_timeout.count());
+  partitions = -1;
   if (t.strategy == TopicStrategy::skip) return {};
-  if (t.strategy == TopicStrategy::validate_only) {
-    const int have = partition_count(rk, topic, timeout).total;
-    if (have < 0) {
-      return failed(detail, "topic " + topic + ": does not exist (strategy validate_only)",
-                    errc::invalid_option);
-    }
-    if (have != t.partitions) {
+  PartitionCount have = partition_count(rk, topic, timeout);
+  if (!have.answered) {
+    return failed(detail, "kafka: topic " + topic +
+                              ": no broker answered a metadata request within " +
+                              std::to_string(timeout) + " ms (kafka.admin_timeout)");
+  }
+  if (have.total < 0) {
+    if (t.strategy == TopicStrategy::validate_only) {
       return failed(detail,
-                    "topic " + topic + ": has " + std::to_string(have) +
-                        " partitions, options say " + std::to_string(t.partitions),
+                    "topic " + topic + ": does not exist (strategy validate_only creates none)",
                     errc::invalid_option);
     }
+    std::string text;
+    const rd_kafka_resp_err_t err = create(rk, topic, t, k, text);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+      partitions = t.partitions.value_or(TopicOptions::kDefaultPartitions);
+      spdlog::info("eventbus: kafka topic {}: created with {} partitions", topic, partitions);
+      return {};
+    }
+    if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
+      return failed(
+          detail, "kafka: create topic " + topic + ": " + rd_kafka_err2str(err) + " " + text,
+          to_error(err) == errc::transport_error ? errc::transport_error : errc::rejected);
+    }
+    have = partition_count(rk, topic, timeout);  // created by someone else meanwhile
+    if (have.total < 0) {
+      return failed(detail, "kafka: topic " + topic + ": exists, but not yet in the metadata");
+    }
+  }
+  TopicConfig config;
+  std::vector<std::string> differences;
+  if (auto ec = existing_differences(rk, topic, t, k, have, config, differences, detail)) return ec;
+  partitions = have.total;
+  if (differences.empty()) return {};
+  if (t.strategy == TopicStrategy::validate_only) {
+    return failed(detail,
+                  "topic " + topic +
+                      ": differs from its options (strategy validate_only changes nothing): " +
+                      joined(differences),
+                  errc::invalid_option);
+  }
+  if (t.strategy == TopicStrategy::create_only) {
+    spdlog::warn(
+        "eventbus: kafka topic {} is used as it is (strategy create_only), unlike its options: {}",
+        topic, joined(differences));
     return {};
   }
-  std::string text;
-  rd_kafka_resp_err_t err = create(rk, topic, t, k, text);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return {};
-  if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
-    return failed(detail,
-                  "kafka: create topic " + topic + ": " + rd_kafka_err2str(err) + " " + text,
-                  to_error(err) == errc::transport_error ? errc::transport_error : errc::rejected);
-  }
-  if (t.strategy == TopicStrategy::create_only) return {};
-  const int have = partition_count(rk, topic, timeout).total;
-  if (have > 0 && have < t.partitions) {
-    err = grow(rk, topic, t.partitions, k, text);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      return failed(detail, "kafka: add partitions to " + topic + ": " + rd_kafka_err2str(err));
-    }
-  }
+  if (auto ec = update_existing(rk, topic, t, k, have, config, detail)) return ec;
+  partitions = have.total;
+  spdlog::info("eventbus: kafka topic {}: updated (strategy create_or_update): {}", topic,
+               joined(differences));
   return {};
 }
 

@@ -10,17 +10,21 @@
 
 namespace eventbus::kafka {
 
-// create_only / create_or_update create a missing topic (partitions, replication factor,
-// retention, compression); create_or_update also adds partitions to an existing one that has
-// fewer. validate_only fails (invalid_option, naming what differs) when it is missing or has
-// another partition count. skip does nothing.
+// Applies the topic's strategy (see topic_options.hpp): creates a missing topic with the set
+// settings or their defaults; uses an existing one as it is (create_only), checks the set
+// settings (validate_only) or applies them (create_or_update: retention; partitions only with
+// allow_partition_increase, never fewer; never the replication factor). A refused change
+// fails with invalid_option naming the topic, what it has and what was asked, and changes
+// nothing. skip does nothing. `partitions` receives the topic's partition count (-1: skip).
 std::error_code ensure_kafka_topic(rd_kafka_t* admin, const BusOptions& options,
-                                   const std::string& topic, std::string& detail);
+                                   const std::string& topic, int& partitions, std::string& detail);
 
 // What the broker's metadata says of a topic's partitions.
 struct PartitionCount {
-  int total = -1;  // -1: the topic is unknown
-  int led = 0;     // partitions the metadata names a leader for (see leaders_answer)
+  int total = -1;         // -1: the topic is unknown
+  int led = 0;            // partitions the metadata names a leader for (see leaders_answer)
+  int replicas = 0;       // of its first partition: the topic's replication factor
+  bool answered = false;  // false: no broker answered the metadata request in time
 };
 PartitionCount partition_count(rd_kafka_t* handle, const std::string& topic, int timeout_ms);
 

@@ -50,6 +50,8 @@ std::vector<PartitionLag> NatsTransport::lag() {
     PartitionLag& lag = out.emplace_back();
     lag.topic = consumer->topic();
     lag.group = consumer->group();
+    lag.stream = consumer->stream;
+    lag.consumer = consumer->durable;
     lag.pending = static_cast<std::int64_t>(info->NumPending);
     lag.unacked = info->NumAckPending;
   }

@@ -1,47 +1,48 @@
 #include "transport/nats/nats_streams.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <mutex>
-#include <vector>
 
 #include "eventbus/error.hpp"
-#include "transport/nats/nats_handles.hpp"
 #include "transport/nats/nats_names.hpp"
-#include "transport/nats/nats_status.hpp"
+#include "transport/nats/stream_settings.hpp"
 
 namespace eventbus::nats {
 namespace {
-
-constexpr std::int64_t kNanosPerMilli = 1000000;
-
-struct StreamConfig {
-  jsStreamConfig config;
-  const char* subject;
-
-  StreamConfig(const std::string& topic, const TopicOptions& t, const std::string& stream)
-      : subject(topic.c_str()) {
-    jsStreamConfig_Init(&config);
-    config.Name = stream.c_str();
-    config.Subjects = &subject;
-    config.SubjectsLen = 1;
-    config.Storage = t.storage == StorageType::memory ? js_MemoryStorage : js_FileStorage;
-    config.MaxAge = t.max_age.count() * kNanosPerMilli;
-    config.MaxBytes = t.max_bytes;
-    config.MaxMsgs = t.max_messages;
-    config.Replicas = t.replicas;
-    config.Discard = t.discard == DiscardPolicy::new_messages ? js_DiscardNew : js_DiscardOld;
-    config.Duplicates = t.duplicate_window.count() * kNanosPerMilli;
-  }
-};
 
 std::error_code invalid(std::string& detail, std::string what) {
   detail = std::move(what);
   return make_error_code(errc::invalid_option);
 }
 
+std::error_code failed(std::string& detail, const std::string& what, const ApiAnswer& answer) {
+  detail = what + ": " + answer.text;
+  return answer.error();
+}
+
+std::string joined(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items)
+    text += (text.empty() ? "" : "; ") + item;
+  return text;
+}
+
+bool carries(const std::vector<std::string>& subjects, const std::string& topic) {
+  for (const auto& s : subjects)
+    if (subject_matches(s, topic)) return true;
+  return false;
+}
+
 }  // namespace
 
-std::error_code NatsStreams::ensure(const std::string& topic, std::string& stream,
-                                    std::string& detail) {
+NatsStreams::NatsStreams(natsConnection* connection, const BusOptions& options)
+    : api_(connection, options.nats.domain),
+      options_(options),
+      timeout_(options.nats.api_timeout) {}
+
+std::error_code NatsStreams::ensure(const std::string& topic, bool for_subscribe,
+                                    std::string& stream, std::string& detail) {
   {
     std::shared_lock lock(mutex_);
     if (auto it = ready_.find(topic); it != ready_.end()) {
@@ -49,76 +50,186 @@ std::error_code NatsStreams::ensure(const std::string& topic, std::string& strea
       return {};
     }
   }
-  // One round trip per topic and bus: holding the lock makes concurrent first publishes wait
-  // for it instead of racing to create the same stream.
+  const TopicOptions& t = options_.topic_options(topic);
+  if (t.strategy == TopicStrategy::skip && !for_subscribe) {
+    stream.clear();  // the publish ack names the stream that took it
+    return {};
+  }
+  // One resolution per topic and bus: holding the lock makes concurrent first uses wait for it
+  // instead of racing to create the same stream.
   std::unique_lock lock(mutex_);
   if (auto it = ready_.find(topic); it != ready_.end()) {
     stream = it->second;
     return {};
   }
-  const TopicOptions& t = options_.topic_options(topic);
-  const std::string name = t.stream.empty() ? stream_name(topic) : t.stream;
-  if (std::error_code ec = ensure_on_broker(topic, t, name, detail)) return ec;
-  ready_.emplace(topic, name);
+  if (std::error_code ec = resolve(topic, t, stream, detail)) return ec;
+  ready_.emplace(topic, stream);
+  return {};
+}
+
+std::error_code NatsStreams::resolve(const std::string& topic, const TopicOptions& t,
+                                     std::string& stream, std::string& detail) {
+  std::string carrier;
+  if (std::error_code ec = find_carrier(topic, carrier, detail)) return ec;
+  if (!carrier.empty()) return use_carrier(topic, t, carrier, stream, detail);
+  if (t.strategy == TopicStrategy::skip) {
+    detail = "topic " + topic + ": no stream carries this subject (strategy skip creates none)";
+    return make_error_code(errc::rejected);
+  }
+  if (t.strategy == TopicStrategy::validate_only) {
+    return invalid(detail, "topic " + topic +
+                               ": no stream carries this subject (strategy validate_only "
+                               "creates none)");
+  }
+  return create(topic, t, stream, detail);
+}
+
+std::error_code NatsStreams::use_carrier(const std::string& topic, const TopicOptions& t,
+                                         const std::string& carrier, std::string& stream,
+                                         std::string& detail) {
+  if (!t.stream.empty() && carrier != t.stream) {
+    return invalid(detail, "topic " + topic + ": stream " + carrier +
+                               " carries this subject on the server, not stream " + t.stream +
+                               " that the topic's options name (a subject belongs to one "
+                               "stream); leave the option empty to use " +
+                               carrier);
+  }
+  if (t.strategy != TopicStrategy::skip) {
+    if (std::error_code ec = settle_existing(topic, t, carrier, detail)) return ec;
+  }
+  spdlog::info("eventbus: nats topic {}: stream {} carries it", topic, carrier);
+  stream = carrier;
+  return {};
+}
+
+std::error_code NatsStreams::find_carrier(const std::string& topic, std::string& stream,
+                                          std::string& detail) {
+  const ApiAnswer answer = api_.request("STREAM.NAMES", {{"subject", topic}}, timeout_);
+  if (!answer.ok()) return failed(detail, "nats: which stream carries " + topic, answer);
+  stream.clear();
+  const auto names = answer.body.find("streams");
+  if (names == answer.body.end() || !names->is_array() || names->empty()) return {};
+  if (names->size() > 1) {
+    return invalid(detail, "topic " + topic + ": several streams take this subject: " +
+                               names->dump() + "; name one with the topic's stream option");
+  }
+  stream = (*names)[0].get<std::string>();
+  return {};
+}
+
+// A stream that carries the topic: create_only uses it as it is, validate_only compares the
+// settings the user set, create_or_update applies them.
+std::error_code NatsStreams::settle_existing(const std::string& topic, const TopicOptions& t,
+                                             const std::string& stream, std::string& detail) {
+  if (!t.storage && !t.max_age && !t.max_bytes && !t.max_messages && !t.replicas && !t.discard &&
+      !t.duplicate_window) {
+    return {};  // nothing set, nothing to compare or change
+  }
+  const ApiAnswer answer = info(stream);
+  if (!answer.ok()) return failed(detail, "nats: stream " + stream, answer);
+  nlohmann::json config = answer.body.value("config", nlohmann::json::object());
+  const std::vector<std::string> differences = setting_differences(config, t);
+  if (differences.empty()) return {};
+  const std::string what = "topic " + topic + ": stream " + stream;
+  switch (t.strategy) {
+    case TopicStrategy::create_only:
+      spdlog::warn(
+          "eventbus: nats {} is used as it is (strategy create_only), unlike the topic's "
+          "options: {}",
+          what, joined(differences));
+      return {};
+    case TopicStrategy::validate_only:
+      return invalid(detail, what +
+                                 " differs from the topic's options (strategy validate_only "
+                                 "changes nothing): " +
+                                 joined(differences));
+    default:
+      break;
+  }
+  if (const auto fixed = fixed_setting_differences(config, t); !fixed.empty()) {
+    return invalid(
+        detail, what + ": a stream's storage cannot change once it is created: " + joined(fixed));
+  }
+  apply_settings(config, t);
+  if (std::error_code ec = update(stream, std::move(config), detail)) return ec;
+  spdlog::info("eventbus: nats {} updated (strategy create_or_update): {}", what,
+               joined(differences));
+  return {};
+}
+
+std::error_code NatsStreams::create(const std::string& topic, const TopicOptions& t,
+                                    std::string& stream, std::string& detail) {
+  const NatsOptions& n = options_.nats;
+  const std::string name = t.stream.empty() ? new_stream_name(topic, n) : t.stream;
+  const bool shared = name == n.stream_name && carries(n.stream_subjects, topic);
+  const std::vector<std::string> subjects = shared ? n.stream_subjects : std::vector{topic};
+  const ApiAnswer answer =
+      api_.request("STREAM.CREATE." + name, new_stream_config(name, subjects, t), timeout_);
+  if (answer.ok()) {
+    spdlog::info("eventbus: nats topic {}: created stream {} with subjects {}", topic, name,
+                 list_text(subjects));
+    stream = name;
+    return {};
+  }
+  if (answer.err_code == kStreamSubjectOverlap) {  // another stream took it since we asked
+    std::string carrier;
+    if (std::error_code ec = find_carrier(topic, carrier, detail)) return ec;
+    if (carrier.empty()) {
+      return invalid(detail, "topic " + topic + ": stream " + name + " with subjects " +
+                                 list_text(subjects) +
+                                 " would overlap the subjects of another stream: " + answer.text);
+    }
+    return use_carrier(topic, t, carrier, stream, detail);
+  }
+  if (answer.err_code != kStreamNameInUse) {
+    return failed(detail, "nats: create stream " + name + " for topic " + topic, answer);
+  }
+  // The stream exists without this subject (or got it since we asked).
+  const ApiAnswer existing = info(name);
+  if (!existing.ok()) return failed(detail, "nats: stream " + name, existing);
+  const auto have = subjects_of(existing.body.value("config", nlohmann::json::object()));
+  if (carries(have, topic)) return use_carrier(topic, t, name, stream, detail);
+  if (t.strategy != TopicStrategy::create_or_update) {
+    return invalid(detail,
+                   "topic " + topic + ": stream " + name +
+                       " exists and does not carry this subject (its subjects: " + list_text(have) +
+                       "); strategy create_or_update adds the subject, create_only "
+                       "leaves the stream as it is");
+  }
+  if (std::error_code ec = add_subject(topic, t, name, detail)) return ec;
   stream = name;
   return {};
 }
 
-std::error_code NatsStreams::ensure_on_broker(const std::string& topic, const TopicOptions& t,
-                                              const std::string& stream, std::string& detail) {
-  if (t.strategy == TopicStrategy::skip) return {};
-  if (t.strategy == TopicStrategy::validate_only) return validate(topic, t, stream, detail);
-  StreamConfig cfg(topic, t, stream);
-  jsStreamInfo* raw = nullptr;
-  jsErrCode jerr = static_cast<jsErrCode>(0);
-  natsStatus s = js_AddStream(&raw, js_, &cfg.config, nullptr, &jerr);
-  StreamInfoPtr info(raw);
-  if (s == NATS_OK) return {};
-  // Another stream (a Go service's, say) already carries this subject: use it as it is.
-  if (jerr == JSStreamSubjectOverlapErr) return {};
-  if (jerr == JSStreamNameExistErr && t.strategy == TopicStrategy::create_only) return {};
-  if (jerr == JSStreamNameExistErr) {
-    raw = nullptr;
-    s = js_UpdateStream(&raw, js_, &cfg.config, nullptr, &jerr);
-    info.reset(raw);
-    if (s == NATS_OK) return {};
+// create_or_update: the subject joins the stream's subjects; none is ever taken away.
+std::error_code NatsStreams::add_subject(const std::string& topic, const TopicOptions& t,
+                                         const std::string& stream, std::string& detail) {
+  const ApiAnswer answer = info(stream);
+  if (!answer.ok()) return failed(detail, "nats: stream " + stream, answer);
+  nlohmann::json config = answer.body.value("config", nlohmann::json::object());
+  if (const auto fixed = fixed_setting_differences(config, t); !fixed.empty()) {
+    return invalid(detail,
+                   "topic " + topic + ": stream " + stream +
+                       ": a stream's storage cannot change once it is created: " + joined(fixed));
   }
-  detail = describe("nats: stream " + stream + " for topic " + topic, s, jerr);
-  return to_error(s, jerr);
+  const std::vector<std::string> before = subjects_of(config);
+  config["subjects"].push_back(topic);
+  apply_settings(config, t);
+  if (std::error_code ec = update(stream, std::move(config), detail)) return ec;
+  spdlog::info("eventbus: nats topic {}: added to the subjects {} of stream {}", topic,
+               list_text(before), stream);
+  return {};
 }
 
-// validate_only: the stream must exist, carry the topic, and match the options we can compare.
-std::error_code NatsStreams::validate(const std::string& topic, const TopicOptions& t,
-                                      const std::string& stream, std::string& detail) {
-  jsStreamInfo* raw = nullptr;
-  jsErrCode jerr = static_cast<jsErrCode>(0);
-  const natsStatus s = js_GetStreamInfo(&raw, js_, stream.c_str(), nullptr, &jerr);
-  StreamInfoPtr info(raw);
-  if (s != NATS_OK) {
-    if (jerr == JSStreamNotFoundErr) {
-      return invalid(detail, "topic " + topic + ": stream " + stream +
-                                 " does not exist (strategy validate_only)");
-    }
-    detail = describe("nats: stream " + stream, s, jerr);
-    return to_error(s, jerr);
-  }
-  const jsStreamConfig& c = *info->Config;
-  bool carries = false;
-  for (int i = 0; i < c.SubjectsLen; ++i)
-    carries = carries || topic == c.Subjects[i];
-  if (!carries) return invalid(detail, "stream " + stream + ": does not carry subject " + topic);
-  const StreamConfig want(topic, t, stream);
-  if (c.Storage != want.config.Storage)
-    return invalid(detail, "stream " + stream + ": storage differs");
-  if (c.MaxAge != want.config.MaxAge)
-    return invalid(detail, "stream " + stream + ": max_age differs");
-  if (c.MaxBytes != want.config.MaxBytes)
-    return invalid(detail, "stream " + stream + ": max_bytes differs");
-  if (c.MaxMsgs != want.config.MaxMsgs)
-    return invalid(detail, "stream " + stream + ": max_messages differs");
-  if (c.Replicas != want.config.Replicas)
-    return invalid(detail, "stream " + stream + ": replicas differs");
+std::error_code NatsStreams::update(const std::string& stream, nlohmann::json config,
+                                    std::string& detail) {
+  const ApiAnswer answer = api_.request("STREAM.UPDATE." + stream, config, timeout_);
+  if (!answer.ok()) return failed(detail, "nats: update stream " + stream, answer);
   return {};
+}
+
+ApiAnswer NatsStreams::info(const std::string& stream) const {
+  return api_.request("STREAM.INFO." + stream, nullptr, timeout_);
 }
 
 }  // namespace eventbus::nats

@@ -1,33 +1,56 @@
-// Ensures the stream of each topic once, per the topic's strategy, and remembers it: the Go
-// SDK's StreamInfo round trip on every publish cost it two orders of magnitude.
+// Which stream carries each topic, found once per topic and remembered (the Go SDK's StreamInfo
+// round trip on every publish cost it two orders of magnitude).
+//
+// The server is asked first which stream carries the subject; that stream is used, whoever
+// made it. Only when none does is a stream created (see NatsOptions::stream_name for its name
+// and subjects). An existing stream is changed only under create_or_update, only in the
+// settings the user set, and its subjects only ever grow.
 #pragma once
 
 #include <nats/nats.h>
 
+#include <chrono>
 #include <shared_mutex>
 #include <string>
 #include <system_error>
 #include <unordered_map>
 
 #include "eventbus/options.hpp"
+#include "transport/nats/jetstream_api.hpp"
 
 namespace eventbus::nats {
 
 class NatsStreams {
  public:
-  NatsStreams(jsCtx* js, const BusOptions& options) : js_(js), options_(options) {}
+  NatsStreams(natsConnection* connection, const BusOptions& options);
 
-  // The stream carrying `topic`: from the cache, or ensured now. `detail` says what is wrong.
-  std::error_code ensure(const std::string& topic, std::string& stream, std::string& detail);
+  // The stream carrying `topic`: from the cache, or found (and created or checked, per the
+  // topic's strategy) now, in round trips of up to nats.api_timeout each. `for_subscribe`: a
+  // skip topic is still looked up (a consumer needs its stream's name); otherwise skip costs
+  // no round trip and `stream` comes back empty. `detail` says what is wrong.
+  std::error_code ensure(const std::string& topic, bool for_subscribe, std::string& stream,
+                         std::string& detail);
 
  private:
-  std::error_code ensure_on_broker(const std::string& topic, const TopicOptions& t,
-                                   const std::string& stream, std::string& detail);
-  std::error_code validate(const std::string& topic, const TopicOptions& t,
-                           const std::string& stream, std::string& detail);
+  std::error_code resolve(const std::string& topic, const TopicOptions& t, std::string& stream,
+                          std::string& detail);
+  std::error_code use_carrier(const std::string& topic, const TopicOptions& t,
+                              const std::string& carrier, std::string& stream, std::string& detail);
+  // The stream whose subjects take `topic`; empty when none. Fails when the server does not
+  // answer or more than one stream answers.
+  std::error_code find_carrier(const std::string& topic, std::string& stream, std::string& detail);
+  std::error_code settle_existing(const std::string& topic, const TopicOptions& t,
+                                  const std::string& stream, std::string& detail);
+  std::error_code create(const std::string& topic, const TopicOptions& t, std::string& stream,
+                         std::string& detail);
+  std::error_code add_subject(const std::string& topic, const TopicOptions& t,
+                              const std::string& stream, std::string& detail);
+  std::error_code update(const std::string& stream, nlohmann::json config, std::string& detail);
+  ApiAnswer info(const std::string& stream) const;
 
-  jsCtx* js_;
+  JetStreamApi api_;
   const BusOptions& options_;
+  std::chrono::milliseconds timeout_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, std::string> ready_;  // topic -> stream
 };

@@ -25,7 +25,7 @@ struct ConsumerConfig {
   std::vector<std::int64_t> backoff;
 
   ConsumerConfig(const NatsOptions& n, const core::SubscriptionSpec& spec)
-      : durable(consumer_name(spec.group)) {
+      : durable(consumer_name(spec.group, spec.topic)) {
     jsConsumerConfig_Init(&config);
     config.Durable = durable.c_str();
     config.FilterSubject = spec.topic.c_str();
@@ -58,7 +58,7 @@ std::chrono::milliseconds server_ack_wait(const jsConsumerConfig& c) {
 std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
                                          core::DeliverySink& sink) {
   std::string stream, detail;
-  if (std::error_code ec = streams_->ensure(spec.topic, stream, detail)) {
+  if (std::error_code ec = streams_->ensure(spec.topic, /*for_subscribe=*/true, stream, detail)) {
     spdlog::error("eventbus: subscribe to {}: {}", spec.topic, detail);
     return ec;
   }

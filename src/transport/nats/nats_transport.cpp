@@ -46,7 +46,7 @@ NatsTransport::NatsTransport(const BusOptions& options)
     std::lock_guard lock(js_mutex_);
     js_.reset(js);
   }
-  streams_ = std::make_unique<NatsStreams>(js, options_);
+  streams_ = std::make_unique<NatsStreams>(connection_->get(), options_);
 }
 
 NatsTransport::~NatsTransport() {
@@ -74,7 +74,8 @@ void NatsTransport::publish(std::unique_ptr<core::PendingPublish> message) {
     return;
   }
   std::string stream, detail;
-  if (std::error_code ec = streams_->ensure(message->topic, stream, detail)) {
+  if (std::error_code ec =
+          streams_->ensure(message->topic, /*for_subscribe=*/false, stream, detail)) {
     gate.unlock();
     core::PendingPublish::finish(std::move(message), ec, {}, detail);
     return;

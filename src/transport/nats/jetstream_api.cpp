@@ -1,0 +1,51 @@
+#include "transport/nats/jetstream_api.hpp"
+
+#include "eventbus/error.hpp"
+#include "transport/nats/nats_handles.hpp"
+
+namespace eventbus::nats {
+
+std::error_code ApiAnswer::error() const {
+  if (status != NATS_OK) return make_error_code(errc::transport_error);
+  if (err_code == 0) return {};
+  // 503 "JetStream not enabled / temporarily unavailable" is the server's trouble, not ours.
+  const int code = body.contains("error") ? body["error"].value("code", 0) : 0;
+  return make_error_code(code == 503 ? errc::transport_error : errc::rejected);
+}
+
+JetStreamApi::JetStreamApi(natsConnection* connection, const std::string& domain)
+    : connection_(connection), prefix_(domain.empty() ? "$JS.API." : "$JS." + domain + ".API.") {}
+
+ApiAnswer JetStreamApi::request(std::string_view operation, const nlohmann::json& body,
+                                std::chrono::milliseconds timeout) const {
+  ApiAnswer answer;
+  const std::string subject = prefix_ + std::string(operation);
+  const std::string payload = body.is_null() ? std::string() : body.dump();
+  natsMsg* reply = nullptr;
+  answer.status = natsConnection_Request(&reply, connection_, subject.c_str(), payload.data(),
+                                         static_cast<int>(payload.size()),
+                                         std::max<std::int64_t>(1, timeout.count()));
+  MessagePtr owned(reply);
+  if (answer.status != NATS_OK) {
+    answer.text = std::string(natsStatus_GetText(answer.status));
+    if (answer.status == NATS_TIMEOUT) answer.text += " (no answer within the API timeout)";
+    if (answer.status == NATS_NO_RESPONDERS) answer.text += " (JetStream is not enabled there)";
+    return answer;
+  }
+  const char* data = natsMsg_GetData(owned.get());
+  answer.body = nlohmann::json::parse(data, data + natsMsg_GetDataLength(owned.get()), nullptr,
+                                      /*allow_exceptions=*/false);
+  if (!answer.body.is_object()) {
+    answer.err_code = -1;
+    answer.text = "the server's answer is not a JSON object";
+    return answer;
+  }
+  if (const auto error = answer.body.find("error"); error != answer.body.end()) {
+    answer.err_code = error->value("err_code", -1);
+    answer.text = error->value("description", std::string("JetStream error"));
+    answer.text += " (JetStream error " + std::to_string(answer.err_code) + ")";
+  }
+  return answer;
+}
+
+}  // namespace eventbus::nats
