@@ -61,6 +61,7 @@ struct NatsOptions {
   std::chrono::milliseconds ack_wait{30000};  // consumer AckWait
   std::int64_t max_ack_pending = 4096;        // consumer MaxAckPending; bounds unacked per consumer
   std::int64_t max_deliver = -1;              // consumer MaxDeliver; -1: unlimited
+  std::int64_t max_waiting = 512;  // consumer MaxWaiting: pull requests the server keeps open
   std::vector<std::chrono::milliseconds> backoff;  // consumer BackOff between redeliveries
   // Only when this bus is the one user of nats.c in the process: nats_Close() on close,
   // which also ends nats.c's 3 process-wide threads.

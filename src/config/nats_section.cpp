@@ -64,6 +64,19 @@ const Section& tls_section() {
   return section;
 }
 
+// ackWait and maxDeliver: under jetstream (the Go SDK) or jetstream.consumer, one of the two.
+void read_ack_wait(const Node& v, const Path& p, ParseState& s) {
+  s.claim("nats.jetstream.consumer.ackWait", p);
+  s.bus().nats.ack_wait = read_positive_duration(v, p);
+}
+
+void read_max_deliver(const Node& v, const Path& p, ParseState& s) {
+  s.claim("nats.jetstream.consumer.maxDeliver", p);
+  const auto value = read_int(v, p, -1, kMaxInt64);
+  if (value == 0) fail(p, "expected -1 (unlimited) or a count > 0, got 0");
+  s.bus().nats.max_deliver = value;
+}
+
 const Section& consumer_section() {
   static const Section section{{
       {"durableName", "", KeyKind::value,
@@ -71,16 +84,22 @@ const Section& consumer_section() {
          s.claim("group", p);
          s.bus().group = read_string(v, p);
        }},
-      {"ackWait", "", KeyKind::value,
+      {"ackWait", "", KeyKind::value, &read_ack_wait},
+      {"maxDeliver", "", KeyKind::value, &read_max_deliver},
+      {"maxWaiting", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
-         s.bus().nats.ack_wait = read_positive_duration(v, p);
+         s.bus().nats.max_waiting = read_int(v, p, 1, kMaxInt64);
        }},
-      {"maxDeliver", "", KeyKind::value,
-       [](const Node& v, const Path& p, ParseState& s) {
-         const auto value = read_int(v, p, -1, kMaxInt64);
-         if (value == 0) fail(p, "expected -1 (unlimited) or a count > 0, got 0");
-         s.bus().nats.max_deliver = value;
+      // The Go SDK's consumer policies, where this bus has one way of working: the values
+      // that describe it are accepted, any other is refused saying why.
+      {"deliverPolicy", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState&) { read_enum<int>(v, p, {{"all", 0}}); }},
+      {"ackPolicy", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState&) {
+         read_enum<int>(v, p, {{"explicit", 0}});  // at-least-once needs an ack per message
        }},
+      {"replayPolicy", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState&) { read_enum<int>(v, p, {{"instant", 0}}); }},
       {"maxAckPending", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().nats.max_ack_pending = read_int(v, p, 1, kMaxInt64);
@@ -103,6 +122,18 @@ const Section& consumer_section() {
 
 const Section& jetstream_section() {
   static const Section section{{
+      {"enabled", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState&) {
+         // The Go SDK can fall back to core NATS (at most once); this bus always persists.
+         if (!read_bool(v, p)) fail(p, "expected true: eventbus always uses JetStream");
+       }},
+      {"publishTimeout", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.claim("publisher.ackTimeout", p);
+         s.bus().publish.ack_timeout = read_positive_duration(v, p);
+       }},
+      {"ackWait", "", KeyKind::value, &read_ack_wait},
+      {"maxDeliver", "", KeyKind::value, &read_max_deliver},
       {"domain", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().nats.domain = read_string(v, p);

@@ -60,6 +60,7 @@ const Section& publisher_section() {
        }},
       {"ackTimeout", "publishTimeout", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
+         s.claim("publisher.ackTimeout", p);
          s.bus().publish.ack_timeout = read_positive_duration(v, p);
        }},
       {"rateLimit", "", KeyKind::section, nullptr, &rate_limit_section<&publish_rate>()},

@@ -83,6 +83,7 @@ std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   if (n.reconnect_buffer_bytes < 0) return bad(detail, "nats.reconnect_buffer_bytes: negative");
   if (n.fetch_batch <= 0) return bad(detail, "nats.fetch_batch: must be > 0");
   if (n.max_ack_pending <= 0) return bad(detail, "nats.max_ack_pending: must be > 0");
+  if (n.max_waiting <= 0) return bad(detail, "nats.max_waiting: must be > 0");
   if (n.max_deliver == 0 || n.max_deliver < -1) {
     return bad(detail, "nats.max_deliver: must be -1 (unlimited) or > 0");
   }

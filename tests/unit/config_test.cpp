@@ -202,11 +202,27 @@ type: nats
 nats:
   urls: [nats://a:4222]
   jetstream:
-    stream: {name: ORDERS, subjects: ["orders.>", audit], maxAge: 24h}
-    consumer: {durableName: billing}
+    enabled: true
+    publishTimeout: 12s
+    ackWait: 40s
+    maxDeliver: 7
+    stream: {name: ORDERS, subjects: ["orders.>", audit], maxAge: 24h, retention: limits}
+    consumer:
+      durableName: billing
+      deliverPolicy: all
+      ackPolicy: explicit
+      replayPolicy: instant
+      maxAckPending: 100
+      maxWaiting: 64
+      backOff: [1s, 5s]
 topicDefaults: {allowPartitionIncrease: true}
 )")
                      .bus;
+  EXPECT_EQ(b.publish.ack_timeout, milliseconds{12000});
+  EXPECT_EQ(b.nats.ack_wait, milliseconds{40000});
+  EXPECT_EQ(b.nats.max_deliver, 7);
+  EXPECT_EQ(b.nats.max_waiting, 64);
+  EXPECT_EQ(b.nats.backoff, (std::vector<milliseconds>{milliseconds{1000}, milliseconds{5000}}));
   EXPECT_EQ(b.nats.stream_name, "ORDERS");
   EXPECT_EQ(b.nats.stream_subjects, (std::vector<std::string>{"orders.>", "audit"}));
   EXPECT_EQ(b.group, "billing");
@@ -214,6 +230,20 @@ topicDefaults: {allowPartitionIncrease: true}
   EXPECT_TRUE(b.default_topic.allow_partition_increase);
   EXPECT_FALSE(b.default_topic.partitions);
   EXPECT_EQ(b.default_topic.strategy, eventbus::TopicStrategy::create_only);
+}
+
+TEST(ConfigFile, GoSdkConsumerPoliciesThisBusDoesNotHaveAreRefusedSayingWhy) {
+  EXPECT_NE(error_of("nats: {jetstream: {enabled: false}}").find("eventbus always uses JetStream"),
+            std::string::npos);
+  EXPECT_NE(error_of("nats: {jetstream: {consumer: {ackPolicy: none}}}")
+                .find("nats.jetstream.consumer.ackPolicy: expected one of explicit"),
+            std::string::npos);
+  EXPECT_NE(error_of("nats: {jetstream: {ackWait: 5s, consumer: {ackWait: 6s}}}")
+                .find("give it in one place"),
+            std::string::npos);
+  EXPECT_NE(error_of("publisher: {ackTimeout: 5s}\nnats: {jetstream: {publishTimeout: 6s}}")
+                .find("give it in one place"),
+            std::string::npos);
 }
 
 TEST(ConfigFile, AStreamSubjectThatIsNoSubjectIsRefused) {
@@ -403,8 +433,8 @@ TEST(ConfigFile, UnknownKeysAreErrorsListingTheKnownOnes) {
   EXPECT_EQ(error_of("kafka: {brokerz: [a]}"),
             "test.yaml: unknown key \"kafka.brokerz\" (known: brokers, producer, consumer, "
             "adminTimeout, connectTimeout, retryOnFailedConnect, reconnectBackoffMax)");
-  EXPECT_NE(error_of("nats: {jetstream: {consumer: {ackPolicy: all}}}")
-                .find("unknown key \"nats.jetstream.consumer.ackPolicy\" (known: durableName,"),
+  EXPECT_NE(error_of("nats: {jetstream: {consumer: {filterSubject: a}}}")
+                .find("unknown key \"nats.jetstream.consumer.filterSubject\" (known: durableName,"),
             std::string::npos);
   EXPECT_NE(error_of("monitoring: {enabled: true}").find("unknown key \"monitoring\""),
             std::string::npos);

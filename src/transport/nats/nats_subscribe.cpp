@@ -34,6 +34,7 @@ struct ConsumerConfig {
     config.AckWait = n.ack_wait.count() * kNanosPerMilli;
     config.MaxAckPending = n.max_ack_pending;
     config.MaxDeliver = n.max_deliver;
+    config.MaxWaiting = n.max_waiting;
     for (auto d : n.backoff)
       backoff.push_back(d.count() * kNanosPerMilli);
     if (!backoff.empty()) {
