@@ -10,6 +10,7 @@
 
 #include "eventbus/health_options.hpp"
 #include "eventbus/kafka_options.hpp"
+#include "eventbus/log.hpp"
 #include "eventbus/nats_options.hpp"
 #include "eventbus/rate_limit.hpp"
 #include "eventbus/topic_options.hpp"
@@ -80,6 +81,7 @@ struct BusOptions {
   HeartbeatOptions heartbeat;                  // off by default
   MonitorOptions monitor;                      // thresholds off by default
   milliseconds close_timeout{10000};           // the destructor's close deadline
+  LogOptions log;                              // default: stderr, info and above
 
   const TopicOptions& topic_options(const std::string& topic) const {
     auto it = topics.find(topic);

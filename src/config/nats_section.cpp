@@ -93,13 +93,17 @@ const Section& consumer_section() {
       // The Go SDK's consumer policies, where this bus has one way of working: the values
       // that describe it are accepted, any other is refused saying why.
       {"deliverPolicy", "", KeyKind::value,
-       [](const Node& v, const Path& p, ParseState&) { read_enum<int>(v, p, {{"all", 0}}); }},
+       [](const Node& v, const Path& p, ParseState&) {
+         read_enum<int>(v, p, {{"all", 0}});
+       }},
       {"ackPolicy", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState&) {
          read_enum<int>(v, p, {{"explicit", 0}});  // at-least-once needs an ack per message
        }},
       {"replayPolicy", "", KeyKind::value,
-       [](const Node& v, const Path& p, ParseState&) { read_enum<int>(v, p, {{"instant", 0}}); }},
+       [](const Node& v, const Path& p, ParseState&) {
+         read_enum<int>(v, p, {{"instant", 0}});
+       }},
       {"maxAckPending", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().nats.max_ack_pending = read_int(v, p, 1, kMaxInt64);

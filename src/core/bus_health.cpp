@@ -1,5 +1,4 @@
 // health() and the monitor thread's wiring: the parts of Bus::Impl that observe it.
-#include <spdlog/spdlog.h>
 
 #include <map>
 
@@ -66,17 +65,17 @@ void Bus::Impl::start_monitor() {
     const std::string& topic = options_.heartbeat.topic;
     publish(
         topic, std::move(payload),
-        [topic](const PublishResult& r) {
+        [topic, log = log_](const PublishResult& r) {
           if (r.error) {
-            spdlog::warn("eventbus: heartbeat on '{}' failed: {} {}", topic, r.error.message(),
-                         r.detail);
+            log->warn("monitor", "heartbeat on '{}' failed: {} {}", topic, r.error.message(),
+                      r.detail);
           }
         },
         PublishCall{.on_full = OverflowPolicy::block,
                     .block_timeout = options_.heartbeat.timeout,
                     .traceparent = {}});
   };
-  monitor_ = std::make_unique<core::BusMonitor>(options_, std::move(hooks));
+  monitor_ = std::make_unique<core::BusMonitor>(options_, log_, std::move(hooks));
   if (!options_.heartbeat.watch) {
     monitor_->start();
     return;

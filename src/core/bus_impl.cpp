@@ -1,7 +1,6 @@
 #include "core/bus_impl.hpp"
 
-#include <spdlog/fmt/fmt.h>
-#include <spdlog/spdlog.h>
+#include <fmt/format.h>
 
 #include "core/topic_name.hpp"
 #include "core/traceparent_header.hpp"
@@ -34,8 +33,9 @@ std::string no_token(std::string_view limit_name, const RateLimit& limit) {
 
 Bus::Impl::Impl(BusOptions options)
     : options_(checked(std::move(options))),
+      log_(std::make_shared<const core::Log>(options_.log)),
       metrics_link_(std::make_shared<core::MetricsLink>(*this)),
-      transport_(core::make_transport(options_)),
+      transport_(core::make_transport(options_, log_)),
       limiter_(options_.publish.max_in_flight),
       publish_limits_(options_, options_.publish.rate_limit, &TopicOptions::publish_rate_limit),
       handle_limits_(options_, options_.dispatch.rate_limit, &TopicOptions::handle_rate_limit) {
@@ -214,9 +214,9 @@ void Bus::Impl::on_finished(core::PendingPublish& publish, const PublishResult& 
     try {
       done(result);
     } catch (const std::exception& e) {  // never into the client library's thread
-      spdlog::error("eventbus: a publish completion threw: {}", e.what());
+      log_->error("bus", "a publish completion threw: {}", e.what());
     } catch (...) {
-      spdlog::error("eventbus: a publish completion threw a non-std::exception");
+      log_->error("bus", "a publish completion threw a non-std::exception");
     }
   }
   tenants_.notify(result);

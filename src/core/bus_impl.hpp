@@ -12,6 +12,7 @@
 #include "core/bus_metrics.hpp"
 #include "core/bus_monitor.hpp"
 #include "core/in_flight_limiter.hpp"
+#include "core/log.hpp"
 #include "core/metrics_link.hpp"
 #include "core/ordered_dispatcher.hpp"
 #include "core/rate_limits.hpp"
@@ -73,6 +74,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   void start_monitor();
 
   const BusOptions options_;
+  const core::LogPtr log_;    // before the transport and everything else that logs
   core::BusMetrics metrics_;  // before anything that counts into it
   std::shared_ptr<core::MetricsLink> metrics_link_;
   std::atomic<bool> open_{true};
@@ -82,7 +84,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   core::RateLimits handle_limits_;
   core::StopSignal publish_waits_end_;  // raised with the in-flight limiter's shutdown
   core::StopSignal handle_waits_end_;   // raised when close stops intake
-  core::TenantCompletions tenants_;
+  core::TenantCompletions tenants_{log_};
   core::DispatchCounters dispatch_counters_;
   std::atomic<bool> accepting_{true};
 

@@ -1,7 +1,5 @@
 #include "core/bus_monitor.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <stop_token>
 
@@ -24,17 +22,15 @@ Clock::duration check_period(const BusOptions& o) {
                                      milliseconds(1000));
 }
 
-void log_alert(const Alert& a) {
+void log_alert(const Log& log, const Alert& a) {
   const std::string where = a.topic.empty() ? std::string() : " " + a.topic + "/" + a.group;
   if (a.cleared) {
-    spdlog::info("eventbus: {}{} cleared: {}", to_string(a.kind), where, a.detail);
+    log.info("monitor", "{}{} cleared: {}", to_string(a.kind), where, a.detail);
     return;
   }
-  const auto level = a.severity == Severity::warning ? spdlog::level::warn
-                     : a.severity == Severity::error ? spdlog::level::err
-                                                     : spdlog::level::critical;
-  spdlog::log(level, "eventbus: {}{} ({}): {}", to_string(a.kind), where, to_string(a.severity),
-              a.detail);
+  const LogLevel level = a.severity == Severity::warning ? LogLevel::warning : LogLevel::error;
+  log.write(level, "monitor", "{}{} ({}): {}", to_string(a.kind), where, to_string(a.severity),
+            a.detail);
 }
 
 }  // namespace
@@ -43,8 +39,11 @@ bool BusMonitor::wanted(const BusOptions& o) noexcept {
   return o.heartbeat.publish || o.heartbeat.watch || o.monitor.interval.count() > 0;
 }
 
-BusMonitor::BusMonitor(const BusOptions& options, Hooks hooks)
-    : options_(options), hooks_(std::move(hooks)), check_every_(check_period(options)) {}
+BusMonitor::BusMonitor(const BusOptions& options, LogPtr log, Hooks hooks)
+    : options_(options),
+      log_(std::move(log)),
+      hooks_(std::move(hooks)),
+      check_every_(check_period(options)) {}
 
 void BusMonitor::start() {
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
@@ -247,7 +246,7 @@ void BusMonitor::check_subscriptions(const Health& health, Clock::time_point now
 void BusMonitor::raise(Alert alert, std::optional<Severity> severity) {
   const std::optional<Alert> out = tracker_.update(std::move(alert), severity);
   if (!out) return;
-  log_alert(*out);
+  log_alert(*log_, *out);
   AlertHandler handler;
   {
     std::lock_guard lock(mutex_);
@@ -257,9 +256,9 @@ void BusMonitor::raise(Alert alert, std::optional<Severity> severity) {
   try {
     handler(*out);
   } catch (const std::exception& e) {
-    spdlog::error("eventbus: an alert handler threw: {}", e.what());
+    log_->error("monitor", "an alert handler threw: {}", e.what());
   } catch (...) {
-    spdlog::error("eventbus: an alert handler threw a non-std::exception");
+    log_->error("monitor", "an alert handler threw a non-std::exception");
   }
 }
 

@@ -16,6 +16,7 @@
 
 #include "core/alert_tracker.hpp"
 #include "core/heartbeat_message.hpp"
+#include "core/log.hpp"
 #include "eventbus/health.hpp"
 #include "eventbus/options.hpp"
 
@@ -33,7 +34,7 @@ class BusMonitor {
   // Whether `options` ask for a monitor thread at all.
   static bool wanted(const BusOptions& options) noexcept;
 
-  BusMonitor(const BusOptions& options, Hooks hooks);
+  BusMonitor(const BusOptions& options, LogPtr log, Hooks hooks);
   ~BusMonitor() { stop(); }
 
   // Starts the thread: only once whoever its hooks reach can be reached (the bus's pointer to
@@ -56,6 +57,7 @@ class BusMonitor {
   void raise(Alert alert, std::optional<Severity> severity);
 
   const BusOptions& options_;
+  const LogPtr log_;
   const Hooks hooks_;
   const Clock::duration check_every_;
   const Clock::time_point started_ = Clock::now();

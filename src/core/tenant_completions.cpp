@@ -1,7 +1,5 @@
 #include "core/tenant_completions.hpp"
 
-#include <spdlog/spdlog.h>
-
 namespace eventbus::core {
 
 void TenantCompletions::set(std::int64_t tenant_id, Completion done) {
@@ -36,10 +34,9 @@ void TenantCompletions::notify(const PublishResult& result) const noexcept {
   try {
     it->second(result);
   } catch (const std::exception& e) {  // never into the client library's thread
-    spdlog::error("eventbus: the completion of tenant {} threw: {}", result.tenant_id, e.what());
+    log_->error("bus", "the completion of tenant {} threw: {}", result.tenant_id, e.what());
   } catch (...) {
-    spdlog::error("eventbus: the completion of tenant {} threw a non-std::exception",
-                  result.tenant_id);
+    log_->error("bus", "the completion of tenant {} threw a non-std::exception", result.tenant_id);
   }
 }
 

@@ -18,12 +18,14 @@
 #include <shared_mutex>
 #include <unordered_map>
 
+#include "core/log.hpp"
 #include "eventbus/message.hpp"
 
 namespace eventbus::core {
 
 class TenantCompletions {
  public:
+  explicit TenantCompletions(LogPtr log) : log_(std::move(log)) {}
   void set(std::int64_t tenant_id, Completion done);
   void remove(std::int64_t tenant_id);
   // Runs the callback of result.tenant_id, if there is one; what it throws is logged.
@@ -33,6 +35,7 @@ class TenantCompletions {
   using Map = std::unordered_map<std::int64_t, Completion>;
   void replace_locked(std::shared_ptr<const Map> next);
 
+  const LogPtr log_;
   mutable std::shared_mutex mutex_;  // exclusive: set/remove; shared: notify's copy of current_
   std::shared_ptr<const Map> current_ = std::make_shared<const Map>();  // guarded by mutex_
   std::atomic<bool> any_{false};                                        // current_ is not empty

@@ -9,10 +9,12 @@
 
 namespace eventbus::core {
 
-std::unique_ptr<Transport> make_transport(const BusOptions& options) {
+std::unique_ptr<Transport> make_transport(const BusOptions& options, LogPtr log) {
   if (options.transport == "memory") return std::make_unique<memory::MemoryTransport>(options);
-  if (options.transport == "nats") return std::make_unique<nats::NatsTransport>(options);
-  if (options.transport == "kafka") return std::make_unique<kafka::KafkaTransport>(options);
+  if (options.transport == "nats")
+    return std::make_unique<nats::NatsTransport>(options, std::move(log));
+  if (options.transport == "kafka")
+    return std::make_unique<kafka::KafkaTransport>(options, std::move(log));
   throw std::system_error(make_error_code(errc::unknown_transport),
                           "transport: '" + options.transport + "' is not memory, nats or kafka");
 }

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "core/log.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 
@@ -10,6 +11,6 @@ namespace eventbus::core {
 
 // Throws std::system_error: unknown_transport, not_supported, or the transport's own
 // connection error.
-std::unique_ptr<Transport> make_transport(const BusOptions& options);
+std::unique_ptr<Transport> make_transport(const BusOptions& options, LogPtr log);
 
 }  // namespace eventbus::core

@@ -174,7 +174,8 @@ TEST_F(KafkaTopicAdmin, SkipMakesNoBrokerCall) {
   HandlePtr client = make_client(RD_KAFKA_PRODUCER, "127.0.0.1:1");
   std::string detail;
   int partitions = 0;
-  EXPECT_FALSE(kafka::ensure_kafka_topic(client.get(), options, topic, partitions, detail))
+  EXPECT_FALSE(
+      kafka::ensure_kafka_topic(client.get(), options, core::Log(), topic, partitions, detail))
       << detail;
   EXPECT_EQ(partitions, -1);
   EXPECT_EQ(topic_partitions(brokers, topic), std::nullopt);

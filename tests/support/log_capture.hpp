@@ -1,36 +1,35 @@
-// Captures what the library logs through spdlog while it lives, to check that no secret is
-// ever written to a log.
+// Captures what buses without a handler of their own log while it lives (through the process's
+// default log handler), to check what they say and that no secret is ever written to a log.
 #pragma once
 
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
-
-#include <memory>
-#include <sstream>
+#include <mutex>
 #include <string>
+
+#include "eventbus/log.hpp"
 
 namespace eventbus::testing {
 
 class LogCapture {
  public:
-  LogCapture() : previous_(spdlog::default_logger()) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
-    auto logger = std::make_shared<spdlog::logger>("capture", sink);
-    logger->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(logger);
+  LogCapture() {
+    set_default_log_handler([this](const LogRecord& r) {
+      std::lock_guard lock(mutex_);
+      text_ += std::string(to_string(r.level)) + " " + std::string(r.component) + ": " +
+               std::string(r.message) + "\n";
+    });
   }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
+  ~LogCapture() { set_default_log_handler({}); }  // back to stderr
   LogCapture(const LogCapture&) = delete;
   LogCapture& operator=(const LogCapture&) = delete;
 
-  std::string text() {
-    spdlog::default_logger()->flush();
-    return out_.str();
+  std::string text() const {
+    std::lock_guard lock(mutex_);
+    return text_;
   }
 
  private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::ostringstream out_;
+  mutable std::mutex mutex_;
+  std::string text_;
 };
 
 }  // namespace eventbus::testing

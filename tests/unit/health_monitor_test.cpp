@@ -105,7 +105,7 @@ TEST(BusMonitor, PublisherThresholdsAndConnectionRaiseAndClear) {
   options.monitor.ack_latency = 50ms;
   FakeBus bus;
   bus.health.connected = true;
-  core::BusMonitor monitor(options, bus.hooks());
+  core::BusMonitor monitor(options, std::make_shared<const core::Log>(), bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
   monitor.start();
 
@@ -153,7 +153,7 @@ TEST(BusMonitor, LagLagAgeAndStallPerSubscription) {
   p.group = "g";
   p.pending = 80;
   bus.health.lag.push_back(p);
-  core::BusMonitor monitor(options, bus.hooks());
+  core::BusMonitor monitor(options, std::make_shared<const core::Log>(), bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
   monitor.start();
   EXPECT_TRUE(bus.saw(AlertKind::lag, false));
@@ -175,7 +175,7 @@ TEST(BusMonitor, MissingHeartbeatsEscalateThenClear) {
   options.heartbeat.interval = 40ms;
   options.heartbeat.timeout = 20ms;
   FakeBus bus;
-  core::BusMonitor monitor(options, bus.hooks());
+  core::BusMonitor monitor(options, std::make_shared<const core::Log>(), bus.hooks());
   monitor.set_handler([&](const Alert& a) { bus.on_alert(a); });
   monitor.start();
   ASSERT_TRUE(bus.signal.wait_for(

@@ -23,7 +23,7 @@ PublishResult of_tenant(std::int64_t tenant) {
 }
 
 TEST(TenantCompletions, AnOutcomeReachesOnlyItsTenantOnce) {
-  TenantCompletions tenants;
+  TenantCompletions tenants{std::make_shared<const eventbus::core::Log>()};
   int one = 0, two = 0;
   tenants.set(1, [&](const PublishResult& r) {
     EXPECT_EQ(r.tenant_id, 1);
@@ -38,7 +38,7 @@ TEST(TenantCompletions, AnOutcomeReachesOnlyItsTenantOnce) {
 }
 
 TEST(TenantCompletions, TenantZeroIsNoTenant) {
-  TenantCompletions tenants;
+  TenantCompletions tenants{std::make_shared<const eventbus::core::Log>()};
   int calls = 0;
   tenants.set(0, [&](const PublishResult&) { ++calls; });  // Bus refuses this; the core ignores it
   tenants.notify(of_tenant(0));
@@ -46,7 +46,7 @@ TEST(TenantCompletions, TenantZeroIsNoTenant) {
 }
 
 TEST(TenantCompletions, RemoveStopsAndSetReplaces) {
-  TenantCompletions tenants;
+  TenantCompletions tenants{std::make_shared<const eventbus::core::Log>()};
   int first = 0, second = 0;
   tenants.set(7, [&](const PublishResult&) { ++first; });
   tenants.set(7, [&](const PublishResult&) { ++second; });
@@ -60,7 +60,7 @@ TEST(TenantCompletions, RemoveStopsAndSetReplaces) {
 }
 
 TEST(TenantCompletions, AThrowingCallbackIsContained) {
-  TenantCompletions tenants;
+  TenantCompletions tenants{std::make_shared<const eventbus::core::Log>()};
   tenants.set(1, [](const PublishResult&) { throw std::runtime_error("tenant sink down"); });
   tenants.set(2, [](const PublishResult&) { throw 42; });
   EXPECT_NO_THROW(tenants.notify(of_tenant(1)));
@@ -68,7 +68,7 @@ TEST(TenantCompletions, AThrowingCallbackIsContained) {
 }
 
 TEST(TenantCompletions, ReadersAndWritersRunAtOnce) {
-  TenantCompletions tenants;
+  TenantCompletions tenants{std::make_shared<const eventbus::core::Log>()};
   std::atomic<int> calls{0};
   tenants.set(1, [&](const PublishResult&) { calls.fetch_add(1); });
   std::atomic<bool> stop{false};

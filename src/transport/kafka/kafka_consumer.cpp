@@ -1,7 +1,5 @@
 #include "transport/kafka/kafka_consumer.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -64,13 +62,15 @@ void copy_record(const rd_kafka_message_t& m, core::Delivery& d) {
 
 }  // namespace
 
-KafkaConsumer::KafkaConsumer(const BusOptions& options, std::string group)
-    : options_(options), group_(std::move(group)) {
+KafkaConsumer::KafkaConsumer(const BusOptions& options, std::string group, core::LogPtr log)
+    : options_(options), group_(std::move(group)), log_(std::move(log)) {
   ConfPtr conf = consumer_config(options, group_);
   rd_kafka_conf_set_rebalance_cb(conf.get(), &KafkaConsumer::on_rebalance);
   rd_kafka_conf_set_offset_commit_cb(conf.get(), &KafkaConsumer::on_commit_result);
   rd_kafka_conf_set_stats_cb(conf.get(), &KafkaConsumer::on_statistics);  // only its side effect
-  rd_kafka_conf_set_opaque(conf.get(), this);
+  context_->log = log_;
+  context_->owner = this;
+  attach_context(conf.get(), *context_);
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf.get(), error, sizeof error);
   if (rk == nullptr) {
@@ -170,8 +170,7 @@ void KafkaConsumer::apply_subscription() {
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
   }
   if (const auto err = rd_kafka_subscribe(consumer_.get(), list.get())) {
-    spdlog::error("eventbus: kafka subscribe ({} topics): {}", sinks_.size(),
-                  rd_kafka_err2str(err));
+    log_->error("kafka", "subscribe ({} topics): {}", sinks_.size(), rd_kafka_err2str(err));
   }
 }
 
@@ -190,9 +189,9 @@ void KafkaConsumer::take(MessagePtr m) {
   if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) return;
     if (just_created(*m)) {
-      spdlog::debug("eventbus: kafka consumer: {}", rd_kafka_message_errstr(m.get()));
+      log_->debug("kafka", "consumer: {}", rd_kafka_message_errstr(m.get()));
     } else {
-      spdlog::warn("eventbus: kafka consumer: {}", rd_kafka_message_errstr(m.get()));
+      log_->warn("kafka", "consumer: {}", rd_kafka_message_errstr(m.get()));
     }
     return;
   }
@@ -296,7 +295,7 @@ void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Ke
   if (!wait) {
     // The answer comes to on_commit_result, served by the poll loop.
     if (const auto err = rd_kafka_commit(consumer_.get(), list.get(), 1)) {
-      spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+      log_->warn("kafka", "commit: {}", rd_kafka_err2str(err));
       forget_failed(err, *list);
     }
     return;
@@ -304,18 +303,18 @@ void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Ke
   QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
   if (const auto err =
           rd_kafka_commit_queue(consumer_.get(), list.get(), queue.get(), nullptr, nullptr)) {
-    spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+    log_->warn("kafka", "commit: {}", rd_kafka_err2str(err));
     forget_failed(err, *list);
     return;
   }
   EventPtr result(rd_kafka_queue_poll(queue.get(), core::ms_left(*wait)));
   if (!result) {
-    spdlog::warn("eventbus: kafka commit of {} partitions: no answer in time", list->cnt);
+    log_->warn("kafka", "commit of {} partitions: no answer in time", list->cnt);
     forget_failed(RD_KAFKA_RESP_ERR__TIMED_OUT, *list);
     return;
   }
   const auto err = rd_kafka_event_error(result.get());
-  if (err) spdlog::warn("eventbus: kafka commit: {}", rd_kafka_err2str(err));
+  if (err) log_->warn("kafka", "commit: {}", rd_kafka_err2str(err));
   const rd_kafka_topic_partition_list_t* answered =
       rd_kafka_event_topic_partition_list(result.get());
   forget_failed(err, answered != nullptr ? *answered : *list);
@@ -324,7 +323,7 @@ void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Ke
 void KafkaConsumer::on_commit_result(rd_kafka_t*, rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* offsets,
                                      void* self) noexcept {
-  if (offsets != nullptr) static_cast<KafkaConsumer*>(self)->forget_failed(err, *offsets);
+  if (offsets != nullptr) ClientContext::owner_of<KafkaConsumer>(self).forget_failed(err, *offsets);
 }
 
 // A partition whose commit failed is committed again at the next chance (the interval's
@@ -343,7 +342,7 @@ void KafkaConsumer::forget_failed(rd_kafka_resp_err_t err,
 
 void KafkaConsumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                  rd_kafka_topic_partition_list_t* partitions, void* self) noexcept {
-  auto* me = static_cast<KafkaConsumer*>(self);
+  auto* me = &ClientContext::owner_of<KafkaConsumer>(self);
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     me->assign(partitions);
   } else {
@@ -379,10 +378,10 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
   const auto deadline =
       std::min(core::Clock::now() + options_.kafka.revoke_timeout, close_deadline_);
   if (lost) {
-    spdlog::warn(
-        "eventbus: kafka consumer of group {} lost {} partitions; their next owner reads "
-        "them from the last commit",
-        group_, partitions->cnt);
+    log_->warn("kafka",
+               "consumer of group {} lost {} partitions; their next owner reads "
+               "them from the last commit",
+               group_, partitions->cnt);
   }
   std::set<Key> keys;
   for (int i = 0; i < partitions->cnt; ++i) {
@@ -442,7 +441,7 @@ void KafkaConsumer::close(core::Deadline deadline) {
   if (left) {
     consumer_.reset();
   } else {
-    spdlog::warn("eventbus: kafka consumer of group {}: left without the broker's answer", group_);
+    log_->warn("kafka", "consumer of group {}: left without the broker's answer", group_);
     // Otherwise rd_kafka_destroy would run rd_kafka_consumer_close, which blocks as long as
     // the coordinator does not answer.
     rd_kafka_destroy_flags(consumer_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
@@ -455,7 +454,7 @@ void KafkaConsumer::close(core::Deadline deadline) {
 bool KafkaConsumer::leave_group(core::Deadline deadline, core::Deadline cap) {
   QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
   if (ErrorPtr error(rd_kafka_consumer_close_queue(consumer_.get(), queue.get())); error) {
-    spdlog::warn("eventbus: kafka consumer close: {}", rd_kafka_error_string(error.get()));
+    log_->warn("kafka", "consumer close: {}", rd_kafka_error_string(error.get()));
     return false;
   }
   while (!rd_kafka_consumer_closed(consumer_.get())) {
@@ -463,7 +462,7 @@ bool KafkaConsumer::leave_group(core::Deadline deadline, core::Deadline cap) {
     EventPtr event(rd_kafka_queue_poll(queue.get(), std::min(left, 100)));
     if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
       on_rebalance(consumer_.get(), rd_kafka_event_error(event.get()),
-                   rd_kafka_event_topic_partition_list(event.get()), this);
+                   rd_kafka_event_topic_partition_list(event.get()), context_.get());
     }
     if (left == 0 && !event) return false;  // and nothing more is queued for us
   }

@@ -22,8 +22,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/log.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
+#include "transport/kafka/client_context.hpp"
 #include "transport/kafka/commit_watermark.hpp"
 #include "transport/kafka/kafka_handles.hpp"
 
@@ -48,7 +50,7 @@ struct PartitionState {
 
 class KafkaConsumer {
  public:
-  KafkaConsumer(const BusOptions& options, std::string group);
+  KafkaConsumer(const BusOptions& options, std::string group, core::LogPtr log);
   ~KafkaConsumer();
 
   // Adds a topic to this member's subscription (applied by the poll thread).
@@ -88,6 +90,8 @@ class KafkaConsumer {
 
   const BusOptions& options_;
   const std::string group_;
+  const core::LogPtr log_;
+  const ClientContextPtr context_ = std::make_shared<ClientContext>();  // before consumer_
   HandlePtr consumer_;
 
   std::mutex topics_mutex_;

@@ -1,7 +1,5 @@
 #include "transport/kafka/kafka_producer.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -28,7 +26,8 @@ void add_envelope_headers(rd_kafka_headers_t* h, const Envelope& e) {
 
 }  // namespace
 
-KafkaProducer::KafkaProducer(const BusOptions& options) : options_(options) {
+KafkaProducer::KafkaProducer(const BusOptions& options, core::LogPtr log)
+    : options_(options), log_(std::move(log)) {
   ConfPtr conf = producer_config(options);
   char acks[16] = "";
   size_t acks_size = sizeof acks;
@@ -36,7 +35,9 @@ KafkaProducer::KafkaProducer(const BusOptions& options) : options_(options) {
   offsets_confirmed_ = std::string_view(acks) != "0";  // acks=0: the broker never answers
   rd_kafka_conf_set_dr_msg_cb(conf.get(), &KafkaProducer::on_delivery);
   rd_kafka_conf_set_stats_cb(conf.get(), &KafkaProducer::on_statistics);
-  rd_kafka_conf_set_opaque(conf.get(), this);
+  context_->log = log_;
+  context_->owner = this;
+  attach_context(conf.get(), *context_);
   char error[512];
   rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), error, sizeof error);
   if (rk == nullptr) {
@@ -69,7 +70,7 @@ KafkaProducer::~KafkaProducer() {
 // Runs on the completion thread. Only brokers learnt from metadata count (nodeid >= 0): the
 // bootstrap entry is a placeholder librdkafka may leave down once it knows the real ones.
 int KafkaProducer::on_statistics(rd_kafka_t*, char* json, size_t size, void* self) noexcept {
-  auto* me = static_cast<KafkaProducer*>(self);
+  auto* me = &ClientContext::owner_of<KafkaProducer>(self);
   const auto stats = nlohmann::json::parse(json, json + size, nullptr, false);
   const auto brokers = stats.is_object() ? stats.find("brokers") : stats.end();
   if (!stats.is_object() || brokers == stats.end() || !brokers->is_object()) return 0;
@@ -139,7 +140,7 @@ rd_kafka_resp_err_t KafkaProducer::produce(core::PendingPublish& m) {
 }
 
 void KafkaProducer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) noexcept {
-  auto* self = static_cast<KafkaProducer*>(opaque);
+  auto* self = &ClientContext::owner_of<KafkaProducer>(opaque);
   std::unique_ptr<core::PendingPublish> message(static_cast<core::PendingPublish*>(m->_private));
   if (!message) return;
   std::error_code error = to_error(m->err);
@@ -166,7 +167,7 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
   if (ready_topics_.count(topic) != 0) return {};
   int partitions = -1;
   if (std::error_code ec =
-          ensure_kafka_topic(producer_.get(), options_, topic, partitions, detail)) {
+          ensure_kafka_topic(producer_.get(), options_, *log_, topic, partitions, detail)) {
     return ec;
   }
   // A topic just created is not in every broker's metadata at once. A consumer that subscribes
@@ -186,10 +187,10 @@ std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::strin
     }
     if (core::Clock::now() >= deadline) {
       if (count.total >= want) {  // a broker of the cluster is down: its partitions wait
-        spdlog::warn(
-            "eventbus: kafka topic {}: not every partition's leader answered within {} ms ({} of "
-            "{} have one in the metadata); publishing anyway",
-            topic, options_.kafka.admin_timeout.count(), count.led, count.total);
+        log_->warn("kafka",
+                   "topic {}: not every partition's leader answered within {} ms ({} of "
+                   "{} have one in the metadata); publishing anyway",
+                   topic, options_.kafka.admin_timeout.count(), count.led, count.total);
         break;
       }
       detail = "kafka: topic " + topic + " is not in the broker's metadata after " +

@@ -10,15 +10,17 @@
 #include <thread>
 #include <unordered_set>
 
+#include "core/log.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
+#include "transport/kafka/client_context.hpp"
 #include "transport/kafka/kafka_handles.hpp"
 
 namespace eventbus::kafka {
 
 class KafkaProducer {
  public:
-  explicit KafkaProducer(const BusOptions& options);
+  KafkaProducer(const BusOptions& options, core::LogPtr log);
   ~KafkaProducer();
 
   void publish(std::unique_ptr<core::PendingPublish> message);
@@ -44,6 +46,8 @@ class KafkaProducer {
   rd_kafka_resp_err_t produce(core::PendingPublish& message);
 
   const BusOptions& options_;
+  const core::LogPtr log_;
+  const ClientContextPtr context_ = std::make_shared<ClientContext>();  // before producer_
   HandlePtr producer_;
   std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
   bool closing_ = false;

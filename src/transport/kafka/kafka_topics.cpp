@@ -1,7 +1,5 @@
 #include "transport/kafka/kafka_topics.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <cstdint>
 #include <map>
 #include <vector>
@@ -230,7 +228,7 @@ std::error_code update_existing(rd_kafka_t* rk, const std::string& topic, const 
 
 }  // namespace
 
-std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,
+std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options, const core::Log& log,
                                    const std::string& topic, int& partitions, std::string& detail) {
   const TopicOptions& t = options.topic_options(topic);
   const KafkaOptions& k = options.kafka;
@@ -253,7 +251,7 @@ std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,
     const rd_kafka_resp_err_t err = create(rk, topic, t, k, text);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       partitions = t.partitions.value_or(TopicOptions::kDefaultPartitions);
-      spdlog::info("eventbus: kafka topic {}: created with {} partitions", topic, partitions);
+      log.info("kafka", "topic {}: created with {} partitions", topic, partitions);
       return {};
     }
     if (err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
@@ -279,15 +277,14 @@ std::error_code ensure_kafka_topic(rd_kafka_t* rk, const BusOptions& options,
                   errc::invalid_option);
   }
   if (t.strategy == TopicStrategy::create_only) {
-    spdlog::warn(
-        "eventbus: kafka topic {} is used as it is (strategy create_only), unlike its options: {}",
-        topic, joined(differences));
+    log.warn("kafka", "topic {} is used as it is (strategy create_only), unlike its options: {}",
+             topic, joined(differences));
     return {};
   }
   if (auto ec = update_existing(rk, topic, t, k, have, config, detail)) return ec;
   partitions = have.total;
-  spdlog::info("eventbus: kafka topic {}: updated (strategy create_or_update): {}", topic,
-               joined(differences));
+  log.info("kafka", "topic {}: updated (strategy create_or_update): {}", topic,
+           joined(differences));
   return {};
 }
 

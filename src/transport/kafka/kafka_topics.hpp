@@ -6,6 +6,7 @@
 #include <string>
 #include <system_error>
 
+#include "core/log.hpp"
 #include "eventbus/options.hpp"
 
 namespace eventbus::kafka {
@@ -17,7 +18,8 @@ namespace eventbus::kafka {
 // fails with invalid_option naming the topic, what it has and what was asked, and changes
 // nothing. skip does nothing. `partitions` receives the topic's partition count (-1: skip).
 std::error_code ensure_kafka_topic(rd_kafka_t* admin, const BusOptions& options,
-                                   const std::string& topic, int& partitions, std::string& detail);
+                                   const core::Log& log, const std::string& topic, int& partitions,
+                                   std::string& detail);
 
 // What the broker's metadata says of a topic's partitions.
 struct PartitionCount {

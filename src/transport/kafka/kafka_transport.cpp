@@ -1,14 +1,14 @@
 #include "transport/kafka/kafka_transport.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
 
 namespace eventbus::kafka {
 
-KafkaTransport::KafkaTransport(const BusOptions& options)
-    : options_(options), producer_(std::make_unique<KafkaProducer>(options_)) {
+KafkaTransport::KafkaTransport(const BusOptions& options, core::LogPtr log)
+    : options_(options),
+      log_(std::move(log)),
+      producer_(std::make_unique<KafkaProducer>(options_, log_)) {
   // A bad consumer property fails here, naming it, not at the first subscribe.
   consumer_config(options_, options_.group);
   if (!options_.kafka.retry_on_failed_connect) {
@@ -40,16 +40,16 @@ std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
   std::string detail;
   // The topic must exist with its partitions before the group assigns it.
   if (std::error_code ec = producer_->ensure_topic(spec.topic, detail)) {
-    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, detail);
+    log_->error("kafka", "subscribe to {}: {}", spec.topic, detail);
     return ec;
   }
   std::lock_guard lock(mutex_);
   if (consuming_stopped_) return make_error_code(errc::closed);
   auto& consumer = consumers_[spec.group];
   try {
-    if (!consumer) consumer = std::make_unique<KafkaConsumer>(options_, spec.group);
+    if (!consumer) consumer = std::make_unique<KafkaConsumer>(options_, spec.group, log_);
   } catch (const std::system_error& e) {
-    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, e.what());
+    log_->error("kafka", "subscribe to {}: {}", spec.topic, e.what());
     consumers_.erase(spec.group);
     return e.code();
   }

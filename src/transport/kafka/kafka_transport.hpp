@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/log.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 #include "transport/kafka/kafka_consumer.hpp"
@@ -18,7 +19,7 @@ namespace eventbus::kafka {
 
 class KafkaTransport final : public core::Transport {
  public:
-  explicit KafkaTransport(const BusOptions& options);
+  KafkaTransport(const BusOptions& options, core::LogPtr log);
   ~KafkaTransport() override;
 
   std::string_view name() const noexcept override { return "kafka"; }
@@ -32,6 +33,7 @@ class KafkaTransport final : public core::Transport {
 
  private:
   const BusOptions options_;
+  const core::LogPtr log_;
   std::unique_ptr<KafkaProducer> producer_;
   mutable std::mutex mutex_;
   bool consuming_stopped_ = false;

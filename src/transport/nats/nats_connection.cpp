@@ -1,7 +1,5 @@
 #include "transport/nats/nats_connection.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <vector>
 
 #include "eventbus/error.hpp"
@@ -76,8 +74,9 @@ std::string redact_url(const std::string& url) {
   return url.substr(0, start) + url.substr(at + 1);
 }
 
-NatsConnection::NatsConnection(const BusOptions& options, std::function<void()> lost)
-    : lost_(std::move(lost)) {
+NatsConnection::NatsConnection(const BusOptions& options, core::LogPtr log,
+                               std::function<void()> lost)
+    : log_(std::move(log)), lost_(std::move(lost)) {
   const NatsOptions& n = options.nats;
   name_ = n.name.empty() ? options.client_name : n.name;
   natsOptions* raw = nullptr;
@@ -144,8 +143,7 @@ void NatsConnection::close() noexcept {
 void NatsConnection::on_closed(natsConnection*, void* self) noexcept {
   auto* me = static_cast<NatsConnection*>(self);
   if (!me->closing_.load() && me->lost_) {
-    spdlog::error("eventbus: nats connection '{}' closed: no server left to reconnect to",
-                  me->name_);
+    me->log_->error("nats", "connection '{}' closed: no server left to reconnect to", me->name_);
     me->lost_();
   }
   std::lock_guard lock(me->mutex_);
@@ -155,25 +153,24 @@ void NatsConnection::on_closed(natsConnection*, void* self) noexcept {
 
 void NatsConnection::on_connected(natsConnection*, void* self) noexcept {
   auto* me = static_cast<NatsConnection*>(self);
-  spdlog::info("eventbus: nats connection '{}' connected (it started without a server)", me->name_);
+  me->log_->info("nats", "connection '{}' connected (it started without a server)", me->name_);
 }
 
 void NatsConnection::on_reconnected(natsConnection*, void* self) noexcept {
   auto* me = static_cast<NatsConnection*>(self);
   me->reconnects_.fetch_add(1);
-  spdlog::info("eventbus: nats connection '{}' reconnected", me->name_);
+  me->log_->info("nats", "connection '{}' reconnected", me->name_);
 }
 
 void NatsConnection::on_disconnected(natsConnection*, void* self) noexcept {
   auto* me = static_cast<NatsConnection*>(self);
-  if (!me->closing_.load())
-    spdlog::warn("eventbus: nats connection '{}' lost, reconnecting", me->name_);
+  if (!me->closing_.load()) me->log_->warn("nats", "connection '{}' lost, reconnecting", me->name_);
 }
 
 void NatsConnection::on_async_error(natsConnection*, natsSubscription*, natsStatus status,
                                     void* self) noexcept {
-  spdlog::error("eventbus: nats connection '{}': {}", static_cast<NatsConnection*>(self)->name_,
-                natsStatus_GetText(status));
+  auto* me = static_cast<NatsConnection*>(self);
+  me->log_->error("nats", "connection '{}': {}", me->name_, natsStatus_GetText(status));
 }
 
 }  // namespace eventbus::nats

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/log.hpp"
 #include "eventbus/options.hpp"
 #include "transport/nats/nats_handles.hpp"
 
@@ -19,7 +20,7 @@ namespace eventbus::nats {
 // (reconnects exhausted), never for a close() of ours; close() returns only after it ran.
 class NatsConnection {
  public:
-  explicit NatsConnection(const BusOptions& options, std::function<void()> lost = {});
+  NatsConnection(const BusOptions& options, core::LogPtr log, std::function<void()> lost = {});
   ~NatsConnection();
   NatsConnection(const NatsConnection&) = delete;
   NatsConnection& operator=(const NatsConnection&) = delete;
@@ -38,6 +39,7 @@ class NatsConnection {
   static void on_closed(natsConnection*, void* self) noexcept;
 
   std::string name_;
+  core::LogPtr log_;
   std::function<void()> lost_;
   // nats.c runs connection callbacks on its own thread, the closed one last: close() waits
   // for it so that no callback can reach this object after it is gone.

@@ -1,7 +1,6 @@
 // What health() asks of the NATS transport: the connection's state, and each durable
 // consumer's backlog as the server counts it (NumPending: not yet delivered; NumAckPending:
 // delivered, not acked).
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 
@@ -43,8 +42,7 @@ std::vector<PartitionLag> NatsTransport::lag() {
                                             consumer->durable.c_str(), &o, &jerr);
     ConsumerInfoPtr info(raw);
     if (s != NATS_OK || !info) {
-      spdlog::debug("eventbus: nats consumer info for {}: {}", consumer->topic(),
-                    natsStatus_GetText(s));
+      log_->debug("nats", "consumer info for {}: {}", consumer->topic(), natsStatus_GetText(s));
       continue;  // unknown is left out rather than reported as 0
     }
     PartitionLag& lag = out.emplace_back();

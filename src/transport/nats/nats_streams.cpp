@@ -1,7 +1,5 @@
 #include "transport/nats/nats_streams.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <mutex>
 
 #include "eventbus/error.hpp"
@@ -36,9 +34,10 @@ bool carries(const std::vector<std::string>& subjects, const std::string& topic)
 
 }  // namespace
 
-NatsStreams::NatsStreams(natsConnection* connection, const BusOptions& options)
+NatsStreams::NatsStreams(natsConnection* connection, const BusOptions& options, core::LogPtr log)
     : api_(connection, options.nats.domain),
       options_(options),
+      log_(std::move(log)),
       timeout_(options.nats.api_timeout) {}
 
 std::error_code NatsStreams::ensure(const std::string& topic, bool for_subscribe,
@@ -97,7 +96,7 @@ std::error_code NatsStreams::use_carrier(const std::string& topic, const TopicOp
   if (t.strategy != TopicStrategy::skip) {
     if (std::error_code ec = settle_existing(topic, t, carrier, detail)) return ec;
   }
-  spdlog::info("eventbus: nats topic {}: stream {} carries it", topic, carrier);
+  log_->info("nats", "topic {}: stream {} carries it", topic, carrier);
   stream = carrier;
   return {};
 }
@@ -133,10 +132,10 @@ std::error_code NatsStreams::settle_existing(const std::string& topic, const Top
   const std::string what = "topic " + topic + ": stream " + stream;
   switch (t.strategy) {
     case TopicStrategy::create_only:
-      spdlog::warn(
-          "eventbus: nats {} is used as it is (strategy create_only), unlike the topic's "
-          "options: {}",
-          what, joined(differences));
+      log_->warn("nats",
+                 "{} is used as it is (strategy create_only), unlike the topic's "
+                 "options: {}",
+                 what, joined(differences));
       return {};
     case TopicStrategy::validate_only:
       return invalid(detail, what +
@@ -152,8 +151,7 @@ std::error_code NatsStreams::settle_existing(const std::string& topic, const Top
   }
   apply_settings(config, t);
   if (std::error_code ec = update(stream, std::move(config), detail)) return ec;
-  spdlog::info("eventbus: nats {} updated (strategy create_or_update): {}", what,
-               joined(differences));
+  log_->info("nats", "{} updated (strategy create_or_update): {}", what, joined(differences));
   return {};
 }
 
@@ -166,8 +164,8 @@ std::error_code NatsStreams::create(const std::string& topic, const TopicOptions
   const ApiAnswer answer =
       api_.request("STREAM.CREATE." + name, new_stream_config(name, subjects, t), timeout_);
   if (answer.ok()) {
-    spdlog::info("eventbus: nats topic {}: created stream {} with subjects {}", topic, name,
-                 list_text(subjects));
+    log_->info("nats", "topic {}: created stream {} with subjects {}", topic, name,
+               list_text(subjects));
     stream = name;
     return {};
   }
@@ -216,8 +214,8 @@ std::error_code NatsStreams::add_subject(const std::string& topic, const TopicOp
   config["subjects"].push_back(topic);
   apply_settings(config, t);
   if (std::error_code ec = update(stream, std::move(config), detail)) return ec;
-  spdlog::info("eventbus: nats topic {}: added to the subjects {} of stream {}", topic,
-               list_text(before), stream);
+  log_->info("nats", "topic {}: added to the subjects {} of stream {}", topic, list_text(before),
+             stream);
   return {};
 }
 

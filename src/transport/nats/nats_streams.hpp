@@ -15,6 +15,7 @@
 #include <system_error>
 #include <unordered_map>
 
+#include "core/log.hpp"
 #include "eventbus/options.hpp"
 #include "transport/nats/jetstream_api.hpp"
 
@@ -22,7 +23,7 @@ namespace eventbus::nats {
 
 class NatsStreams {
  public:
-  NatsStreams(natsConnection* connection, const BusOptions& options);
+  NatsStreams(natsConnection* connection, const BusOptions& options, core::LogPtr log);
 
   // The stream carrying `topic`: from the cache, or found (and created or checked, per the
   // topic's strategy) now, in round trips of up to nats.api_timeout each. `for_subscribe`: a
@@ -50,6 +51,7 @@ class NatsStreams {
 
   JetStreamApi api_;
   const BusOptions& options_;
+  const core::LogPtr log_;
   std::chrono::milliseconds timeout_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, std::string> ready_;  // topic -> stream

@@ -1,6 +1,5 @@
 // Consuming from NATS: a durable pull consumer per (topic, group), created or updated with the
 // bus's settings, and one fetcher thread per subscription.
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -60,14 +59,14 @@ std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
                                          core::DeliverySink& sink) {
   std::string stream, detail;
   if (std::error_code ec = streams_->ensure(spec.topic, /*for_subscribe=*/true, stream, detail)) {
-    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, detail);
+    log_->error("nats", "subscribe to {}: {}", spec.topic, detail);
     return ec;
   }
   std::shared_ptr<NatsConsumer> consumer;
   try {
     consumer = make_consumer(spec, stream);
   } catch (const std::system_error& e) {
-    spdlog::error("eventbus: subscribe to {}: {}", spec.topic, e.what());
+    log_->error("nats", "subscribe to {}: {}", spec.topic, e.what());
     return e.code();
   }
   std::lock_guard lock(consumers_mutex_);
@@ -95,10 +94,10 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
   check(s, "nats: consumer " + cfg.durable + " on stream " + stream, jerr);
   std::chrono::milliseconds ack_wait = server_ack_wait(*info->Config);
   if (ack_wait != options_.nats.ack_wait) {
-    spdlog::warn(
-        "eventbus: nats consumer {} on stream {}: the server redelivers after {} ms, "
-        "not nats.ack_wait = {} ms (with nats.backoff it takes backoff[0])",
-        cfg.durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
+    log_->warn("nats",
+               "consumer {} on stream {}: the server redelivers after {} ms, "
+               "not nats.ack_wait = {} ms (with nats.backoff it takes backoff[0])",
+               cfg.durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
   }
   if (ack_wait.count() <= 0) ack_wait = options_.nats.ack_wait;
   jsSubOptions so;

@@ -1,7 +1,5 @@
 #include "transport/nats/nats_transport.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 
 #include "eventbus/error.hpp"
@@ -28,10 +26,12 @@ std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error)
 
 }  // namespace
 
-NatsTransport::NatsTransport(const BusOptions& options)
+NatsTransport::NatsTransport(const BusOptions& options, core::LogPtr log)
     : options_(options),
+      log_(std::move(log)),
       pending_(options_.publish.max_in_flight),
-      connection_(std::make_shared<NatsConnection>(options_, [this] { on_connection_lost(); })) {
+      connection_(
+          std::make_shared<NatsConnection>(options_, log_, [this] { on_connection_lost(); })) {
   jsOptions o;
   jsOptions_Init(&o);
   o.Wait = options_.nats.api_timeout.count();
@@ -46,7 +46,7 @@ NatsTransport::NatsTransport(const BusOptions& options)
     std::lock_guard lock(js_mutex_);
     js_.reset(js);
   }
-  streams_ = std::make_unique<NatsStreams>(connection_->get(), options_);
+  streams_ = std::make_unique<NatsStreams>(connection_->get(), options_, log_);
 }
 
 NatsTransport::~NatsTransport() {

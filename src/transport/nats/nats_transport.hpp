@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/log.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 #include "transport/nats/nats_connection.hpp"
@@ -28,7 +29,7 @@ namespace eventbus::nats {
 
 class NatsTransport final : public core::Transport {
  public:
-  explicit NatsTransport(const BusOptions& options);
+  NatsTransport(const BusOptions& options, core::LogPtr log);
   ~NatsTransport() override;
 
   std::string_view name() const noexcept override { return "nats"; }
@@ -54,6 +55,7 @@ class NatsTransport final : public core::Transport {
   void on_connection_lost() noexcept;
 
   const BusOptions options_;
+  const core::LogPtr log_;
   // Declared before connection_: its lost-hook may use them as soon as it is connected.
   std::mutex js_mutex_;  // guards js_ between close() and on_connection_lost()
   JetStreamPtr js_;
