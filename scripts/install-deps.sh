@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ccache
   clang clang-format libclang-rt-14-dev  # libFuzzer, sanitizer runtimes, formatting
   googletest libgtest-dev libbenchmark-dev
-  nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
+  nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
   libnats-dev nats-server librdkafka-dev
   openssl procps python3
   maven openjdk-17-jre-headless  # runs Apache Kafka's broker jars from Maven Central

@@ -7,6 +7,7 @@
 #include "eventbus/envelope.hpp"
 #include "eventbus/error.hpp"
 #include "eventbus/features.hpp"
+#include "eventbus/log.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/metrics.hpp"
 #include "eventbus/options.hpp"

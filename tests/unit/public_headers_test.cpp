@@ -12,6 +12,7 @@
 #include "eventbus/error.hpp"
 #include "eventbus/eventbus.hpp"
 #include "eventbus/features.hpp"
+#include "eventbus/log.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/metrics.hpp"
 #include "eventbus/metrics_options.hpp"
