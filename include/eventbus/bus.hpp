@@ -129,4 +129,12 @@ class Bus {
 // Threads of this process now (entries of /proc/self/task): what leak checks compare.
 std::size_t process_thread_count();
 
+// close() returns by its deadline whatever a broker does; what a client library cannot finish
+// by then (librdkafka destroys a consumer only once its last commit and group leave are answered
+// or time out, up to ~10 s against a broker that does not answer) finishes on one process-wide
+// background thread, which exists only while there is such work. Waits until that work is done
+// and the thread is joined; true when nothing is left, false when `timeout` passed first. Call it
+// before checking that every thread is gone, or before exit to let the last commits land.
+bool await_background_closes(milliseconds timeout);
+
 }  // namespace eventbus

@@ -81,7 +81,10 @@ struct BusOptions {
   HeartbeatOptions heartbeat;                  // off by default
   MonitorOptions monitor;                      // thresholds off by default
   milliseconds close_timeout{10000};           // the destructor's close deadline
-  LogOptions log;                              // default: stderr, info and above
+  // subscribe() waits this long at most for its topic (found, made or checked on the broker)
+  // and its consumer; then transport_error. Must be > 0.
+  milliseconds subscribe_timeout{30000};
+  LogOptions log;  // default: stderr, info and above
 
   const TopicOptions& topic_options(const std::string& topic) const {
     auto it = topics.find(topic);

@@ -230,6 +230,7 @@ std::error_code BusOptions::validate(std::string* detail) const {
   if (publish.max_in_flight == 0) return bad(detail, "publish.max_in_flight: must be > 0");
   if (publish.block_timeout.count() < 0) return bad(detail, "publish.block_timeout: negative");
   if (publish.ack_timeout.count() <= 0) return bad(detail, "publish.ack_timeout: must be > 0");
+  if (subscribe_timeout.count() <= 0) return bad(detail, "subscribe_timeout: must be > 0");
   if (dispatch.lanes == 0) return bad(detail, "dispatch.lanes: must be > 0");
   if (dispatch.workers == 0) return bad(detail, "dispatch.workers: must be > 0");
   if (dispatch.lane_capacity == 0) return bad(detail, "dispatch.lane_capacity: must be > 0");

@@ -79,8 +79,8 @@ TEST(NatsThreads, ABusWithThreeSubscriptionsRunsTheThreadsItDocuments) {
       bus.publish_envelope_sync(prefix + ".0", make_envelope("a", "E", 1, "{}"), 10s).error);
   // shared/MEASURED.md: nats.c's 2 per connection, 1 for its first JetStream API call and 1
   // per context that publishes async (the ack timeout timer runs on its process-wide timer
-  // thread); then 3 fetchers and 4 lane workers.
-  EXPECT_EQ(process_thread_count() - baseline, 2u + 1u + 1u + 3u + 4u);
+  // thread); the topic preparer; then 3 fetchers and 4 lane workers.
+  EXPECT_EQ(process_thread_count() - baseline, 2u + 1u + 1u + 1u + 3u + 4u);
   bus.close(10s);
   EXPECT_EQ(thread_count_settling_at(baseline), baseline);
 }

@@ -18,8 +18,10 @@ inline void warm_up_threads() {
 // The thread count once it equals `expected`, or the last count seen at the timeout. A joined
 // thread can stay listed in /proc/self/task for a moment after join() returns (the kernel wakes
 // the joiner before it unlists the task) and nothing signals its going, so this polls.
+// Work a close() left in the background (eventbus::await_background_closes) is waited for first.
 inline std::size_t thread_count_settling_at(
     std::size_t expected, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  await_background_closes(std::chrono::seconds(30));
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t now = process_thread_count();
   while (now != expected && std::chrono::steady_clock::now() < deadline) {
@@ -36,6 +38,7 @@ inline std::size_t thread_count_settling_at(
 inline bool threads_back_to_baseline(std::size_t before, unsigned library_threads,
                                      std::size_t& seen,
                                      std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  await_background_closes(std::chrono::seconds(30));
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     seen = process_thread_count();

@@ -5,11 +5,12 @@
 // broker does not answer: see core/background_closes.hpp). So the opaque is not the owner but
 // this context, which whoever destroys the handle keeps alive: the log callback needs only the
 // log; the other callbacks (delivery reports, rebalances, commit results, statistics) are
-// served by our own poll calls, which end before the owner lets go, and reach the owner here.
+// served by our own poll calls and reach the owner here, or nothing once the owner let go.
 #pragma once
 
 #include <librdkafka/rdkafka.h>
 
+#include <atomic>
 #include <memory>
 
 #include "core/log.hpp"
@@ -18,11 +19,12 @@ namespace eventbus::kafka {
 
 struct ClientContext {
   core::LogPtr log;
-  void* owner = nullptr;  // the KafkaProducer or KafkaConsumer; only its own polls read it
+  std::atomic<void*> owner{nullptr};  // the KafkaProducer or KafkaConsumer; null once it let go
 
+  // The owner, or null once it let go of the handle (a callback then does nothing).
   template <typename Owner>
-  static Owner& owner_of(void* opaque) noexcept {
-    return *static_cast<Owner*>(static_cast<ClientContext*>(opaque)->owner);
+  static Owner* owner_of(void* opaque) noexcept {
+    return static_cast<Owner*>(static_cast<ClientContext*>(opaque)->owner.load());
   }
 };
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/background_closes.hpp"
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
 
@@ -57,6 +58,23 @@ void copy_record(const rd_kafka_message_t& m, core::Delivery& d) {
     d.headers.emplace_back(name, value != nullptr
                                      ? std::string(static_cast<const char*>(value), size)
                                      : std::string());
+  }
+}
+
+bool cooperative(rd_kafka_t* rk) {
+  return std::strcmp(rd_kafka_rebalance_protocol(rk), "COOPERATIVE") == 0;
+}
+
+// Takes what librdkafka assigns, or lets go of what it revokes, and nothing else: a rebalance
+// must be answered before librdkafka goes on, even when nobody reads the partitions any more.
+void answer_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                      rd_kafka_topic_partition_list_t* partitions) {
+  const bool assign = err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS;
+  if (cooperative(rk)) {
+    ErrorPtr error(assign ? rd_kafka_incremental_assign(rk, partitions)
+                          : rd_kafka_incremental_unassign(rk, partitions));
+  } else {
+    rd_kafka_assign(rk, assign ? partitions : nullptr);
   }
 }
 
@@ -323,7 +341,8 @@ void KafkaConsumer::commit(std::optional<core::Deadline> wait, const std::set<Ke
 void KafkaConsumer::on_commit_result(rd_kafka_t*, rd_kafka_resp_err_t err,
                                      rd_kafka_topic_partition_list_t* offsets,
                                      void* self) noexcept {
-  if (offsets != nullptr) ClientContext::owner_of<KafkaConsumer>(self).forget_failed(err, *offsets);
+  KafkaConsumer* me = ClientContext::owner_of<KafkaConsumer>(self);
+  if (me != nullptr && offsets != nullptr) me->forget_failed(err, *offsets);
 }
 
 // A partition whose commit failed is committed again at the next chance (the interval's
@@ -342,7 +361,11 @@ void KafkaConsumer::forget_failed(rd_kafka_resp_err_t err,
 
 void KafkaConsumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                  rd_kafka_topic_partition_list_t* partitions, void* self) noexcept {
-  auto* me = &ClientContext::owner_of<KafkaConsumer>(self);
+  auto* me = ClientContext::owner_of<KafkaConsumer>(self);
+  if (me == nullptr) {  // closing in the background: only answer, so librdkafka can go on
+    answer_rebalance(rk, err, partitions);
+    return;
+  }
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     me->assign(partitions);
   } else {
@@ -361,13 +384,7 @@ void KafkaConsumer::assign(rd_kafka_topic_partition_list_t* partitions) {
     std::lock_guard lock(topics_mutex_);
     state->sink = sinks_.at(p.topic);
   }
-  const bool cooperative =
-      std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
-  if (cooperative) {
-    ErrorPtr error(rd_kafka_incremental_assign(consumer_.get(), partitions));
-  } else {
-    rd_kafka_assign(consumer_.get(), partitions);
-  }
+  answer_rebalance(consumer_.get(), RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, partitions);
 }
 
 // Stops reading the partitions, lets their dispatched messages finish (bounded), commits
@@ -397,8 +414,12 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
     std::unique_lock lock(state.mutex);
     state.drained.wait_until(lock, deadline, [&] { return state.dispatched == 0; });
   }
-  if (!lost)
-    commit(std::min(std::max(deadline, core::Clock::now() + kOneRoundTrip), leave_until_), &keys);
+  // At close the commit is sent without waiting: librdkafka sends it before the LeaveGroup
+  // and waits for its answer itself before it lets the consumer go (see close()).
+  if (!lost) {
+    closing_ ? commit(std::nullopt, &keys)
+             : commit(std::max(deadline, core::Clock::now() + kOneRoundTrip), &keys);
+  }
   for (const Key& key : keys) {
     auto it = partitions_.find(key);
     {
@@ -407,59 +428,57 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
     }
     partitions_.erase(it);  // deliveries still holding the state keep it alive
   }
-  const bool cooperative =
-      std::strcmp(rd_kafka_rebalance_protocol(consumer_.get()), "COOPERATIVE") == 0;
-  if (cooperative) {
-    ErrorPtr error(rd_kafka_incremental_unassign(consumer_.get(), partitions));
-  } else {
-    rd_kafka_assign(consumer_.get(), nullptr);
-  }
+  answer_rebalance(consumer_.get(), RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS, partitions);
 }
 
 void KafkaConsumer::stop() {
   poller_.request_stop();
+  if (consumer_) {  // rd_kafka_consumer_poll waits up to 100 ms; a yield ends the wait at once
+    QueuePtr queue(rd_kafka_queue_get_consumer(consumer_.get()));
+    if (queue) rd_kafka_queue_yield(queue.get());
+  }
   if (poller_.joinable()) poller_.join();
 }
 
+// Bounded by `deadline` whatever the broker does. What the handlers finished is committed
+// (asynchronously: librdkafka sends it before the LeaveGroup and does not let the consumer go
+// before both are answered or time out), the group is left, and whatever librdkafka still waits
+// for at the deadline finishes in the background (core/background_closes.hpp), where only
+// librdkafka's own rebalance events are answered and the handle is destroyed.
 void KafkaConsumer::close(core::Deadline deadline) {
   if (closed_) return;
   closed_ = true;
   stop();
   close_deadline_ = deadline;
-  // Committing and leaving the group get at least one round trip's time, even when a stuck
-  // handler used up the deadline: a member that does not leave holds its partitions from the
-  // next member until session.timeout.ms has passed.
-  leave_until_ = std::max(deadline, core::Clock::now() + kOneRoundTrip);
-  // Leaving runs the revoke above, which commits every assigned partition. A revoke event
-  // librdkafka has handed us must be served even past the deadline: destroying the consumer
-  // while it waits for our unassign hangs for good (seen under ASan: close hung 10 minutes).
-  // Against a broker that does not answer, the revoke comes once librdkafka's requests time
-  // out (socket.timeout.ms, the session timeout: see consumer_config), hence the cap.
-  const auto cap = core::Clock::now() + options_.kafka.session_timeout + 4 * kOneRoundTrip;
-  const bool left = leave_group(leave_until_, std::max(leave_until_, cap));
-  partitions_.clear();
-  if (left) {
-    consumer_.reset();
-  } else {
-    log_->warn("kafka", "consumer of group {}: left without the broker's answer", group_);
-    // Otherwise rd_kafka_destroy would run rd_kafka_consumer_close, which blocks as long as
-    // the coordinator does not answer.
-    rd_kafka_destroy_flags(consumer_.release(), RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-  }
-}
-
-// rd_kafka_consumer_close blocks with no bound of ours, so the close runs in librdkafka's
-// background and its rebalance events are served here until it is done, or `deadline` passed
-// and no partition is held any more (its revoke was served), or `cap` passed. True when done.
-bool KafkaConsumer::leave_group(core::Deadline deadline, core::Deadline cap) {
+  closing_ = true;
+  commit(std::nullopt, nullptr);  // before leaving, in case the revoke comes after the deadline
   QueuePtr queue(rd_kafka_queue_new(consumer_.get()));
+  bool left = false;
   if (ErrorPtr error(rd_kafka_consumer_close_queue(consumer_.get(), queue.get())); error) {
     log_->warn("kafka", "consumer close: {}", rd_kafka_error_string(error.get()));
-    return false;
+  } else {
+    left = serve_leaving(queue.get(), deadline);
   }
+  partitions_.clear();
+  context_->owner.store(nullptr);  // callbacks reach nothing of this object from now on
+  if (left) return;                // the handle goes with this object at once
+  // A revoke librdkafka hands out must still be answered, or destroying the consumer hangs for
+  // good; against a broker that does not answer, librdkafka lets go once its requests time out
+  // (socket.timeout.ms: the session timeout, see consumer_config), hence the cap.
+  const core::Deadline cap =
+      core::Clock::now() + options_.kafka.session_timeout + std::chrono::seconds(2);
+  // Raw pointers: finish_leaving destroys both (the lambda must be copyable for
+  // std::function, and runs once).
+  core::close_in_background([rk = consumer_.release(), close_queue = queue.release(),
+                             context = context_, cap] { finish_leaving(rk, close_queue, cap); });
+}
+
+// Serves the rebalance events of the group leave until the consumer is closed (true) or the
+// deadline passed.
+bool KafkaConsumer::serve_leaving(rd_kafka_queue_t* queue, core::Deadline deadline) {
   while (!rd_kafka_consumer_closed(consumer_.get())) {
-    const int left = core::ms_left(partitions_.empty() ? deadline : cap);
-    EventPtr event(rd_kafka_queue_poll(queue.get(), std::min(left, 100)));
+    const int left = core::ms_left(deadline);
+    EventPtr event(rd_kafka_queue_poll(queue, std::min(left, 100)));
     if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
       on_rebalance(consumer_.get(), rd_kafka_event_error(event.get()),
                    rd_kafka_event_topic_partition_list(event.get()), context_.get());
@@ -467,6 +486,22 @@ bool KafkaConsumer::leave_group(core::Deadline deadline, core::Deadline cap) {
     if (left == 0 && !event) return false;  // and nothing more is queued for us
   }
   return true;
+}
+
+// On the background-close thread: nothing of the KafkaConsumer is left, only its handle.
+void KafkaConsumer::finish_leaving(rd_kafka_t* rk, rd_kafka_queue_t* queue, core::Deadline cap) {
+  while (!rd_kafka_consumer_closed(rk) && core::Clock::now() < cap) {
+    EventPtr event(rd_kafka_queue_poll(queue, std::min(core::ms_left(cap), 100)));
+    if (event && rd_kafka_event_type(event.get()) == RD_KAFKA_EVENT_REBALANCE) {
+      answer_rebalance(rk, rd_kafka_event_error(event.get()),
+                       rd_kafka_event_topic_partition_list(event.get()));
+    }
+  }
+  const bool closed = rd_kafka_consumer_closed(rk) != 0;
+  rd_kafka_queue_destroy(queue);
+  // Otherwise rd_kafka_destroy would run rd_kafka_consumer_close, which waits as long as the
+  // coordinator does not answer.
+  rd_kafka_destroy_flags(rk, closed ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 }
 
 }  // namespace eventbus::kafka

@@ -83,7 +83,8 @@ class KafkaConsumer {
   static void on_commit_result(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                rd_kafka_topic_partition_list_t* offsets, void* self) noexcept;
   void forget_failed(rd_kafka_resp_err_t err, const rd_kafka_topic_partition_list_t& offsets);
-  bool leave_group(core::Deadline deadline, core::Deadline cap);
+  bool serve_leaving(rd_kafka_queue_t* queue, core::Deadline deadline);
+  static void finish_leaving(rd_kafka_t* rk, rd_kafka_queue_t* queue, core::Deadline cap);
   void pause(PartitionState& state, bool on);
   void refresh_lag();
   static int on_statistics(rd_kafka_t*, char*, size_t, void*) noexcept { return 0; }
@@ -107,10 +108,10 @@ class KafkaConsumer {
   std::jthread poller_;
   bool closed_ = false;
   // Revokes wait for running handlers until revoke_timeout, and during close() no later than
-  // close_deadline_; their commit waits no later than leave_until_. Written by close() after
-  // the poll thread is joined; read by revoke(), which then runs on the closing thread.
+  // close_deadline_, and then commit without waiting (closing_). Written by close() after the
+  // poll thread is joined; read by revoke(), which then runs on the closing thread.
   core::Deadline close_deadline_ = core::Deadline::max();
-  core::Deadline leave_until_ = core::Deadline::max();
+  bool closing_ = false;
 };
 
 }  // namespace eventbus::kafka

@@ -3,9 +3,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/background_closes.hpp"
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
-#include "transport/kafka/kafka_topics.hpp"
+#include "transport/kafka/kafka_topic_readiness.hpp"
 
 namespace eventbus::kafka {
 namespace {
@@ -22,6 +23,17 @@ void add_envelope_headers(rd_kafka_headers_t* h, const Envelope& e) {
   if (!e.trace_id.empty()) add("X-Trace-ID", e.trace_id);
   if (!e.correlation_id.empty()) add("X-Correlation-ID", e.correlation_id);
   if (e.tenant_id != 0) add("X-Tenant-ID", std::to_string(e.tenant_id));
+}
+
+// The same headers as Headers, for a publish that waits for its topic past the call.
+void envelope_headers(const Envelope& e, Headers& out) {
+  out.emplace_back("X-Event-ID", e.event_id);
+  out.emplace_back("X-Aggregate-ID", e.aggregate_id);
+  out.emplace_back("X-Event-Version", std::to_string(e.event_version));
+  out.emplace_back("X-Event-Type", e.event_type);
+  if (!e.trace_id.empty()) out.emplace_back("X-Trace-ID", e.trace_id);
+  if (!e.correlation_id.empty()) out.emplace_back("X-Correlation-ID", e.correlation_id);
+  if (e.tenant_id != 0) out.emplace_back("X-Tenant-ID", std::to_string(e.tenant_id));
 }
 
 }  // namespace
@@ -45,8 +57,26 @@ KafkaProducer::KafkaProducer(const BusOptions& options, core::LogPtr log)
                             std::string("kafka: producer: ") + error);
   }
   conf.release();  // rd_kafka_new took it
-  producer_.reset(rk);
+  producer_.reset(rk, &rd_kafka_destroy);
   completions_ = std::jthread([this](std::stop_token stop) { completion_loop(stop); });
+  // The preparer's topic work holds only what it shares (see kafka_topic_readiness.hpp).
+  readiness_ = std::make_shared<KafkaTopicReadiness>(producer_, options_, log_);
+  core::TopicPreparer::Hooks hooks;
+  hooks.prepare = [readiness = readiness_](const std::string& topic, bool, core::Deadline deadline,
+                                           std::string& detail) {
+    return readiness->prepare(topic, deadline, detail);
+  };
+  hooks.send = [this](std::unique_ptr<core::PendingPublish> m) { produce_now(std::move(m)); };
+  hooks.hold = [](core::PendingPublish& m) {  // the envelope is the caller's, valid only now
+    if (m.envelope == nullptr) return;
+    Headers own;
+    envelope_headers(*m.envelope, own);
+    own.insert(own.end(), m.headers.begin(), m.headers.end());
+    m.headers = std::move(own);
+    m.envelope = nullptr;
+  };
+  preparer_ = std::make_shared<core::TopicPreparer>(std::move(hooks), options_.kafka.admin_timeout,
+                                                    options_.publish.ack_timeout);
 }
 
 void KafkaProducer::await_broker(std::chrono::milliseconds timeout) {
@@ -70,7 +100,8 @@ KafkaProducer::~KafkaProducer() {
 // Runs on the completion thread. Only brokers learnt from metadata count (nodeid >= 0): the
 // bootstrap entry is a placeholder librdkafka may leave down once it knows the real ones.
 int KafkaProducer::on_statistics(rd_kafka_t*, char* json, size_t size, void* self) noexcept {
-  auto* me = &ClientContext::owner_of<KafkaProducer>(self);
+  auto* me = ClientContext::owner_of<KafkaProducer>(self);
+  if (me == nullptr) return 0;
   const auto stats = nlohmann::json::parse(json, json + size, nullptr, false);
   const auto brokers = stats.is_object() ? stats.find("brokers") : stats.end();
   if (!stats.is_object() || brokers == stats.end() || !brokers->is_object()) return 0;
@@ -93,17 +124,30 @@ void KafkaProducer::completion_loop(std::stop_token stop) {
 }
 
 void KafkaProducer::publish(std::unique_ptr<core::PendingPublish> message) {
+  {
+    std::shared_lock gate(gate_);
+    if (!closing_) {
+      gate.unlock();  // the preparer's close() cancels what waits in it
+      preparer_->publish(std::move(message));
+      return;
+    }
+  }
+  core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                               "kafka transport closed");
+}
+
+std::error_code KafkaProducer::await_topic(const std::string& topic, core::Deadline deadline,
+                                           std::string& detail) {
+  return preparer_->await_ready(topic, deadline, detail);
+}
+
+// A publish of a ready topic, on the caller's thread or the preparer's.
+void KafkaProducer::produce_now(std::unique_ptr<core::PendingPublish> message) {
   std::shared_lock gate(gate_);
   if (closing_) {
     gate.unlock();
     core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
                                  "kafka transport closed");
-    return;
-  }
-  std::string detail;
-  if (std::error_code ec = ensure_topic(message->topic, detail)) {
-    gate.unlock();
-    core::PendingPublish::finish(std::move(message), ec, {}, detail);
     return;
   }
   // Ownership passes to librdkafka (as the message opaque) before the delivery report can run.
@@ -140,7 +184,8 @@ rd_kafka_resp_err_t KafkaProducer::produce(core::PendingPublish& m) {
 }
 
 void KafkaProducer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) noexcept {
-  auto* self = &ClientContext::owner_of<KafkaProducer>(opaque);
+  auto* self = ClientContext::owner_of<KafkaProducer>(opaque);
+  if (self == nullptr) return;  // the producer let go: nothing of it is left to report to
   std::unique_ptr<core::PendingPublish> message(static_cast<core::PendingPublish*>(m->_private));
   if (!message) return;
   std::error_code error = to_error(m->err);
@@ -161,69 +206,46 @@ void KafkaProducer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* 
   core::PendingPublish::finish(std::move(message), error, where, detail);
 }
 
-std::error_code KafkaProducer::ensure_topic(const std::string& topic, std::string& detail) {
-  // Held during the round trip: concurrent first publishes of a topic wait for one creation.
-  std::lock_guard lock(topics_mutex_);
-  if (ready_topics_.count(topic) != 0) return {};
-  int partitions = -1;
-  if (std::error_code ec =
-          ensure_kafka_topic(producer_.get(), options_, *log_, topic, partitions, detail)) {
-    return ec;
-  }
-  // A topic just created is not in every broker's metadata at once. A consumer that subscribes
-  // before it is sees "unknown topic" and looks again only at its next metadata refresh, so
-  // wait (bounded) until the metadata shows the topic's partitions, each with a leader that
-  // answers for it: a first produce that meets NOT_LEADER on a new partition makes librdkafka
-  // 2.0.2's idempotent producer ack messages that were never stored (see on_delivery), and
-  // those publishes fail (GroupChurn saw 1 in ~9,000 that way with the metadata check alone).
-  // create_or_update may just have added partitions: wait for all of them.
-  const int want = std::max(partitions, 1);
-  const auto deadline = core::Clock::now() + options_.kafka.admin_timeout;
-  while (partitions >= 0) {  // -1: skip
-    const PartitionCount count = partition_count(producer_.get(), topic, 1000);
-    if (count.total >= want && count.led == count.total &&
-        leaders_answer(producer_.get(), topic, count.total, 1000)) {
-      break;
-    }
-    if (core::Clock::now() >= deadline) {
-      if (count.total >= want) {  // a broker of the cluster is down: its partitions wait
-        log_->warn("kafka",
-                   "topic {}: not every partition's leader answered within {} ms ({} of "
-                   "{} have one in the metadata); publishing anyway",
-                   topic, options_.kafka.admin_timeout.count(), count.led, count.total);
-        break;
-      }
-      detail = "kafka: topic " + topic + " is not in the broker's metadata after " +
-               std::to_string(options_.kafka.admin_timeout.count()) + " ms";
-      return make_error_code(errc::transport_error);
-    }
-    // Nothing announces the topic's arrival: ask again shortly, not in a tight loop.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ready_topics_.insert(topic);
-  return {};
-}
-
 std::uint64_t KafkaProducer::close(core::Deadline deadline) {
   {
     std::unique_lock gate(gate_);  // waits for produce calls under way
     if (closing_) return 0;
     closing_ = true;
   }
-  // Stop the completion thread first: flush() serves the remaining reports on this thread.
+  // 1. Publishes still waiting for their topic never reached librdkafka: cancelled.
+  const std::uint64_t never_sent = preparer_->close();
+  // 2. The completion thread stops (flush() serves the remaining reports on this thread); a
+  //    yield on the main queue ends its poll's wait at once.
   completions_.request_stop();
+  {
+    QueuePtr main(rd_kafka_queue_get_main(producer_.get()));
+    rd_kafka_queue_yield(main.get());
+  }
   if (completions_.joinable()) completions_.join();
+  // 3. Until the deadline librdkafka delivers; what is left will not make it: purged messages
+  //    report __PURGE_* (cancelled) on the next poll, at once even against a frozen broker.
+  //    Every completion fires before the producer goes, within a bounded grace period.
   rd_kafka_flush(producer_.get(), core::ms_left(deadline));
-  // Whatever is left will not make it: purged messages report __PURGE_* (cancelled).
   rd_kafka_purge(producer_.get(), RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT);
-  // Purged messages report on the next poll; in-flight requests may take a moment longer.
-  // Every completion must fire before the producer goes, within a bounded grace period.
   const auto grace = core::Clock::now() + std::chrono::seconds(5);
   while (rd_kafka_outq_len(producer_.get()) > 0 && core::Clock::now() < grace) {
     rd_kafka_poll(producer_.get(), 50);
   }
-  producer_.reset();  // rd_kafka_destroy joins librdkafka's threads
-  return cancelled_.load();
+  context_->owner.store(nullptr);  // no callback reaches this object from now on
+  // 4. A topic preparation a broker holds up (a metadata request waits its whole timeout)
+  //    finishes in the background, with the handle it shares; otherwise the handle goes now
+  //    (rd_kafka_destroy joins librdkafka's threads).
+  readiness_->stop();
+  std::thread preparer = preparer_->release_thread();
+  if (preparer.joinable() && preparer_->busy()) {
+    core::close_in_background([thread = std::make_shared<std::thread>(std::move(preparer)),
+                               keep = preparer_, handle = producer_,
+                               context = context_] { thread->join(); });
+  } else if (preparer.joinable()) {
+    preparer.join();
+  }
+  producer_.reset();
+  return cancelled_.load() + never_sent;
 }
 
 }  // namespace eventbus::kafka

@@ -11,10 +11,12 @@
 #include <unordered_set>
 
 #include "core/log.hpp"
+#include "core/topic_preparer.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 #include "transport/kafka/client_context.hpp"
 #include "transport/kafka/kafka_handles.hpp"
+#include "transport/kafka/kafka_topic_readiness.hpp"
 
 namespace eventbus::kafka {
 
@@ -23,16 +25,18 @@ class KafkaProducer {
   KafkaProducer(const BusOptions& options, core::LogPtr log);
   ~KafkaProducer();
 
+  // The topic is made ready (kafka_topic_readiness.hpp) on the preparer's thread first.
   void publish(std::unique_ptr<core::PendingPublish> message);
-  // Creates or checks `topic` per its TopicOptions, once per topic and producer.
-  std::error_code ensure_topic(const std::string& topic, std::string& detail);
+  // For subscribe(): waits until the preparer made `topic` ready, or `deadline`.
+  std::error_code await_topic(const std::string& topic, core::Deadline deadline,
+                              std::string& detail);
   // Throws std::system_error (transport_error) naming the brokers when none answers a
   // metadata request within `timeout`.
   void await_broker(std::chrono::milliseconds timeout);
   // Flushes until the deadline, purges the rest (their completions fire as cancelled), stops
-  // the completion thread and frees the producer. Returns how many it cancelled.
+  // the completion thread and frees the producer; a topic preparation that a broker holds up
+  // finishes in the background. Returns how many publishes it cancelled.
   std::uint64_t close(core::Deadline deadline);
-  rd_kafka_t* handle() const noexcept { return producer_.get(); }
   // From librdkafka's statistics (every second): a broker connection is up; how many dropped.
   core::ConnectionHealth connection() const noexcept {
     return {connected_.load(std::memory_order_relaxed),
@@ -43,21 +47,22 @@ class KafkaProducer {
   static void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) noexcept;
   static int on_statistics(rd_kafka_t*, char* json, size_t size, void* self) noexcept;
   void completion_loop(std::stop_token stop);
+  void produce_now(std::unique_ptr<core::PendingPublish> message);
   rd_kafka_resp_err_t produce(core::PendingPublish& message);
 
   const BusOptions& options_;
   const core::LogPtr log_;
   const ClientContextPtr context_ = std::make_shared<ClientContext>();  // before producer_
-  HandlePtr producer_;
+  std::shared_ptr<rd_kafka_t> producer_;  // shared with the preparer's topic work
   std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
   bool closing_ = false;
   bool offsets_confirmed_ = true;  // acks != 0: a stored message comes back with its offset
   std::atomic<std::uint64_t> cancelled_{0};
   std::atomic<bool> connected_{true};  // await_broker() checked, unless told not to wait
   std::atomic<std::uint64_t> disconnects_{0};
-  std::mutex topics_mutex_;
-  std::unordered_set<std::string> ready_topics_;
   std::jthread completions_;
+  std::shared_ptr<KafkaTopicReadiness> readiness_;  // the preparer's topic work
+  std::shared_ptr<core::TopicPreparer> preparer_;   // shared with a background close
 };
 
 }  // namespace eventbus::kafka

@@ -38,8 +38,10 @@ void KafkaTransport::publish(std::unique_ptr<core::PendingPublish> message) {
 std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
                                           core::DeliverySink& sink) {
   std::string detail;
-  // The topic must exist with its partitions before the group assigns it.
-  if (std::error_code ec = producer_->ensure_topic(spec.topic, detail)) {
+  // The topic must exist with its partitions before the group assigns it. Bounded by
+  // subscribe_timeout; the preparer's thread does the broker work.
+  const core::Deadline deadline = core::Clock::now() + options_.subscribe_timeout;
+  if (std::error_code ec = producer_->await_topic(spec.topic, deadline, detail)) {
     log_->error("kafka", "subscribe to {}: {}", spec.topic, detail);
     return ec;
   }

@@ -13,7 +13,7 @@ std::error_code ApiAnswer::error() const {
   return make_error_code(code == 503 ? errc::transport_error : errc::rejected);
 }
 
-JetStreamApi::JetStreamApi(natsConnection* connection, const std::string& domain)
+JetStreamApi::JetStreamApi(const NatsConnection& connection, const std::string& domain)
     : connection_(connection), prefix_(domain.empty() ? "$JS.API." : "$JS." + domain + ".API.") {}
 
 ApiAnswer JetStreamApi::request(std::string_view operation, const nlohmann::json& body,
@@ -21,8 +21,15 @@ ApiAnswer JetStreamApi::request(std::string_view operation, const nlohmann::json
   ApiAnswer answer;
   const std::string subject = prefix_ + std::string(operation);
   const std::string payload = body.is_null() ? std::string() : body.dump();
+  natsConnection* nc = connection_.get();
+  if (nc == nullptr) {
+    answer.status = NATS_NOT_YET_CONNECTED;
+    answer.text = "not connected to a server yet";
+    return answer;
+  }
   natsMsg* reply = nullptr;
-  answer.status = natsConnection_Request(&reply, connection_, subject.c_str(), payload.data(),
+  // A request that close() cuts short returns at once: closing the connection wakes it.
+  answer.status = natsConnection_Request(&reply, nc, subject.c_str(), payload.data(),
                                          static_cast<int>(payload.size()),
                                          std::max<std::int64_t>(1, timeout.count()));
   MessagePtr owned(reply);

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <system_error>
 
+#include "transport/nats/nats_connection.hpp"
+
 namespace eventbus::nats {
 
 // JetStream API error codes (nats-server's "err_code") the bus acts on.
@@ -36,15 +38,16 @@ struct ApiAnswer {
 
 class JetStreamApi {
  public:
-  // `domain`: the JetStream domain (empty: none). The connection must outlive this object.
-  JetStreamApi(natsConnection* connection, const std::string& domain);
+  // `domain`: the JetStream domain (empty: none). The connection must outlive this object;
+  // before it is connected, requests fail at once (transport_error).
+  JetStreamApi(const NatsConnection& connection, const std::string& domain);
 
   // Sends `body` to "$JS[.<domain>].API.<operation>" and waits up to `timeout` for the answer.
   ApiAnswer request(std::string_view operation, const nlohmann::json& body,
                     std::chrono::milliseconds timeout) const;
 
  private:
-  natsConnection* connection_;
+  const NatsConnection& connection_;
   std::string prefix_;
 };
 

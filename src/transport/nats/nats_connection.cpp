@@ -96,31 +96,49 @@ NatsConnection::NatsConnection(const BusOptions& options, core::LogPtr log,
         "nats.reconnect_buffer_bytes");
   check(natsOptions_SetPingInterval(o.get(), ms(n.ping_interval)), "nats.ping_interval");
   check(natsOptions_SetMaxPingsOut(o.get(), n.max_pings_out), "nats.max_pings_out");
-  check(natsOptions_SetTimeout(o.get(), ms(n.connect_timeout)), "nats.connect_timeout");
+  // nats.connect_timeout bounds one attempt at all the servers, as the constructor promises.
+  const auto per_server = std::max<std::int64_t>(
+      1, ms(n.connect_timeout) /
+             static_cast<std::int64_t>(std::max<std::size_t>(1, n.servers.size())));
+  check(natsOptions_SetTimeout(o.get(), per_server), "nats.connect_timeout");
   check(natsOptions_SetWriteDeadline(o.get(), ms(n.write_timeout)), "nats.write_timeout");
   check(natsOptions_SetSendAsap(o.get(), n.send_asap), "nats.send_asap");
-  // With a callback, nats.c returns NATS_NOT_YET_CONNECTED at once and connects in the
-  // background; without one it retries inside natsConnection_Connect, max_reconnect times
-  // (forever with -1): the bus's constructor hung until the server came.
-  check(
-      natsOptions_SetRetryOnFailedConnect(o.get(), n.retry_on_failed_connect, &on_connected, this),
-      "nats.retry_on_failed_connect");
   check(natsOptions_SetReconnectedCB(o.get(), &on_reconnected, this), "nats: reconnect handler");
   check(natsOptions_SetDisconnectedCB(o.get(), &on_disconnected, this), "nats: disconnect handler");
   check(natsOptions_SetErrorHandler(o.get(), &on_async_error, this), "nats: error handler");
   check(natsOptions_SetClosedCB(o.get(), &on_closed, this), "nats: closed handler");
   apply_auth(o.get(), n);
   apply_tls(o.get(), n.tls);
+  options_ = std::move(o);
+  servers_ = server_list(n.servers);
+  nats_ = n;
+}
 
+// Not nats.c's own retry_on_failed_connect: in nats.c 3.4.1 a first attempt that reaches a
+// server which then does not answer the handshake (frozen, not dead) closes the connection for
+// good ("no server left to reconnect to"), and its attempts block the caller for the connect
+// timeout anyway. NatsTransport repeats this call on a thread of its own instead.
+std::error_code NatsConnection::connect(std::string& detail) {
   natsConnection* nc = nullptr;
-  const natsStatus s = natsConnection_Connect(&nc, o.get());
-  connection_.reset(nc);  // ours whatever the status: nats.c sets it only when it made one
-  if (s == NATS_NOT_YET_CONNECTED) return;  // retry_on_failed_connect: connects in background
+  const natsStatus s = natsConnection_Connect(&nc, options_.get());
   if (s != NATS_OK) {
-    closed_ = true;  // no connection was made, so no callback will come
-    throw std::system_error(to_error(s), describe("nats: connect to " + server_list(n.servers), s) +
-                                             client_certificate_hint(n, s));
+    natsConnection_Destroy(nc);  // nats.c sets it only when it made one
+    // Refused, timed out or unreachable alike: the broker cannot be reached.
+    detail = describe("nats: connect to " + servers_, s) + client_certificate_hint(nats_, s);
+    return make_error_code(errc::transport_error);
   }
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = false;  // a connection now exists: its closed callback will come
+  }
+  connection_.reset(nc);
+  current_.store(nc, std::memory_order_release);
+  if (closing_.load()) {  // close() came while we connected
+    close();
+    detail = "nats: closed while connecting";
+    return make_error_code(errc::closed);
+  }
+  return {};
 }
 
 NatsConnection::~NatsConnection() {
@@ -128,12 +146,13 @@ NatsConnection::~NatsConnection() {
 }
 
 bool NatsConnection::connected() const noexcept {
-  return natsConnection_Status(connection_.get()) == NATS_CONN_STATUS_CONNECTED;
+  natsConnection* nc = get();
+  return nc != nullptr && natsConnection_Status(nc) == NATS_CONN_STATUS_CONNECTED;
 }
 
 void NatsConnection::close() noexcept {
-  if (!connection_) return;
-  closing_.store(true);
+  closing_.store(true);  // also stops a connect() under way from keeping what it makes
+  if (get() == nullptr) return;
   natsConnection_Close(connection_.get());  // idempotent in nats.c
   std::unique_lock lock(mutex_);
   // Bounded: the callback thread only has to run the callbacks queued before this one.
@@ -149,11 +168,6 @@ void NatsConnection::on_closed(natsConnection*, void* self) noexcept {
   std::lock_guard lock(me->mutex_);
   me->closed_ = true;
   me->closed_cv_.notify_all();
-}
-
-void NatsConnection::on_connected(natsConnection*, void* self) noexcept {
-  auto* me = static_cast<NatsConnection*>(self);
-  me->log_->info("nats", "connection '{}' connected (it started without a server)", me->name_);
 }
 
 void NatsConnection::on_reconnected(natsConnection*, void* self) noexcept {

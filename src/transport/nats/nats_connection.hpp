@@ -14,8 +14,8 @@
 
 namespace eventbus::nats {
 
-// Reads `options.nats` and connects. Throws std::system_error naming the option or the
-// connection error; secrets (passwords, tokens, URL user info) never reach the message.
+// Reads `options.nats` (throws std::system_error naming a refused option); connect() makes the
+// connection. Secrets (passwords, tokens, URL user info) never reach a message.
 // `lost` runs on nats.c's callback thread when nats.c closes the connection for good by itself
 // (reconnects exhausted), never for a close() of ours; close() returns only after it ran.
 class NatsConnection {
@@ -25,14 +25,18 @@ class NatsConnection {
   NatsConnection(const NatsConnection&) = delete;
   NatsConnection& operator=(const NatsConnection&) = delete;
 
-  natsConnection* get() const noexcept { return connection_.get(); }
+  // One attempt at every server, within nats.connect_timeout in all. Fails with
+  // transport_error ("broker not reachable"), `detail` naming the servers and the cause.
+  // Once it succeeded, nats.c reconnects by itself (nats.max_reconnect).
+  std::error_code connect(std::string& detail);
+  // Null until connect() succeeded; then valid until this object is destroyed.
+  natsConnection* get() const noexcept { return current_.load(std::memory_order_acquire); }
   std::uint64_t reconnects() const noexcept { return reconnects_.load(); }
   bool connected() const noexcept;
   // Closes the connection (idempotent); the handle stays valid for late acks, which then fail.
   void close() noexcept;
 
  private:
-  static void on_connected(natsConnection*, void* self) noexcept;
   static void on_reconnected(natsConnection*, void* self) noexcept;
   static void on_disconnected(natsConnection*, void* self) noexcept;
   static void on_async_error(natsConnection*, natsSubscription*, natsStatus, void* self) noexcept;
@@ -45,10 +49,14 @@ class NatsConnection {
   // for it so that no callback can reach this object after it is gone.
   std::mutex mutex_;
   std::condition_variable closed_cv_;
-  bool closed_ = false;
+  bool closed_ = true;  // until a connection exists, no closed callback will come
   std::atomic<std::uint64_t> reconnects_{0};
   std::atomic<bool> closing_{false};  // a disconnect we asked for is not worth a warning
+  OptionsPtr options_;
+  NatsOptions nats_;     // for the words of connection errors
+  std::string servers_;  // the server list as messages show it (no user info)
   ConnectionPtr connection_;
+  std::atomic<natsConnection*> current_{nullptr};  // connection_, published to other threads
 };
 
 // "nats://user:secret@host:4222" -> "nats://host:4222": URLs as they may appear in messages.

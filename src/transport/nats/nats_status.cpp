@@ -8,8 +8,8 @@ std::error_code to_error(natsStatus status, jsErrCode js_code) {
   switch (status) {
     case NATS_OK:
       return {};
-    case NATS_TIMEOUT:
-      return make_error_code(errc::publish_timeout);
+    case NATS_TIMEOUT:  // a request or a connection attempt: the server did not answer in time
+      return make_error_code(errc::transport_error);
     case NATS_MAX_PAYLOAD:
       return make_error_code(errc::message_too_large);
     case NATS_NO_RESPONDERS:

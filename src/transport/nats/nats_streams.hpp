@@ -12,6 +12,7 @@
 #include <chrono>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <unordered_map>
 
@@ -23,36 +24,46 @@ namespace eventbus::nats {
 
 class NatsStreams {
  public:
-  NatsStreams(natsConnection* connection, const BusOptions& options, core::LogPtr log);
+  using Deadline = std::chrono::steady_clock::time_point;
+
+  NatsStreams(const NatsConnection& connection, const BusOptions& options, core::LogPtr log);
 
   // The stream carrying `topic`: from the cache, or found (and created or checked, per the
-  // topic's strategy) now, in round trips of up to nats.api_timeout each. `for_subscribe`: a
-  // skip topic is still looked up (a consumer needs its stream's name); otherwise skip costs
-  // no round trip and `stream` comes back empty. `detail` says what is wrong.
-  std::error_code ensure(const std::string& topic, bool for_subscribe, std::string& stream,
-                         std::string& detail);
+  // topic's strategy) now, in round trips of up to nats.api_timeout each, all by `deadline`.
+  // `for_subscribe`: a skip topic is still looked up (a consumer needs its stream's name);
+  // otherwise skip costs no round trip and `stream` comes back empty. `detail` says what is
+  // wrong. Thread-safe; two first calls for one topic may both ask the server (what they do is
+  // idempotent), none holds a lock over a round trip.
+  std::error_code ensure(const std::string& topic, bool for_subscribe, Deadline deadline,
+                         std::string& stream, std::string& detail);
 
  private:
-  std::error_code resolve(const std::string& topic, const TopicOptions& t, std::string& stream,
-                          std::string& detail);
+  std::error_code resolve(const std::string& topic, const TopicOptions& t, Deadline deadline,
+                          std::string& stream, std::string& detail);
   std::error_code use_carrier(const std::string& topic, const TopicOptions& t,
-                              const std::string& carrier, std::string& stream, std::string& detail);
+                              const std::string& carrier, Deadline deadline, std::string& stream,
+                              std::string& detail);
   // The stream whose subjects take `topic`; empty when none. Fails when the server does not
   // answer or more than one stream answers.
-  std::error_code find_carrier(const std::string& topic, std::string& stream, std::string& detail);
+  std::error_code find_carrier(const std::string& topic, Deadline deadline, std::string& stream,
+                               std::string& detail);
   std::error_code settle_existing(const std::string& topic, const TopicOptions& t,
-                                  const std::string& stream, std::string& detail);
-  std::error_code create(const std::string& topic, const TopicOptions& t, std::string& stream,
-                         std::string& detail);
+                                  const std::string& stream, Deadline deadline,
+                                  std::string& detail);
+  std::error_code create(const std::string& topic, const TopicOptions& t, Deadline deadline,
+                         std::string& stream, std::string& detail);
   std::error_code add_subject(const std::string& topic, const TopicOptions& t,
-                              const std::string& stream, std::string& detail);
-  std::error_code update(const std::string& stream, nlohmann::json config, std::string& detail);
-  ApiAnswer info(const std::string& stream) const;
+                              const std::string& stream, Deadline deadline, std::string& detail);
+  std::error_code update(const std::string& stream, nlohmann::json config, Deadline deadline,
+                         std::string& detail);
+  ApiAnswer info(const std::string& stream, Deadline deadline) const;
+  // One API call, waiting up to nats.api_timeout and never past `deadline`.
+  ApiAnswer request(std::string_view operation, const nlohmann::json& body,
+                    Deadline deadline) const;
 
   JetStreamApi api_;
   const BusOptions& options_;
   const core::LogPtr log_;
-  std::chrono::milliseconds timeout_;
   std::shared_mutex mutex_;
   std::unordered_map<std::string, std::string> ready_;  // topic -> stream
 };

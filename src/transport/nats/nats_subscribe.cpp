@@ -55,16 +55,21 @@ std::chrono::milliseconds server_ack_wait(const jsConsumerConfig& c) {
 
 }  // namespace
 
+// Bounded by subscribe_timeout: the preparer's thread finds (or makes) the stream, which a
+// close() can cut short; this thread only makes the durable consumer.
 std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
                                          core::DeliverySink& sink) {
+  const core::Deadline deadline = core::Clock::now() + options_.subscribe_timeout;
   std::string stream, detail;
-  if (std::error_code ec = streams_->ensure(spec.topic, /*for_subscribe=*/true, stream, detail)) {
+  std::error_code ec = preparer_->await_ready(spec.topic, deadline, detail);
+  if (!ec) ec = streams_->ensure(spec.topic, /*for_subscribe=*/true, deadline, stream, detail);
+  if (ec) {
     log_->error("nats", "subscribe to {}: {}", spec.topic, detail);
     return ec;
   }
   std::shared_ptr<NatsConsumer> consumer;
   try {
-    consumer = make_consumer(spec, stream);
+    consumer = make_consumer(spec, stream, deadline);
   } catch (const std::system_error& e) {
     log_->error("nats", "subscribe to {}: {}", spec.topic, e.what());
     return e.code();
@@ -80,15 +85,21 @@ std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
 // Creates the durable consumer, or updates it so AckWait, MaxAckPending, MaxDeliver and
 // BackOff really are what the options say, then binds a pull subscription to it.
 std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::SubscriptionSpec& spec,
-                                                           const std::string& stream) {
+                                                           const std::string& stream,
+                                                           core::Deadline deadline) {
   ConsumerConfig cfg(options_.nats, spec);
+  jsOptions wait;  // each request within nats.api_timeout and the subscribe's deadline
+  jsOptions_Init(&wait);
+  wait.Wait = std::max<std::int64_t>(
+      1, std::min<std::int64_t>(options_.nats.api_timeout.count(), core::ms_left(deadline)));
+  if (!options_.nats.domain.empty()) wait.Domain = options_.nats.domain.c_str();
   jsConsumerInfo* raw = nullptr;
   jsErrCode jerr = static_cast<jsErrCode>(0);
-  natsStatus s = js_AddConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, nullptr, &jerr);
+  natsStatus s = js_AddConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, &wait, &jerr);
   ConsumerInfoPtr info(raw);
   if (s != NATS_OK && jerr == JSConsumerNameExistErr) {
     raw = nullptr;
-    s = js_UpdateConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, nullptr, &jerr);
+    s = js_UpdateConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, &wait, &jerr);
     info.reset(raw);
   }
   check(s, "nats: consumer " + cfg.durable + " on stream " + stream, jerr);
@@ -105,8 +116,7 @@ std::shared_ptr<NatsConsumer> NatsTransport::make_consumer(const core::Subscript
   so.Stream = stream.c_str();
   so.Consumer = cfg.durable.c_str();  // bind: never create or delete it from here
   natsSubscription* sub = nullptr;
-  s = js_PullSubscribe(&sub, js_.get(), spec.topic.c_str(), cfg.durable.c_str(), nullptr, &so,
-                       &jerr);
+  s = js_PullSubscribe(&sub, js_.get(), spec.topic.c_str(), cfg.durable.c_str(), &wait, &so, &jerr);
   SubscriptionPtr owned(sub);
   check(s, "nats: pull subscription on " + spec.topic, jerr);
   auto consumer = std::make_shared<NatsConsumer>(connection_, std::move(owned), spec.topic,
@@ -220,14 +230,20 @@ void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsume
 
 void NatsTransport::stop_consuming(core::Deadline) {
   std::vector<std::jthread> fetchers;
+  std::vector<std::shared_ptr<NatsConsumer>> consumers;
   {
     std::lock_guard lock(consumers_mutex_);
     consuming_stopped_ = true;
     fetchers.swap(fetchers_);
+    consumers = consumers_;
   }
   for (auto& f : fetchers)
     f.request_stop();
-  fetchers.clear();  // joins; each returns within one fetch_wait
+  // A fetch waits up to fetch_wait for messages; unsubscribing ends it at once (the bound
+  // durable consumer stays on the server, and acks of what was fetched still go out).
+  for (const auto& c : consumers)
+    natsSubscription_Unsubscribe(c->subscription());
+  fetchers.clear();  // joins
 }
 
 }  // namespace eventbus::nats

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/background_closes.hpp"
 #include "eventbus/error.hpp"
 #include "transport/nats/nats_status.hpp"
 
@@ -24,6 +25,13 @@ std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error)
   return text;
 }
 
+void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  cv.wait_for(lock, stop, how_long, [] { return false; });
+}
+
 }  // namespace
 
 NatsTransport::NatsTransport(const BusOptions& options, core::LogPtr log)
@@ -31,22 +39,21 @@ NatsTransport::NatsTransport(const BusOptions& options, core::LogPtr log)
       log_(std::move(log)),
       pending_(options_.publish.max_in_flight),
       connection_(
-          std::make_shared<NatsConnection>(options_, log_, [this] { on_connection_lost(); })) {
-  jsOptions o;
-  jsOptions_Init(&o);
-  o.Wait = options_.nats.api_timeout.count();
-  if (!options_.nats.domain.empty()) o.Domain = options_.nats.domain.c_str();
-  o.PublishAsync.MaxPending = static_cast<std::int64_t>(options_.publish.max_in_flight);
-  o.PublishAsync.AckHandler = &NatsTransport::on_ack;
-  o.PublishAsync.AckHandlerClosure = this;
-  o.PublishAsync.StallWait = options_.publish.block_timeout.count();
-  jsCtx* js = nullptr;
-  check(natsConnection_JetStream(&js, connection_->get(), &o), "nats: JetStream context");
-  {
-    std::lock_guard lock(js_mutex_);
-    js_.reset(js);
+          std::make_shared<NatsConnection>(options_, log_, [this] { on_connection_lost(); })),
+      streams_(std::make_unique<NatsStreams>(*connection_, options_, log_)),
+      preparer_(std::make_unique<core::TopicPreparer>(preparer_hooks(), options_.nats.api_timeout,
+                                                      options_.publish.ack_timeout)) {
+  if (options_.nats.retry_on_failed_connect) {
+    start_connector();
+    return;
   }
-  streams_ = std::make_unique<NatsStreams>(connection_->get(), options_, log_);
+  std::string detail;
+  std::error_code ec = connection_->connect(detail);
+  if (!ec) ec = start_jetstream(detail);
+  if (ec) {
+    preparer_->close();
+    throw std::system_error(ec, detail);
+  }
 }
 
 NatsTransport::~NatsTransport() {
@@ -65,7 +72,87 @@ Features NatsTransport::features() const noexcept {
   return f;
 }
 
+// The JetStream context of a connection that has just been made: no round trip. Published to
+// the other threads through js_mutex_ before anything can use it: a topic becomes ready (and
+// publishes reach send()) only through a request on this connection, made after this.
+std::error_code NatsTransport::start_jetstream(std::string& detail) {
+  jsOptions o;
+  jsOptions_Init(&o);
+  o.Wait = options_.nats.api_timeout.count();
+  if (!options_.nats.domain.empty()) o.Domain = options_.nats.domain.c_str();
+  o.PublishAsync.MaxPending = static_cast<std::int64_t>(options_.publish.max_in_flight);
+  o.PublishAsync.AckHandler = &NatsTransport::on_ack;
+  o.PublishAsync.AckHandlerClosure = this;
+  o.PublishAsync.StallWait = options_.publish.block_timeout.count();
+  jsCtx* js = nullptr;
+  const natsStatus s = natsConnection_JetStream(&js, connection_->get(), &o);
+  if (s != NATS_OK) {
+    detail = describe("nats: JetStream context", s);
+    return to_error(s);
+  }
+  std::lock_guard lock(js_mutex_);
+  js_.reset(js);
+  return {};
+}
+
+// retry_on_failed_connect: attempts (each within nats.connect_timeout) every
+// nats.reconnect_wait until one succeeds or the bus closes; publishes and subscriptions wait
+// in the preparer meanwhile. The thread holds only what it shares: close() may leave it to
+// finish an attempt in the background after this transport is gone.
+void NatsTransport::start_connector() {
+  connector_link_->owner = this;
+  connector_ = std::jthread([link = connector_link_, connection = connection_, log = log_,
+                             wait = std::max(options_.nats.reconnect_wait,
+                                             std::chrono::milliseconds(10))](std::stop_token stop) {
+    std::string last;
+    while (!stop.stop_requested()) {
+      std::string detail;
+      std::error_code ec = connection->connect(detail);
+      if (!ec) {
+        std::lock_guard lock(link->mutex);
+        if (link->owner == nullptr) return;
+        ec = link->owner->start_jetstream(detail);
+        if (!ec) {
+          log->info("nats", "connected (the bus started before a server answered)");
+          return;
+        }
+      }
+      if (ec == errc::closed) return;
+      if (detail != last) log->warn("nats", "{}; trying again", detail);  // once per new cause
+      last = detail;
+      pause(stop, wait);
+    }
+  });
+}
+
+core::TopicPreparer::Hooks NatsTransport::preparer_hooks() {
+  return {[this](const std::string& topic, bool for_subscribe, core::Deadline deadline,
+                 std::string& detail) { return prepare(topic, for_subscribe, deadline, detail); },
+          [this](std::unique_ptr<core::PendingPublish> m) { send_now(std::move(m)); },
+          nullptr};  // send() reads nothing the call alone keeps valid
+}
+
+std::error_code NatsTransport::prepare(const std::string& topic, bool for_subscribe,
+                                       core::Deadline deadline, std::string& detail) {
+  std::string stream;
+  return streams_->ensure(topic, for_subscribe, deadline, stream, detail);
+}
+
 void NatsTransport::publish(std::unique_ptr<core::PendingPublish> message) {
+  {
+    std::shared_lock gate(gate_);
+    if (!closing_) {
+      gate.unlock();  // the preparer's close() cancels what waits in it
+      preparer_->publish(std::move(message));
+      return;
+    }
+  }
+  core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                               "nats transport closed");
+}
+
+// A publish of a ready topic, on the caller's thread or the preparer's.
+void NatsTransport::send_now(std::unique_ptr<core::PendingPublish> message) {
   std::shared_lock gate(gate_);
   if (closing_) {
     gate.unlock();
@@ -73,15 +160,9 @@ void NatsTransport::publish(std::unique_ptr<core::PendingPublish> message) {
                                  "nats transport closed");
     return;
   }
-  std::string stream, detail;
-  if (std::error_code ec =
-          streams_->ensure(message->topic, /*for_subscribe=*/false, stream, detail)) {
-    gate.unlock();
-    core::PendingPublish::finish(std::move(message), ec, {}, detail);
-    return;
-  }
   // Ownership passes to pending_ before nats.c can ack: on_ack may run before send returns.
   core::PendingPublish* in_flight = message.release();
+  std::string detail;
   const natsStatus s = send(*in_flight, detail);
   if (s != NATS_OK) {  // never reached nats.c, so still ours
     gate.unlock();
@@ -141,8 +222,9 @@ void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* err
   if (!message) return;
   if (error != nullptr) {
     const std::string detail = ack_error_detail(message->topic, *error);
-    core::PendingPublish::finish(std::move(message), to_error(error->Err, error->ErrCode), {},
-                                 detail);
+    const std::error_code code = error->Err == NATS_TIMEOUT ? make_error_code(errc::publish_timeout)
+                                                            : to_error(error->Err, error->ErrCode);
+    core::PendingPublish::finish(std::move(message), code, {}, detail);
     return;
   }
   const core::StoredAt where{ack != nullptr && ack->Stream ? ack->Stream : "", 0,
@@ -150,40 +232,80 @@ void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* err
   core::PendingPublish::finish(std::move(message), {}, where);
 }
 
+// Bounded by `deadline` whatever the server does (numbered steps say why in this order).
 std::uint64_t NatsTransport::close(core::Deadline deadline) {
   {
-    std::unique_lock gate(gate_);  // waits for publish calls under way
+    std::unique_lock gate(gate_);  // waits for send calls under way, and a connector's start
     if (closed_) return 0;
     closed_ = true;
     closing_ = true;
   }
-  // 1. Give outstanding publishes until the deadline to be acked.
-  jsPubOptions po;
-  jsPubOptions_Init(&po);
-  po.MaxWait = std::max(1, core::ms_left(deadline));  // 0 would mean nats.c's default
-  js_PublishAsyncComplete(js_.get(), &po);
-  // 2. What is still unacked completes as cancelled (outside js_mutex_, see take_pending).
-  // 3. JetStream context before its connection; consumers hold the connection until their
-  //    last delivery is gone.
+  // 1. Publishes still waiting for their topic are cancelled; a connector lets go of us (it
+  //    may be starting JetStream: that takes no round trip).
+  std::uint64_t cancelled = preparer_->close();
+  connector_.request_stop();
+  {
+    std::lock_guard lock(connector_link_->mutex);
+    connector_link_->owner = nullptr;
+  }
+  // 2. Outstanding publishes get until the deadline to be acked.
+  {
+    std::unique_lock js_lock(js_mutex_);
+    if (js_ && pending_.size() > 0) {
+      jsPubOptions po;
+      jsPubOptions_Init(&po);
+      po.MaxWait = std::max(1, core::ms_left(deadline));  // 0 would mean nats.c's default
+      js_lock.unlock();
+      js_PublishAsyncComplete(js_.get(), &po);
+    }
+  }
+  // 3. What is still unacked completes as cancelled (outside js_mutex_, see take_pending).
   std::unique_lock js_lock(js_mutex_);
   auto unacked = take_pending();
-  js_.reset();
   js_lock.unlock();
-  const std::uint64_t cancelled = fail(std::move(unacked), make_error_code(errc::cancelled),
-                                       "abandoned by close before the broker acked it");
-  {
-    std::lock_guard lock(consumers_mutex_);
-    consumers_.clear();
-  }
+  cancelled += fail(std::move(unacked), make_error_code(errc::cancelled),
+                    "abandoned by close before the broker acked it");
+  // 4. The connection closes before the JetStream context and the subscriptions go: destroying
+  //    them first writes UNSUBs, and nats.c 3.4 closes a connection with unwritten bytes by a
+  //    PING it waits 500 ms for (against a frozen server, every time). Closing also wakes a
+  //    preparer or subscriber blocked in a request at once.
   std::shared_ptr<NatsConnection> connection;
   {
     std::lock_guard lock(consumers_mutex_);  // connection_health() may be reading it
     connection = std::move(connection_);
   }
+  await_write_buffer_empty(connection->get(), deadline);
   connection->close();
+  // 5. The preparer's thread returns from whatever request it was in; join it.
+  std::thread preparer = preparer_->release_thread();
+  if (preparer.joinable()) preparer.join();
+  js_lock.lock();
+  js_.reset();
+  js_lock.unlock();
+  {
+    std::lock_guard lock(consumers_mutex_);
+    consumers_.clear();
+  }
+  // 6. A connector still inside an attempt (nats.c cannot cut one short) finishes it in the
+  //    background; what it holds is shared, and it makes no use of this transport any more.
+  if (connector_.joinable()) {
+    core::close_in_background([connector = std::make_shared<std::jthread>(std::move(connector_)),
+                               keep = connection] { connector->join(); });
+  }
   connection.reset();
   if (options_.nats.close_library_on_close) nats_Close();
   return cancelled;
+}
+
+// nats.c's flusher writes buffered bytes within about a millisecond; against a server that
+// reads nothing the kernel still takes them, unless its socket buffer is full. Waits a few
+// milliseconds past the deadline at most: the buffer is usually empty by then.
+void NatsTransport::await_write_buffer_empty(natsConnection* nc, core::Deadline deadline) {
+  if (nc == nullptr) return;
+  const auto until = std::max(deadline, core::Clock::now() + std::chrono::milliseconds(5));
+  // nats.c signals nothing when its buffer empties: look every 200 us (a few looks at most).
+  while (natsConnection_Buffered(nc) > 0 && core::Clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
 }
 
 // Takes every publish nats.c still holds. The caller holds js_mutex_, and finishes them after

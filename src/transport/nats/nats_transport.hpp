@@ -3,12 +3,16 @@
 // Publishing: js_PublishMsgAsync with one shared ack handler (no thread, timer or future per
 // message); nats.c's MaxPending is the bus's in-flight bound, so nats.c never stalls on its
 // own; Nats-Msg-Id is the event id, so the stream's duplicate window drops retried copies.
+// Which stream carries a topic is found (or made) by the TopicPreparer's thread, never on a
+// publisher's.
 // Consuming: a durable pull consumer per (topic, group), fetched in batches by one thread per
 // subscription; acks after the handler; InProgress while a message waits or runs for long.
 // Threads (see shared/MEASURED.md): nats.c's 3 per process, 2 per connection, 1 for the
-// JetStream API, 1 for async-publish acks; plus one fetcher per subscription.
+// JetStream API, 1 for async-publish acks; the preparer; one fetcher per subscription; with
+// retry_on_failed_connect, a connector until the first connection is made.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -18,6 +22,7 @@
 #include <vector>
 
 #include "core/log.hpp"
+#include "core/topic_preparer.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 #include "transport/nats/nats_connection.hpp"
@@ -29,6 +34,8 @@ namespace eventbus::nats {
 
 class NatsTransport final : public core::Transport {
  public:
+  // Connects within nats.connect_timeout, or throws transport_error naming the servers. With
+  // nats.retry_on_failed_connect it returns at once and connects on a thread of its own.
   NatsTransport(const BusOptions& options, core::LogPtr log);
   ~NatsTransport() override;
 
@@ -44,20 +51,32 @@ class NatsTransport final : public core::Transport {
 
  private:
   static void on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* self) noexcept;
+  core::TopicPreparer::Hooks preparer_hooks();
+  std::error_code prepare(const std::string& topic, bool for_subscribe, core::Deadline deadline,
+                          std::string& detail);
+  void send_now(std::unique_ptr<core::PendingPublish> message);
   natsStatus send(core::PendingPublish& message, std::string& detail);
+  std::error_code start_jetstream(std::string& detail);
+  // What the connector thread may reach of this transport: nothing once close() cut the link.
+  struct ConnectorLink {
+    std::mutex mutex;
+    NatsTransport* owner = nullptr;
+  };
+  void start_connector();
   std::shared_ptr<NatsConsumer> make_consumer(const core::SubscriptionSpec& spec,
-                                              const std::string& stream);
+                                              const std::string& stream, core::Deadline deadline);
   void fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
                   core::DeliverySink& sink);
   std::vector<std::unique_ptr<core::PendingPublish>> take_pending();
   static std::uint64_t fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
                             std::error_code error, std::string_view detail);
   void on_connection_lost() noexcept;
+  static void await_write_buffer_empty(natsConnection* nc, core::Deadline deadline);
 
   const BusOptions options_;
   const core::LogPtr log_;
   // Declared before connection_: its lost-hook may use them as soon as it is connected.
-  std::mutex js_mutex_;  // guards js_ between close() and on_connection_lost()
+  std::mutex js_mutex_;  // guards js_ between close(), on_connection_lost() and the connector
   JetStreamPtr js_;
   PendingTable pending_;
   std::shared_ptr<NatsConnection> connection_;
@@ -71,6 +90,10 @@ class NatsTransport final : public core::Transport {
   std::vector<std::shared_ptr<NatsConsumer>> consumers_;
   std::vector<std::jthread> fetchers_;
   bool closed_ = false;
+
+  std::unique_ptr<core::TopicPreparer> preparer_;  // after what its hooks use
+  std::shared_ptr<ConnectorLink> connector_link_ = std::make_shared<ConnectorLink>();
+  std::jthread connector_;  // retry_on_failed_connect: until the first connection is made
 };
 
 }  // namespace eventbus::nats
