@@ -27,6 +27,9 @@ CloseReport Bus::Impl::close(milliseconds timeout) {
 
 CloseReport Bus::Impl::run_close(milliseconds timeout) {
   const core::Deadline deadline = core::Clock::now() + timeout;
+  // Cancellations are counted where every completion passes (on_finished), whichever part of
+  // a transport (or its topic preparer) cancels them.
+  const std::uint64_t cancelled_before = cancelled_.load();
   // 0. No more heartbeats or alerts: the monitor samples what the steps below take apart.
   if (monitor_) monitor_->stop();
   open_.store(false, std::memory_order_relaxed);
@@ -57,7 +60,8 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
   publish_waits_end_.stop();
   // 5. Outstanding publishes get until the deadline, then complete as cancelled; the
   //    transport's threads are joined.
-  report.cancelled_publishes = transport_->close(deadline);
+  transport_->close(deadline);  // every publish it held has completed when it returns
+  report.cancelled_publishes = cancelled_.load() - cancelled_before;
   if (report.cancelled_publishes + report.abandoned_messages + report.stuck_handlers > 0) {
     report.error = make_error_code(errc::close_incomplete);
   }

@@ -136,6 +136,28 @@ TEST_P(FrozenBroker, PublishesToAReadyTopicAndCloseKeepTheirDeadlines) {
   EXPECT_EQ(report.cancelled_publishes, static_cast<std::uint64_t>(kPublishes));
 }
 
+// At the in-flight bound a publish blocks for block_timeout, and no longer, whatever the broker.
+TEST_P(FrozenBroker, AtTheInFlightBoundAPublishWaitsItsBlockTimeoutAndNoLonger) {
+  BusOptions o = options();
+  o.publish.max_in_flight = 4;
+  o.publish.ack_timeout = 20s;  // the four in flight stay in flight throughout
+  auto bus = std::make_unique<Bus>(o);
+  const std::string topic = unique_fault_name("t");
+  ASSERT_FALSE(bus->publish_envelope_sync(topic, make_envelope("a", "Ready", 1, "{}"), 30s).error);
+  broker_->freeze();
+  Completions c;
+  CallDurations calls;
+  publish_all(*bus, topic, c, calls);
+  calls.print("publish at the in-flight bound (block_timeout 200 ms), " +
+              PrintToString(GetParam()) + " frozen");
+  EXPECT_LE(calls.max(), as_ms(kBlockTimeout + kSlack));
+  EXPECT_GE(calls.max(), as_ms(kBlockTimeout)) << "the later publishes did wait for room";
+  for (int i = 4; i < kPublishes; ++i)
+    EXPECT_EQ(c.error[i], errc::publish_timeout);
+  bus->close(1ms);
+  EXPECT_TRUE(c.all_once());
+}
+
 // The storm: a bus per cycle against a broker frozen throughout (it starts with
 // retry_on_failed_connect, so its constructor does not wait), 10 publishes, close(1 ms).
 TEST_P(FrozenBroker, CloseStormKeepsEachDeadline) {

@@ -298,11 +298,13 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
 }
 
 // nats.c's flusher writes buffered bytes within about a millisecond; against a server that
-// reads nothing the kernel still takes them, unless its socket buffer is full. Waits a few
-// milliseconds past the deadline at most: the buffer is usually empty by then.
+// reads nothing the kernel still takes them, unless its socket buffer is full. A busy machine
+// may not run the flusher at once, so this waits up to 50 ms past the deadline (quiet: ~1 ms);
+// what is still buffered then costs nats.c's 500 ms wait (a full socket buffer: a server that
+// stopped reading long ago under load).
 void NatsTransport::await_write_buffer_empty(natsConnection* nc, core::Deadline deadline) {
   if (nc == nullptr) return;
-  const auto until = std::max(deadline, core::Clock::now() + std::chrono::milliseconds(5));
+  const auto until = std::max(deadline, core::Clock::now() + std::chrono::milliseconds(50));
   // nats.c signals nothing when its buffer empties: look every 200 us (a few looks at most).
   while (natsConnection_Buffered(nc) > 0 && core::Clock::now() < until)
     std::this_thread::sleep_for(std::chrono::microseconds(200));
