@@ -49,6 +49,14 @@ const Section& root_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().close_timeout = read_duration(v, p);
        }},
+      {"logLevel", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().log.level = read_enum<LogLevel>(v, p,
+                                                 {{"debug", LogLevel::debug},
+                                                  {"info", LogLevel::info},
+                                                  {"warning", LogLevel::warning},
+                                                  {"error", LogLevel::error}});
+       }},
       {"publisher", "", KeyKind::section, nullptr, &publisher_section()},
       {"subscriber", "", KeyKind::section, nullptr, &subscriber_section()},
       {"healthCheck", "", KeyKind::section, nullptr, &health_check_section()},

@@ -91,6 +91,10 @@ const Section& subscriber_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().dispatch.dead_letter = read_bool(v, p);
        }},
+      {"subscribeTimeout", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().subscribe_timeout = read_positive_duration(v, p);
+       }},
       {"retry", "", KeyKind::section, nullptr, &retry_section()},
       {"rateLimit", "", KeyKind::section, nullptr, &rate_limit_section<&handle_rate>()},
   }};

@@ -199,6 +199,8 @@ TEST(ConfigFile, FullFileLandsInNatsOptions) {
 TEST(ConfigFile, GoSdkStreamAndDurableKeysLandInTheirOptions) {
   const auto b = parse_config(R"(
 type: nats
+logLevel: warning
+subscriber: {subscribeTimeout: 5s}
 nats:
   urls: [nats://a:4222]
   jetstream:
@@ -220,6 +222,8 @@ topicDefaults: {allowPartitionIncrease: true}
                      .bus;
   EXPECT_EQ(b.publish.ack_timeout, milliseconds{12000});
   EXPECT_EQ(b.nats.ack_wait, milliseconds{40000});
+  EXPECT_EQ(b.log.level, eventbus::LogLevel::warning);
+  EXPECT_EQ(b.subscribe_timeout, milliseconds{5000});
   EXPECT_EQ(b.nats.max_deliver, 7);
   EXPECT_EQ(b.nats.max_waiting, 64);
   EXPECT_EQ(b.nats.backoff, (std::vector<milliseconds>{milliseconds{1000}, milliseconds{5000}}));
