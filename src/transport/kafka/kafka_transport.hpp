@@ -1,7 +1,7 @@
 // The Kafka transport over librdkafka: an idempotent producer whose delivery reports complete
 // publishes, and one consumer-group member per group for all subscribed topics.
 // Threads: librdkafka's own (about 3 per client plus one per broker), one completion thread
-// for the producer, one poll thread per consumer.
+// for the producer, the topic preparer, one poll thread per consumer.
 #pragma once
 
 #include <map>
