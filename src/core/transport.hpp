@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/delivery.hpp"
-#include "core/ordered_dispatcher.hpp"
+#include "core/dispatch/ordered_dispatcher.hpp"
 #include "core/pending_publish.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/health.hpp"

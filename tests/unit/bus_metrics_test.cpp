@@ -1,7 +1,7 @@
 // BusMetrics: a topic's publish entry is found again (the same one from every thread), the
 // number of topics tracked one by one is bounded, invalid topics share one entry, and
 // subscriptions to the same (topic, group) share theirs.
-#include "core/bus_metrics.hpp"
+#include "core/metrics/bus_metrics.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,13 @@
 // The Go-compatible JSON pieces. Expected bytes were produced by Go 1.26 encoding/json
 // (json.Marshal of a string; json.Marshal of a struct holding a json.RawMessage).
-#include "core/go_json.hpp"
+#include "core/wire/go_json.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "core/json_scanner.hpp"
+#include "core/wire/json_scanner.hpp"
 
 namespace {
 

@@ -4,10 +4,10 @@
 
 #include <vector>
 
-#include "core/alert_tracker.hpp"
-#include "core/bus_monitor.hpp"
-#include "core/heartbeat_message.hpp"
-#include "core/subscription_progress.hpp"
+#include "core/health/alert_tracker.hpp"
+#include "core/health/bus_monitor.hpp"
+#include "core/health/heartbeat_message.hpp"
+#include "core/health/subscription_progress.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {

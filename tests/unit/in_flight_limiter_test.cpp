@@ -1,6 +1,6 @@
 // InFlightLimiter: fail-fast at the bound, blocking until a release or the deadline, shutdown
 // waking waiters, and the bound holding under concurrent acquire/release.
-#include "core/in_flight_limiter.hpp"
+#include "core/publish/in_flight_limiter.hpp"
 
 #include <gtest/gtest.h>
 

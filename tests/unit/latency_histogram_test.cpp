@@ -1,7 +1,7 @@
 // LatencyHistogram: a duration lands in the first bucket whose bound is >= it (bounds are
 // inclusive, as Prometheus' `le` says), beyond the last bound in +Inf; snapshots are cumulative
 // with +Inf equal to the count, and the sum adds up the durations.
-#include "core/latency_histogram.hpp"
+#include "core/metrics/latency_histogram.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "metrics/exposition.hpp"
+#include "core/metrics/exposition.hpp"
 #include "support/prometheus_text.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // OrderedDispatcher: order within a key, parallelism across keys, retries inside the lane,
 // dead letters, push-back on a full lane, and bounded draining, with exactly one ack or nack
 // per delivery. Every wait is bounded and fails the test when it expires.
-#include "core/ordered_dispatcher.hpp"
+#include "core/dispatch/ordered_dispatcher.hpp"
 
 #include <gtest/gtest.h>
 

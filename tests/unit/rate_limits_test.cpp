@@ -1,7 +1,7 @@
 // RateLimits: which buckets a topic passes. The bus's bucket is shared by every topic; a topic
 // named in BusOptions::topics has its own limit (or none, whatever default_topic says); every
 // other topic gets a bucket of its own with default_topic's limit.
-#include "core/rate_limits.hpp"
+#include "core/rate_limit/rate_limits.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // TenantCompletions: an outcome reaches only its tenant's callback, once; tenant 0 never;
 // remove() stops it; set() replaces; a throwing callback is contained; readers and writers
 // may run at once (TSan).
-#include "core/tenant_completions.hpp"
+#include "core/publish/tenant_completions.hpp"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // reservations in arrival order, refuses (taking nothing) what would come too late, holds its
 // count under concurrent takers. StopSignal ends a sleep at once. RateGate takes a token from
 // both of its buckets or from neither.
-#include "core/token_bucket.hpp"
+#include "core/rate_limit/token_bucket.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/rate_gate.hpp"
-#include "core/stop_signal.hpp"
+#include "core/rate_limit/rate_gate.hpp"
+#include "core/bus/stop_signal.hpp"
 
 namespace {
 

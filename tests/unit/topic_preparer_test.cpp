@@ -2,7 +2,7 @@
 // came, a refusal fails them at once (and is remembered a moment), a broker that does not answer
 // times them out at their ack deadline with the last cause, close() cancels what waits, and a
 // subscriber waits for its topic up to its own deadline.
-#include "core/topic_preparer.hpp"
+#include "core/publish/topic_preparer.hpp"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "core/traceparent_header.hpp"
+#include "core/wire/traceparent_header.hpp"
 #include "eventbus/error.hpp"
 
 namespace {

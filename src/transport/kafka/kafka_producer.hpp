@@ -11,7 +11,7 @@
 #include <unordered_set>
 
 #include "core/log.hpp"
-#include "core/topic_preparer.hpp"
+#include "core/publish/topic_preparer.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 #include "transport/kafka/client_context.hpp"

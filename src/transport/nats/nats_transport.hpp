@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "core/log.hpp"
-#include "core/topic_preparer.hpp"
+#include "core/publish/topic_preparer.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
 #include "transport/nats/nats_connection.hpp"

@@ -1,0 +1,112 @@
+// The Bus's state and the steps shared by every transport: validate, encode and count once,
+// rate-limit and bound what is in flight, route deliveries through one dispatcher, route
+// outcomes to tenants, close in order.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/metrics/bus_metrics.hpp"
+#include "core/health/bus_monitor.hpp"
+#include "core/publish/in_flight_limiter.hpp"
+#include "core/log.hpp"
+#include "core/metrics/metrics_link.hpp"
+#include "core/dispatch/ordered_dispatcher.hpp"
+#include "core/rate_limit/rate_limits.hpp"
+#include "core/bus/stop_signal.hpp"
+#include "core/bus/subscription_route.hpp"
+#include "core/publish/tenant_completions.hpp"
+#include "core/transport.hpp"
+#include "eventbus/bus.hpp"
+
+namespace eventbus {
+
+class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPublisher {
+ public:
+  explicit Impl(BusOptions options);
+  ~Impl();
+
+  std::error_code publish(std::string_view topic, std::string payload, Completion done,
+                          const PublishCall& call);
+  std::error_code publish_envelope(std::string_view topic, const Envelope& envelope,
+                                   Completion done, const PublishCall& call);
+  OwnedPublishResult publish_envelope_sync(std::string_view topic, const Envelope& envelope,
+                                           milliseconds timeout);
+  std::error_code subscribe(std::string_view topic, core::SubscriptionRoute::Handler handler,
+                            const SubscribeOptions& options);
+  CloseReport close(milliseconds timeout);
+  Stats stats() const;
+  Health health() const;
+  void set_alert_handler(AlertHandler handler);
+  core::TenantCompletions& tenants() noexcept { return tenants_; }
+
+  const BusOptions& options() const noexcept { return options_; }
+  core::Transport& transport() noexcept { return *transport_; }
+  const core::Transport& transport() const noexcept { return *transport_; }
+  const core::BusMetrics& metrics() const noexcept { return metrics_; }
+  const std::shared_ptr<core::MetricsLink>& metrics_link() const noexcept { return metrics_link_; }
+  // False from the moment close() starts.
+  bool open() const noexcept { return open_.load(std::memory_order_relaxed); }
+
+  void on_finished(core::PendingPublish& publish, const PublishResult& result) noexcept override;
+  bool publish_dead_letter(const core::Delivery& delivery, const HandlerResult& why,
+                           std::uint32_t attempts) noexcept override;
+
+ private:
+  std::error_code refuse(Completion& done, std::error_code error, std::string_view topic,
+                         std::string_view detail, const Envelope* envelope,
+                         core::Clock::time_point called_at);
+  // Passes the open, topic and in-flight checks, or refuses. `metrics` gets the topic's entry.
+  std::error_code admit(std::string_view topic, Completion& done, const PublishCall& call,
+                        const Envelope* envelope, core::Clock::time_point called_at,
+                        core::PublishMetrics*& metrics);
+  std::error_code pass_rate_limits(std::string_view topic, Completion& done,
+                                   core::Deadline deadline, const Envelope* envelope,
+                                   core::Clock::time_point called_at);
+  // Counts an accepted call, stamps it and hands it to the transport.
+  void send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
+            core::Clock::time_point called_at);
+  CloseReport run_close(milliseconds timeout);
+  core::OrderedDispatcher& dispatcher_locked();
+  void start_monitor();
+
+  const BusOptions options_;
+  const core::LogPtr log_;    // before the transport and everything else that logs
+  core::BusMetrics metrics_;  // before anything that counts into it
+  std::shared_ptr<core::MetricsLink> metrics_link_;
+  std::atomic<bool> open_{true};
+  std::unique_ptr<core::Transport> transport_;
+  core::InFlightLimiter limiter_;
+  core::RateLimits publish_limits_;
+  core::RateLimits handle_limits_;
+  core::StopSignal publish_waits_end_;  // raised with the in-flight limiter's shutdown
+  core::StopSignal handle_waits_end_;   // raised when close stops intake
+  core::TenantCompletions tenants_{log_};
+  core::DispatchCounters dispatch_counters_;
+  std::atomic<bool> accepting_{true};
+
+  mutable std::mutex subscriptions_mutex_;
+  std::unique_ptr<core::OrderedDispatcher> dispatcher_;  // started with the first subscription
+  std::vector<std::unique_ptr<core::SubscriptionRoute>> routes_;
+  bool subscriptions_closed_ = false;
+  std::atomic<core::OrderedDispatcher*> dispatcher_ptr_{nullptr};  // read without the mutex
+
+  enum class CloseState { open, closing, closed };
+  std::mutex close_mutex_;
+  std::condition_variable close_done_;
+  CloseState close_state_ = CloseState::open;
+  CloseReport close_report_;
+
+  std::atomic<std::uint64_t> published_{0}, acked_{0}, failed_{0}, cancelled_{0}, rejected_{0};
+  std::atomic<std::uint64_t> decode_errors_{0};
+  std::atomic<std::uint64_t> ack_latency_ns_{0};  // sum over acked publishes, for the monitor
+
+  // Last: its thread samples everything above; stopped first by close().
+  std::unique_ptr<core::BusMonitor> monitor_;
+  std::atomic<std::uint64_t> rate_limited_{0}, throttled_{0};
+};
+
+}  // namespace eventbus

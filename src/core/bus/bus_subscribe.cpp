@@ -1,0 +1,125 @@
+// Subscribing, dead-lettering and the blocking publish: the parts of Bus::Impl that wait.
+#include <algorithm>
+
+#include "core/bus/bus_impl.hpp"
+#include "core/bus/topic_name.hpp"
+#include "eventbus/error.hpp"
+
+namespace eventbus {
+namespace {
+
+// Header values must stay on one line for NATS and be readable in any tool.
+std::string one_line(std::string_view text) {
+  std::string out(text);
+  std::replace_if(
+      out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  return out;
+}
+
+// Waits on the caller's stack for one completion; the completion captures only its address,
+// which fits std::function's small buffer.
+struct CompletionWaiter {
+  std::mutex mutex;
+  std::condition_variable fired;
+  bool done = false;
+  OwnedPublishResult result;
+
+  void set(const PublishResult& r) {
+    std::lock_guard lock(mutex);
+    result = OwnedPublishResult{r.error,
+                                std::string(r.topic),
+                                std::string(r.event_id),
+                                std::string(r.aggregate_id),
+                                std::string(r.detail),
+                                std::string(r.stream),
+                                r.partition,
+                                r.offset,
+                                r.tenant_id};
+    done = true;
+    fired.notify_all();
+  }
+};
+
+}  // namespace
+
+core::OrderedDispatcher& Bus::Impl::dispatcher_locked() {
+  if (!dispatcher_) {
+    dispatcher_ = std::make_unique<core::OrderedDispatcher>(options_.dispatch, dispatch_counters_);
+    dispatcher_ptr_.store(dispatcher_.get());
+  }
+  return *dispatcher_;
+}
+
+std::error_code Bus::Impl::subscribe(std::string_view topic,
+                                     core::SubscriptionRoute::Handler handler,
+                                     const SubscribeOptions& options) {
+  if (std::error_code ec = core::validate_topic(topic)) return ec;
+  std::lock_guard lock(subscriptions_mutex_);
+  if (subscriptions_closed_) return make_error_code(errc::closed);
+  core::HandleRate rate;
+  if (handle_limits_.limited()) {
+    rate = core::HandleRate{handle_limits_.gate(topic), &handle_waits_end_, &throttled_};
+  }
+  const core::SubscriptionSpec spec{std::string(topic),
+                                    options.group.empty() ? options_.group : options.group};
+  auto route = std::make_unique<core::SubscriptionRoute>(
+      spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_, rate,
+      metrics_.consuming(spec.topic, spec.group));
+  if (std::error_code ec = transport_->subscribe(spec, *route)) return ec;
+  routes_.push_back(std::move(route));
+  return {};
+}
+
+// Stores the raw bytes on "<topic>.dlq", the reason in headers, and waits for the broker:
+// the original is acked only once its dead letter is safe.
+bool Bus::Impl::publish_dead_letter(const core::Delivery& delivery, const HandlerResult& why,
+                                    std::uint32_t attempts) noexcept {
+  try {
+    CompletionWaiter waiter;
+    auto message = std::make_unique<core::PendingPublish>(
+        *this, [&waiter](const PublishResult& r) { waiter.set(r); });
+    message->topic = delivery.topic + ".dlq";
+    message->key = delivery.key;
+    message->payload = delivery.payload;
+    message->headers = delivery.headers;
+    message->headers.emplace_back("X-DLQ-Original-Topic", delivery.topic);
+    message->headers.emplace_back("X-DLQ-Error",
+                                  one_line(why.reason.empty() ? why.code.message() : why.reason));
+    message->headers.emplace_back("X-DLQ-Error-Code", std::string(why.code.category().name()) +
+                                                          ":" + std::to_string(why.code.value()));
+    message->headers.emplace_back("X-DLQ-Attempts", std::to_string(attempts));
+    const core::Clock::time_point called_at = core::Clock::now();
+    if (limiter_.acquire(called_at + options_.publish.ack_timeout)) return false;
+    send(std::move(message), metrics_.publishing_any(delivery.topic + ".dlq"), called_at);
+    // No timeout here: the transport fires every completion, by its ack timeout at the latest.
+    std::unique_lock lock(waiter.mutex);
+    waiter.fired.wait(lock, [&] { return waiter.done; });
+    return !waiter.result.error;
+  } catch (const std::exception&) {
+    return false;  // out of memory: the delivery is nacked and comes back later
+  }
+}
+
+OwnedPublishResult Bus::Impl::publish_envelope_sync(std::string_view topic,
+                                                    const Envelope& envelope,
+                                                    milliseconds timeout) {
+  // Shared: when we time out, the completion may still fire later and must find it alive.
+  auto waiter = std::make_shared<CompletionWaiter>();
+  const PublishCall call{OverflowPolicy::block, timeout, {}};
+  publish_envelope(
+      topic, envelope, [waiter](const PublishResult& r) { waiter->set(r); }, call);
+  std::unique_lock lock(waiter->mutex);
+  if (!waiter->fired.wait_for(lock, timeout, [&] { return waiter->done; })) {
+    OwnedPublishResult late;
+    late.error = make_error_code(errc::publish_timeout);
+    late.topic = topic;
+    late.event_id = envelope.event_id;
+    late.aggregate_id = envelope.aggregate_id;
+    late.tenant_id = envelope.tenant_id;
+    late.detail = "no broker answer within the timeout; the message may still be stored";
+    return late;
+  }
+  return waiter->result;
+}
+
+}  // namespace eventbus

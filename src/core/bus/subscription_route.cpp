@@ -1,0 +1,122 @@
+#include "core/bus/subscription_route.hpp"
+
+#include <exception>
+
+#include "core/wire/traceparent_header.hpp"
+#include "eventbus/codec.hpp"
+#include "eventbus/error.hpp"
+
+namespace eventbus::core {
+namespace {
+
+// WIRE.md: a reader takes the aggregate id from the envelope, then the X-Aggregate-ID
+// header, then the key.
+std::string_view header_value(const Headers& headers, std::string_view name) {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+}  // namespace
+
+void SubscriptionRoute::prepare(Delivery& delivery) {
+  delivery.route = this;
+  delivery.traceparent = incoming_traceparent(delivery.headers);
+  delivery.metrics = &metrics_;
+  if (std::holds_alternative<EnvelopeHandler>(handler_)) {
+    DecodeResult decoded = decode(delivery.payload);
+    if (decoded) {
+      delivery.lane_key = decoded.envelope.aggregate_id;
+      // The header carries the trace of a sender that left the envelope's trace_id empty.
+      if (decoded.envelope.trace_id.empty() && !delivery.traceparent.empty()) {
+        decoded.envelope.trace_id = delivery.traceparent.substr(3, 32);
+      }
+      delivery.envelope = std::move(decoded.envelope);
+    } else {
+      decode_errors_.fetch_add(1, std::memory_order_relaxed);
+      metrics_.decode_errors.add();
+      delivery.decode_error = std::move(decoded.error);
+    }
+  }
+  if (delivery.lane_key.empty())
+    delivery.lane_key = header_value(delivery.headers, "X-Aggregate-ID");
+  if (delivery.lane_key.empty()) delivery.lane_key = delivery.key;
+}
+
+// Counted as accepted before the dispatcher sees it, so a worker's finished() can never come
+// first; a refused delivery is counted out again.
+void SubscriptionRoute::deliver(DeliveryPtr delivery) {
+  prepare(*delivery);
+  if (rate_.gate.limited()) {
+    // No deadline: the fetcher waits for its token (pushing back on the broker) until close.
+    const auto outcome = rate_.gate.pass(Clock::time_point::max(), *rate_.stop, *rate_.throttled);
+    if (outcome == RateGate::Outcome::stopped) {
+      delivery->nack();
+      return;
+    }
+  }
+  progress_.accepted();
+  if (!dispatcher_.submit(std::move(delivery))) progress_.finished();
+}
+
+SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
+  if (delivery->route == nullptr) prepare(*delivery);  // an offer after `full` is not decoded twice
+  if (rate_.gate.limited()) {
+    // No token: `full`, like a full lane; the fetcher pauses its source and offers it again.
+    if (!rate_.gate.try_pass()) {
+      if (!delivery->throttled) {
+        delivery->throttled = true;
+        rate_.throttled->fetch_add(1, std::memory_order_relaxed);
+      }
+      return SubmitResult::full;
+    }
+  }
+  progress_.accepted();
+  const SubmitResult result = dispatcher_.try_submit(delivery);
+  if (result != SubmitResult::accepted) progress_.finished();
+  if (result == SubmitResult::full && rate_.gate.limited()) rate_.gate.give_back();
+  return result;
+}
+
+HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t attempt) noexcept {
+  HandlerResult result;
+  if (delivery.decode_error) {  // poison: never retried, straight to the dead-letter topic
+    result = HandlerResult{delivery.decode_error.code};
+    result.reason = delivery.decode_error.detail;
+  } else {
+    result = timed_handler(delivery, attempt);
+  }
+  progress_.handler_returned(static_cast<bool>(result), delivery.partition, delivery.offset);
+  return result;
+}
+
+// One run of the user's handler, timed and counted (decode errors never get here).
+HandlerResult SubscriptionRoute::timed_handler(const Delivery& delivery,
+                                               std::uint32_t attempt) noexcept {
+  const auto started = std::chrono::steady_clock::now();
+  HandlerResult result;
+  try {
+    result = call_handler(delivery, attempt);
+  } catch (const std::exception& e) {
+    result = HandlerResult::fail(std::string("handler threw: ") + e.what());
+  } catch (...) {
+    result = HandlerResult::fail("handler threw a non-std::exception");
+  }
+  metrics_.handler.observe(std::chrono::steady_clock::now() - started);
+  if (!result) metrics_.handler_failures.add();
+  return result;
+}
+
+HandlerResult SubscriptionRoute::call_handler(const Delivery& delivery, std::uint32_t attempt) {
+  const Message message = delivery.view(attempt);
+  if (const auto* raw = std::get_if<RawHandler>(&handler_)) return (*raw)(message);
+  return std::get<EnvelopeHandler>(handler_)(*delivery.envelope, message);
+}
+
+bool SubscriptionRoute::dead_letter(const Delivery& delivery, const HandlerResult& why,
+                                    std::uint32_t attempts) noexcept {
+  return dead_letters_.publish_dead_letter(delivery, why, attempts);
+}
+
+}  // namespace eventbus::core

@@ -1,0 +1,84 @@
+// One subscription's path from transport to handler: decode (envelope topics), pick the lane,
+// wait for a handling rate-limit token, run the handler with exceptions contained, and
+// dead-letter what cannot be handled.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "core/metrics/bus_metrics.hpp"
+#include "core/delivery.hpp"
+#include "core/dispatch/ordered_dispatcher.hpp"
+#include "core/rate_limit/rate_gate.hpp"
+#include "core/bus/stop_signal.hpp"
+#include "core/health/subscription_progress.hpp"
+#include "core/transport.hpp"
+#include "eventbus/bus.hpp"
+
+namespace eventbus::core {
+
+// Publishes a dead letter and waits for the broker's answer. Implemented by the bus.
+class DeadLetterPublisher {
+ public:
+  virtual bool publish_dead_letter(const Delivery& delivery, const HandlerResult& why,
+                                   std::uint32_t attempts) noexcept = 0;
+
+ protected:
+  ~DeadLetterPublisher() = default;
+};
+
+// How fast deliveries of a subscription may enter the lanes. Retries in a lane take no token.
+struct HandleRate {
+  RateGate gate;                                    // default: no limit
+  StopSignal* stop = nullptr;                       // ends the waits at close; set when limited
+  std::atomic<std::uint64_t>* throttled = nullptr;  // deliveries held back; set when limited
+};
+
+class SubscriptionRoute final : public MessageRoute, public DeliverySink {
+ public:
+  using Handler = std::variant<RawHandler, EnvelopeHandler>;
+
+  // `metrics`: the (topic, group) entry of the bus's metrics, which outlives the route.
+  SubscriptionRoute(std::string topic, std::string group, Handler handler,
+                    OrderedDispatcher& dispatcher, DeadLetterPublisher& dead_letters,
+                    std::atomic<std::uint64_t>& decode_errors, HandleRate rate,
+                    ConsumeMetrics& metrics)
+      : topic_(std::move(topic)),
+        group_(std::move(group)),
+        handler_(std::move(handler)),
+        dispatcher_(dispatcher),
+        dead_letters_(dead_letters),
+        decode_errors_(decode_errors),
+        rate_(rate),
+        metrics_(metrics) {}
+
+  void deliver(DeliveryPtr delivery) override;
+  SubmitResult try_deliver(DeliveryPtr& delivery) override;
+  HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept override;
+  bool dead_letter(const Delivery& delivery, const HandlerResult& why,
+                   std::uint32_t attempts) noexcept override;
+  void finished(const Delivery&) noexcept override { progress_.finished(); }
+
+  const std::string& topic() const noexcept { return topic_; }
+  const std::string& group() const noexcept { return group_; }
+  const SubscriptionProgress& progress() const noexcept { return progress_; }
+
+ private:
+  HandlerResult call_handler(const Delivery& delivery, std::uint32_t attempt);
+  HandlerResult timed_handler(const Delivery& delivery, std::uint32_t attempt) noexcept;
+  void prepare(Delivery& delivery);  // decode and pick the lane key, once per delivery
+
+  const std::string topic_;
+  const std::string group_;
+  Handler handler_;
+  SubscriptionProgress progress_;
+  OrderedDispatcher& dispatcher_;
+  DeadLetterPublisher& dead_letters_;
+  std::atomic<std::uint64_t>& decode_errors_;
+  HandleRate rate_;
+  ConsumeMetrics& metrics_;
+};
+
+}  // namespace eventbus::core
