@@ -1,11 +1,12 @@
 // Error codes of the eventbus category and their classification.
 //
-// Every failure the library reports is a std::error_code in eventbus::category().
-// Compare a code against an eventbus::error_class to learn what to do with it:
-//   ec == eventbus::error_class::retriable  -> try again later (timeouts, full queues, broker down)
-//   ec == eventbus::error_class::fatal      -> configuration or programming error; retrying won't
-//   help ec == eventbus::error_class::poison     -> this message can never be handled (bad bytes,
-//   bad fields)
+// Every failure the library reports is a std::error_code in eventbus::category(). Compare a
+// code against an eventbus::error_class to learn what to do with it:
+// clang-format off
+//   ec == eventbus::error_class::retriable -> try again later (timeouts, full queues, broker down)
+//   ec == eventbus::error_class::fatal     -> configuration or programming error; retrying won't help
+//   ec == eventbus::error_class::poison    -> this message can never be handled (bad bytes, bad fields)
+// clang-format on
 #pragma once
 
 #include <string>
@@ -13,13 +14,13 @@
 
 namespace eventbus {
 
+// clang-format off
 enum class errc {
   // Envelope validation and decoding; the message names the field.
-  malformed_json = 1,    // not a JSON object, truncated, or not UTF-8
-  invalid_event_id,      // event_id missing, not a string, or blank
-  invalid_aggregate_id,  // aggregate_id missing, too long, or a character outside A-Z a-z 0-9 : _ -
-                         // . /
-  invalid_event_type,    // event_type missing, not a string, or blank
+  malformed_json = 1,      // not a JSON object, truncated, or not UTF-8
+  invalid_event_id,        // event_id missing, not a string, or blank
+  invalid_aggregate_id,    // aggregate_id missing, too long, or a character outside A-Z a-z 0-9 : _ - . /
+  invalid_event_type,      // event_type missing, not a string, or blank
   invalid_event_version,   // event_version missing, not an int64, or <= 0
   invalid_timestamp,       // timestamp missing or not RFC 3339 with a zone
   invalid_trace_id,        // trace_id present but not a string
@@ -27,27 +28,28 @@ enum class errc {
   invalid_tenant_id,       // tenant_id present but not an integer
   invalid_payload,         // payload missing or not valid JSON
   // Configuration and arguments.
-  invalid_option,  // an option is out of range or unknown; the message names it
-  invalid_topic,   // empty, non-ASCII, blank or wildcard characters in a topic name
+  invalid_option,          // an option is out of range or unknown, or the broker refuses it; the message names it
+  invalid_topic,           // empty, non-ASCII, blank or wildcard characters in a topic name
   unknown_transport,
   // Publishing.
-  in_flight_limit,  // the in-flight bound was reached and the policy is fail-fast
-  publish_timeout,  // no room before the caller's deadline, or no broker ack in time
-  cancelled,        // abandoned by close() before the broker acknowledged it
-  rejected,         // the broker refused the message
+  in_flight_limit,         // the in-flight bound was reached and the policy is fail-fast
+  publish_timeout,         // no room before the caller's deadline, or no broker ack in time
+  cancelled,               // abandoned by close() before the broker acknowledged it
+  rejected,                // the broker refused the message
   message_too_large,
   // Lifecycle and transport.
-  closed,              // the bus is closed or closing
-  close_from_handler,  // close() called from a handler would wait for itself
-  close_incomplete,    // close() reached its deadline with work left (see CloseReport)
-  transport_error,     // connection or protocol failure reported by the client library
+  closed,                  // the bus is closed or closing
+  close_from_handler,      // close() called from a handler would wait for itself
+  close_incomplete,        // close() reached its deadline with work left (see CloseReport)
+  transport_error,         // the broker cannot be reached, or the client library failed
   not_supported,
   // Consuming.
-  handler_failed,  // a handler returned an error or threw
+  handler_failed,          // a handler returned an error or threw
   // Added later, at the end so that earlier values keep their numbers.
-  rate_limited,         // publishing: no rate-limit token before the call's deadline
-  invalid_traceparent,  // PublishCall::traceparent is not a W3C traceparent
+  rate_limited,            // publishing: no rate-limit token before the call's deadline
+  invalid_traceparent,     // PublishCall::traceparent is not a W3C traceparent
 };
+// clang-format on
 
 enum class error_class {
   retriable = 1,

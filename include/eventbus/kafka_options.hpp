@@ -14,22 +14,23 @@ struct KafkaOptions {
   // Connection. A bus checks at construction that a broker answers within connect_timeout and
   // throws naming the address if none does; retry_on_failed_connect skips that check, and the
   // bus then works once a broker appears (publishes meanwhile fail after their timeouts).
-  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds connect_timeout{5000};  // must be > 0
   bool retry_on_failed_connect = false;
   // Cap of librdkafka's exponential reconnect backoff (reconnect.backoff.max.ms, 10 s by
-  // default there): how soon after a broker is back the bus notices.
+  // default there): how soon after a broker is back the bus notices. Must be > 0.
   std::chrono::milliseconds reconnect_backoff_max{1000};
 
   // Producer. Idempotence and acks=all keep per-partition order across retries.
   bool idempotent = true;
   std::string compression = "none";     // none | gzip | snappy | lz4 | zstd
-  std::chrono::milliseconds linger{5};  // linger.ms: wait this long to fill a batch
-  std::int32_t batch_size = 1000000;    // batch.size in bytes
+  std::chrono::milliseconds linger{5};  // linger.ms: wait this long to fill a batch; 0: don't
+  std::int32_t batch_size = 1000000;    // batch.size in bytes; must be > 0
   // How long a message may wait for its ack before its completion fails (message.timeout.ms;
   // librdkafka's own default is 300 s). 0: BusOptions::publish.ack_timeout.
   std::chrono::milliseconds message_timeout{0};
 
   // Consumer: one group member per bus and group, for all its topics.
+  // Each of these must be > 0; heartbeat_interval below session_timeout.
   std::chrono::milliseconds session_timeout{10000};
   std::chrono::milliseconds heartbeat_interval{3000};
   std::chrono::milliseconds max_poll_interval{300000};
@@ -46,10 +47,10 @@ struct KafkaOptions {
   std::string assignment_strategy = "auto";
   // queued.max.messages.kbytes: librdkafka's prefetch bound; also the bound of the records a
   // member parks while their lanes are full (shared by its partitions), so a slow consumer holds
-  // at most about twice this much.
+  // at most about twice this much. Must be > 0.
   std::int32_t fetch_queue_kbytes = 16384;
 
-  std::chrono::milliseconds admin_timeout{10000};  // topic creation and metadata calls
+  std::chrono::milliseconds admin_timeout{10000};  // each topic admin/metadata call; > 0
 
   // Extra librdkafka properties, applied last (e.g. security.protocol, sasl.*).
   std::map<std::string, std::string> producer_properties;

@@ -21,16 +21,17 @@ struct NatsOptions {
   std::string name;  // connection name shown by the server; empty: BusOptions::client_name
 
   // Reconnect and liveness.
-  int max_reconnect = 60;  // -1: forever
-  std::chrono::milliseconds reconnect_wait{2000};
-  std::chrono::milliseconds reconnect_jitter{100};
-  std::int64_t reconnect_buffer_bytes = 8 << 20;  // publishes kept while reconnecting; 0: none
-  std::chrono::milliseconds ping_interval{20000};
-  int max_pings_out = 2;
+  int max_reconnect = 60;  // -1: forever; 0: never (a lost connection is closed for good)
+  std::chrono::milliseconds reconnect_wait{2000};   // between attempts; 0: at once
+  std::chrono::milliseconds reconnect_jitter{100};  // random extra wait; 0: none
+  std::int64_t reconnect_buffer_bytes = 8 << 20;    // publishes kept while reconnecting; 0: none
+  std::chrono::milliseconds ping_interval{20000};   // must be > 0
+  int max_pings_out = 2;                            // unanswered pings before reconnecting; > 0
+  // One connection attempt at all the servers together (the constructor's bound); > 0.
   std::chrono::milliseconds connect_timeout{2000};
   bool retry_on_failed_connect = false;  // true: start without a server, connect when it appears
   // A write that cannot finish in this time fails the connection, which then reconnects,
-  // instead of blocking the publisher (the "write i/o timeout" of the Go SDK).
+  // instead of blocking the publisher (the "write i/o timeout" of the Go SDK). Must be > 0.
   std::chrono::milliseconds write_timeout{2000};
   // true: flush every message at once (lowest latency); false: let nats.c coalesce writes
   // for up to ~1 ms (about twice the bulk throughput, see shared/MEASURED.md).
@@ -47,7 +48,7 @@ struct NatsOptions {
 
   // JetStream.
   std::string domain;                           // JetStream domain; empty: none
-  std::chrono::milliseconds api_timeout{5000};  // stream and consumer management calls
+  std::chrono::milliseconds api_timeout{5000};  // each stream/consumer API call; must be > 0
   // Which stream a topic goes to when the server has no stream carrying its subject yet (a
   // stream that carries it is always used, whoever made it). The Go SDK's layout, set from its
   // configuration keys nats.jetstream.stream.name / subjects: a topic one of `stream_subjects`
@@ -56,13 +57,13 @@ struct NatsOptions {
   // topic gets a stream of its own named "EB_<topic>" ('.' as "_d", '_' as "_u").
   std::string stream_name;
   std::vector<std::string> stream_subjects;   // may hold wildcards: "orders.>", "audit.*"
-  int fetch_batch = 256;                      // messages per pull request
-  std::chrono::milliseconds fetch_wait{250};  // a pull waits this long when idle; bounds stop time
-  std::chrono::milliseconds ack_wait{30000};  // consumer AckWait
-  std::int64_t max_ack_pending = 4096;        // consumer MaxAckPending; bounds unacked per consumer
+  int fetch_batch = 256;                      // messages per pull request; must be > 0
+  std::chrono::milliseconds fetch_wait{250};  // an idle pull waits this long; must be > 0
+  std::chrono::milliseconds ack_wait{30000};  // consumer AckWait; must be > 0
+  std::int64_t max_ack_pending = 4096;        // consumer MaxAckPending: unacked per consumer; > 0
   std::int64_t max_deliver = -1;              // consumer MaxDeliver; -1: unlimited
-  std::int64_t max_waiting = 512;  // consumer MaxWaiting: pull requests the server keeps open
-  std::vector<std::chrono::milliseconds> backoff;  // consumer BackOff between redeliveries
+  std::int64_t max_waiting = 512;             // consumer MaxWaiting: pull requests kept open; > 0
+  std::vector<std::chrono::milliseconds> backoff;  // consumer BackOff; empty: AckWait each time
   // Only when this bus is the one user of nats.c in the process: nats_Close() on close,
   // which also ends nats.c's 3 process-wide threads.
   bool close_library_on_close = false;

@@ -40,17 +40,18 @@ struct PublishOptions {
 
 struct RetryPolicy {
   std::uint32_t max_attempts = 3;    // handler calls before dead-lettering; must be >= 1
-  milliseconds initial_backoff{10};  // wait before the 2nd attempt
-  milliseconds max_backoff{1000};    // cap of the exponential backoff
+  milliseconds initial_backoff{10};  // wait before the 2nd attempt; 0: retry at once
+  milliseconds max_backoff{1000};    // cap of the exponential backoff; >= initial_backoff
   double multiplier = 2.0;           // backoff growth per attempt; must be >= 1
   // The wait before attempt `attempt + 1` (attempt counts from 1).
   milliseconds backoff_after(std::uint32_t attempt) const noexcept;
 };
 
 struct DispatchOptions {
-  std::size_t lanes = 16;   // aggregate id hash -> lane; each lane runs one message at a time
-  std::size_t workers = 4;  // threads running lanes; clamped to lanes
-  std::size_t lane_capacity = 256;  // queued messages per lane before the fetcher is pushed back
+  std::size_t lanes = 16;   // aggregate id hash -> lane; one message at a time each; must be > 0
+  std::size_t workers = 4;  // threads running lanes; clamped to lanes; must be > 0
+  // Queued messages per lane before the fetcher is pushed back; must be > 0.
+  std::size_t lane_capacity = 256;
   RetryPolicy retry;
   bool dead_letter = true;  // send given-up messages to "<topic>.dlq"; false: nack instead
   // Messages of the whole bus entering the lanes; retries take no token. A fetcher waits for a
@@ -61,9 +62,9 @@ struct DispatchOptions {
 struct MemoryOptions {
   // Buses naming the same broker share topics and consumer groups within the process.
   std::string broker = "default";
-  std::size_t fetch_batch = 256;  // messages a subscription takes from the broker at once
+  std::size_t fetch_batch = 256;  // messages a subscription takes at once; must be > 0
   // Larger payloads fail with message_too_large, as they would on a broker (nats-server's
-  // max_payload and Kafka's message.max.bytes are both about 1 MB by default).
+  // max_payload and Kafka's message.max.bytes are both about 1 MB by default). Must be > 0.
   std::size_t max_message_bytes = 1 << 20;
 };
 
@@ -80,7 +81,7 @@ struct BusOptions {
   std::map<std::string, TopicOptions> topics;  // per-topic overrides, by topic name
   HeartbeatOptions heartbeat;                  // off by default
   MonitorOptions monitor;                      // thresholds off by default
-  milliseconds close_timeout{10000};           // the destructor's close deadline
+  milliseconds close_timeout{10000};           // the destructor's close deadline; 0: cancel at once
   // subscribe() waits this long at most for its topic (found, made or checked on the broker)
   // and its consumer; then transport_error. Must be > 0.
   milliseconds subscribe_timeout{30000};

@@ -69,4 +69,12 @@ class MessageRoute {
 
 using DeliveryPtr = std::unique_ptr<Delivery>;
 
+// What became of a delivery offered without waiting.
+enum class SubmitResult {
+  accepted,  // queued on its lane
+  full,      // its lane is full (or no handling rate-limit token): the delivery is still the
+             // caller's, to offer again once there is room
+  closed,    // intake stopped: the delivery was nacked and is gone
+};
+
 }  // namespace eventbus::core

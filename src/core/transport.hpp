@@ -1,54 +1,46 @@
 // The contract between the Bus and a broker client. Kept small on purpose: the Bus validates,
-// encodes, counts and dispatches; a transport only moves bytes and reports what the broker said.
+// encodes, counts, gates intake and dispatches; a transport only moves bytes and reports what
+// the broker said.
+//
+// Threads and ownership: every member is thread-safe. A publish belongs to the transport from
+// publish() until it calls PendingPublish::finish, exactly once (on a thread of the transport's
+// or the client library's, or on the caller's when it fails before reaching the client). A
+// DeliverySink outlives the transport's consuming (until stop_consuming() returned).
+// Close, in two steps the Bus calls once each, in order, after it has stopped intake: no
+// publish() comes after close() has started.
 #pragma once
 
-#include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
 
+#include "core/deadline.hpp"
 #include "core/delivery.hpp"
-#include "core/dispatch/ordered_dispatcher.hpp"
 #include "core/pending_publish.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/health.hpp"
 
 namespace eventbus::core {
 
-using Clock = std::chrono::steady_clock;
-using Deadline = Clock::time_point;
-
-// Milliseconds left until `deadline`, clamped to 0..24 h: what C client calls take as an int
-// timeout.
-inline int ms_left(Deadline deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  return static_cast<int>(
-      std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 24 * 3600 * 1000));
-}
-
 // Where a transport hands received messages. Implemented by the core (decode + dispatcher).
 class DeliverySink {
  public:
-  // Takes the delivery. Blocks while the dispatcher's lane for it is full or a handling rate
-  // limit has no token for it (this is how fetching pauses); once the sink is stopping it nacks
-  // the delivery and returns at once.
-  virtual void deliver(DeliveryPtr delivery) = 0;
   // Never blocks. `full` (its lane is full, or no handling rate-limit token is there): the
-  // delivery stays with the caller, who pauses its source and offers it again later; `closed`:
-  // it was nacked and is gone.
+  // delivery stays with the caller, who pauses its source and offers it again after
+  // wait_for_room(); `closed`: it was nacked and is gone.
   virtual SubmitResult try_deliver(DeliveryPtr& delivery) = 0;
+  // Room is signalled, never polled for: take room_epoch() before offering, and after a `full`
+  // wait_for_room(epoch, ...) returns at once if room came meanwhile, else once a lane gets
+  // room or a handling token is due, at `until`, or when `stop` is requested.
+  virtual std::uint64_t room_epoch() const = 0;
+  virtual void wait_for_room(std::uint64_t since, Deadline until, std::stop_token stop) = 0;
 
  protected:
   ~DeliverySink() = default;
-};
-
-struct ConnectionHealth {
-  bool connected = true;
-  std::uint64_t reconnects = 0;
 };
 
 struct SubscriptionSpec {
@@ -56,36 +48,44 @@ struct SubscriptionSpec {
   std::string group;
 };
 
+struct TransportHealth {
+  bool connected = true;
+  std::uint64_t reconnects = 0;    // connections lost (and made again) since the start
+  std::vector<PartitionLag> lag;  // every subscription's backlog, topic and group filled in
+};
+
 class Transport {
  public:
+  explicit Transport(std::string_view name) noexcept : name_(name) {}
   virtual ~Transport() = default;
 
-  virtual std::string_view name() const noexcept = 0;
+  std::string_view name() const noexcept { return name_; }  // "memory", "nats", "kafka"
   virtual Features features() const noexcept = 0;
 
-  // Takes the message; calls PendingPublish::finish exactly once, from the transport's
-  // completion thread, or from the calling thread when it fails before reaching the client.
-  // Thread-safe.
+  // Takes the message (see the ownership rule above).
   virtual void publish(std::unique_ptr<PendingPublish> message) = 0;
 
   // Starts delivering `spec.topic` for `spec.group` into `sink` from a fetcher of the
-  // transport's own. The sink outlives the transport's consuming (see stop_consuming).
-  virtual std::error_code subscribe(const SubscriptionSpec& spec, DeliverySink& sink) = 0;
+  // transport's own. Blocks for the broker work (finding or making the topic, the consumer) up
+  // to BusOptions::subscribe_timeout. On failure `detail` says why, in words for the log.
+  virtual std::error_code subscribe(const SubscriptionSpec& spec, DeliverySink& sink,
+                                    std::string& detail) = 0;
 
-  // Whether the client is connected now, and how often it lost its connection. Thread-safe.
-  virtual ConnectionHealth connection_health() const { return {}; }
-  // The backlog of every subscription (topic and group filled in). May ask the broker (NATS:
-  // one request per subscription). Thread-safe; empty after stop_consuming().
-  virtual std::vector<PartitionLag> lag() { return {}; }
+  // The connection now, and the backlog of every subscription. May ask the broker (NATS: one
+  // request per subscription, 1 s at most each).
+  virtual TransportHealth health() = 0;
 
   // Close, step 1: no delivery is handed to a sink after this returns; fetchers are joined.
   // Acks and nacks of deliveries already handed out keep working until close().
   virtual void stop_consuming(Deadline deadline) = 0;
+  // Close, step 2: outstanding publishes get until the deadline, then finish as cancelled; the
+  // client is released and every thread the transport started is joined (or, where a client
+  // library cannot be cut short, left to core/background_closes.hpp). Returns by the deadline,
+  // plus a few milliseconds.
+  virtual void close(Deadline deadline) = 0;
 
-  // Close, step 2: waits for outstanding publishes up to the deadline, then finishes the rest
-  // as cancelled, releases the client and joins every thread the transport started.
-  // Returns how many publishes it cancelled.
-  virtual std::uint64_t close(Deadline deadline) = 0;
+ private:
+  const std::string_view name_;  // a literal
 };
 
 }  // namespace eventbus::core

@@ -54,8 +54,11 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
     report.stuck_handlers = drained.stuck_handlers;
   }
   // 4. Only now refuse publishes: anyone waiting for an in-flight slot or a rate-limit token
-  //    gives up.
-  accepting_.store(false, std::memory_order_release);
+  //    gives up, and a send() under way has reached the transport before it closes.
+  {
+    std::unique_lock intake(intake_);
+    accepting_.store(false, std::memory_order_release);
+  }
   limiter_.shutdown();
   publish_waits_end_.stop();
   // 5. Outstanding publishes get until the deadline, then complete as cancelled; the

@@ -18,9 +18,6 @@ Health Bus::Impl::health() const {
   Health h;
   h.transport = std::string(transport_->name());
   h.closed = !accepting_.load(std::memory_order_acquire);
-  const core::ConnectionHealth connection = transport_->connection_health();
-  h.connected = connection.connected && !h.closed;
-  h.reconnects = connection.reconnects;
   h.publish_in_flight = limiter_.in_flight();
   if (monitor_) h.last_heartbeat = monitor_->last_heartbeat();
   std::vector<const core::SubscriptionRoute*> routes;
@@ -37,7 +34,11 @@ Health Bus::Impl::health() const {
     route->progress().fill(s, now, options_.monitor.stall_after);
   }
   if (h.closed) return h;
-  h.lag = transport_->lag();  // NATS: a round trip per subscription, without our locks held
+  // NATS: a round trip per subscription, made without our locks held.
+  core::TransportHealth transport = transport_->health();
+  h.connected = transport.connected;
+  h.reconnects = transport.reconnects;
+  h.lag = std::move(transport.lag);
   std::map<std::pair<std::string, std::string>, std::int64_t> lag_of;
   for (const PartitionLag& p : h.lag)
     lag_of[{p.topic, p.group}] += p.lag();

@@ -136,13 +136,23 @@ std::error_code Bus::Impl::pass_rate_limits(std::string_view topic, Completion& 
                 envelope, called_at);
 }
 
+// The one intake gate: close() takes intake_ exclusively to stop publishes before it closes
+// the transport, so no transport ever sees a publish during or after its close.
 void Bus::Impl::send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
                      core::Clock::time_point called_at) {
   message->metrics = &metrics;
   message->accepted_at = core::Clock::now();
   published_.fetch_add(1, std::memory_order_relaxed);
   metrics.published.add();
+  std::shared_lock intake(intake_);
+  if (!accepting_.load(std::memory_order_relaxed)) {  // close began after admit()
+    intake.unlock();
+    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
+                                 "the bus closed before the publish reached the broker client");
+    return;
+  }
   transport_->publish(std::move(message));  // may finish it, even on this thread
+  intake.unlock();
   metrics.call.observe(core::Clock::now() - called_at);
 }
 

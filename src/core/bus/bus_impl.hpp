@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <vector>
 
 #include "core/metrics/bus_metrics.hpp"
@@ -86,7 +87,8 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   core::StopSignal handle_waits_end_;   // raised when close stops intake
   core::TenantCompletions tenants_{log_};
   core::DispatchCounters dispatch_counters_;
-  std::atomic<bool> accepting_{true};
+  std::atomic<bool> accepting_{true};  // written under intake_ (exclusive)
+  std::shared_mutex intake_;            // send() holds it shared around transport_->publish
 
   mutable std::mutex subscriptions_mutex_;
   std::unique_ptr<core::OrderedDispatcher> dispatcher_;  // started with the first subscription

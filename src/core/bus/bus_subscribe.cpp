@@ -65,7 +65,11 @@ std::error_code Bus::Impl::subscribe(std::string_view topic,
   auto route = std::make_unique<core::SubscriptionRoute>(
       spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_, rate,
       metrics_.consuming(spec.topic, spec.group));
-  if (std::error_code ec = transport_->subscribe(spec, *route)) return ec;
+  std::string detail;
+  if (std::error_code ec = transport_->subscribe(spec, *route, detail)) {
+    log_->error("bus", "subscribe to {} (group {}): {}", spec.topic, spec.group, detail);
+    return ec;
+  }
   routes_.push_back(std::move(route));
   return {};
 }

@@ -44,22 +44,18 @@ void SubscriptionRoute::prepare(Delivery& delivery) {
   if (delivery.lane_key.empty()) delivery.lane_key = delivery.key;
 }
 
-// Counted as accepted before the dispatcher sees it, so a worker's finished() can never come
-// first; a refused delivery is counted out again.
-void SubscriptionRoute::deliver(DeliveryPtr delivery) {
-  prepare(*delivery);
-  if (rate_.gate.limited()) {
-    // No deadline: the fetcher waits for its token (pushing back on the broker) until close.
-    const auto outcome = rate_.gate.pass(Clock::time_point::max(), *rate_.stop, *rate_.throttled);
-    if (outcome == RateGate::Outcome::stopped) {
-      delivery->nack();
-      return;
-    }
+// A handling rate limit signals nothing: its next token's time bounds the wait.
+void SubscriptionRoute::wait_for_room(std::uint64_t since, Clock::time_point until,
+                                      std::stop_token stop) {
+  if (rate_.gate.limited()) {  // a token still to come, not a full lane, may be what held it
+    const Clock::time_point token_at = rate_.gate.next_pass_at();
+    if (token_at > Clock::now()) until = std::min(until, token_at);
   }
-  progress_.accepted();
-  if (!dispatcher_.submit(std::move(delivery))) progress_.finished();
+  dispatcher_.wait_for_room(since, until, std::move(stop));
 }
 
+// Counted as accepted before the dispatcher sees it, so a worker's finished() can never come
+// first; a refused delivery is counted out again.
 SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
   if (delivery->route == nullptr) prepare(*delivery);  // an offer after `full` is not decoded twice
   if (rate_.gate.limited()) {

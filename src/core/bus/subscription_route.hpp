@@ -54,8 +54,10 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
         rate_(rate),
         metrics_(metrics) {}
 
-  void deliver(DeliveryPtr delivery) override;
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
+  std::uint64_t room_epoch() const override { return dispatcher_.room_epoch(); }
+  void wait_for_room(std::uint64_t since, Clock::time_point until,
+                     std::stop_token stop) override;
   HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept override;
   bool dead_letter(const Delivery& delivery, const HandlerResult& why,
                    std::uint32_t attempts) noexcept override;

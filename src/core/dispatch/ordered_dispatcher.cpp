@@ -78,6 +78,14 @@ SubmitResult OrderedDispatcher::try_submit(DeliveryPtr& delivery) {
   return SubmitResult::accepted;
 }
 
+void OrderedDispatcher::wait_for_room(std::uint64_t since, Clock::time_point until,
+                                      std::stop_token stop) {
+  std::unique_lock lock(mutex_);
+  ++room_waiters_;
+  room_.wait_until(lock, stop, until, [&] { return room_epoch_.load() != since || intake_closed_; });
+  --room_waiters_;
+}
+
 void OrderedDispatcher::enqueue_locked(std::size_t index, DeliveryPtr delivery) {
   Lane& lane = lanes_[index];
   lane.queue.push_back(std::move(delivery));
@@ -203,6 +211,7 @@ void OrderedDispatcher::finish_head_locked(Lane& lane, std::size_t index) {
     lane.scheduled = false;
     busy_lanes_.fetch_sub(1, std::memory_order_relaxed);
   }
+  room_epoch_.fetch_add(1, std::memory_order_release);
   if (room_waiters_ > 0) room_.notify_all();
   if (queued_.load() == 0) idle_.notify_all();
 }

@@ -15,6 +15,7 @@
 #include <deque>
 #include <mutex>
 #include <queue>
+#include <stop_token>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -32,12 +33,6 @@ struct DispatchCounters {
   std::atomic<std::uint64_t> retried{0};
   std::atomic<std::uint64_t> dead_lettered{0};
   std::atomic<std::uint64_t> abandoned{0};
-};
-
-enum class SubmitResult {
-  accepted,  // queued on its lane
-  full,      // its lane is full: the delivery is still the caller's
-  closed,    // intake stopped: the delivery was nacked and is gone
 };
 
 struct DrainReport {
@@ -59,6 +54,11 @@ class OrderedDispatcher {
   bool submit(DeliveryPtr delivery);
   // Never blocks: for fetchers that pause a source (a Kafka partition) instead of waiting.
   SubmitResult try_submit(DeliveryPtr& delivery);
+  // Counts the times a lane got room (a head finished) or intake stopped. A fetcher takes it
+  // before try_submit(); after a `full`, wait_for_room(since) returns at once if room came
+  // meanwhile, else at the next room, at `until`, or when `stop` is requested.
+  std::uint64_t room_epoch() const noexcept { return room_epoch_.load(std::memory_order_acquire); }
+  void wait_for_room(std::uint64_t since, Clock::time_point until, std::stop_token stop);
   // Refuses no delivery; unblocks waiting submitters and nacks what comes later.
   void stop_intake();
   // Runs what is queued until `deadline`, then nacks what is still queued. Waits for running
@@ -97,9 +97,10 @@ class OrderedDispatcher {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> backoffs_;
   std::mutex mutex_;
   std::condition_variable work_;  // workers: a lane became ready, or stopping
-  std::condition_variable room_;  // submitters: a lane has room again
+  std::condition_variable_any room_;  // submitters and room waiters: a lane has room again
   std::condition_variable idle_;  // drain: queue empty or handlers finished
   std::size_t room_waiters_ = 0;
+  std::atomic<std::uint64_t> room_epoch_{0};  // raised under mutex_, read without it too
   std::size_t running_ = 0;
   bool intake_closed_ = false;
   bool abandoning_ = false;  // deadline passed: no more retries, nack instead

@@ -110,6 +110,8 @@ std::uint64_t TopicPreparer::close() {
   wake_.notify_all();
   answered_.notify_all();
   fail(cancelled);
+  std::unique_lock lock(mutex_);
+  sent_.wait(lock, [&] { return !sending_; });  // hands nothing to `send` from now on
   return cancelled.size();
 }
 
@@ -237,10 +239,13 @@ void TopicPreparer::drain_and_mark_ready(std::unique_lock<std::mutex>& lock, Top
   while (!topic.waiting.empty() && !closing_) {
     std::deque<Waiting> batch;
     batch.swap(topic.waiting);
+    sending_ = true;
     lock.unlock();
     for (auto& w : batch)
       hooks_.send(std::move(w.publish));
     lock.lock();
+    sending_ = false;
+    sent_.notify_all();
   }
   if (closing_) return;
   topic.ready = true;

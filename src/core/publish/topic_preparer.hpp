@@ -63,7 +63,8 @@ class TopicPreparer {
                               std::string& detail);
 
   // Completes every waiting publish as cancelled and returns how many; wakes await_ready with
-  // `closed`; the thread stops once any prepare call under way has returned.
+  // `closed`; returns once no publish is being handed to `send` any more (the transport may
+  // then take its client apart); the thread stops once any prepare call under way returned.
   std::uint64_t close();
   // True while a prepare call is under way (joining the thread would wait for it).
   bool busy() const;
@@ -113,6 +114,8 @@ class TopicPreparer {
   std::unordered_map<std::string, Topic> topics_;
   bool closing_ = false;
   bool busy_ = false;
+  bool sending_ = false;           // a batch of waiting publishes is being sent
+  std::condition_variable sent_;   // close(): the batch went
 
   // The fast path of publish(): topics ready and drained, read under a shared lock.
   mutable std::shared_mutex ready_mutex_;

@@ -37,6 +37,13 @@ bool RateGate::try_pass() {
   return true;
 }
 
+RateGate::Clock::time_point RateGate::next_pass_at() {
+  Clock::time_point at = Clock::now();
+  if (bus_ != nullptr) at = std::max(at, bus_->next_token_at());
+  if (topic_ != nullptr) at = std::max(at, topic_->next_token_at());
+  return at;
+}
+
 void RateGate::give_back() {
   if (bus_ != nullptr) bus_->give_back();
   if (topic_ != nullptr) topic_->give_back();

@@ -36,6 +36,8 @@ class RateGate {
   bool try_pass();
   // Returns the tokens of a pass that was not used.
   void give_back();
+  // When try_pass() may next find both tokens; takes nothing.
+  Clock::time_point next_pass_at();
 
  private:
   TokenBucket* bus_ = nullptr;

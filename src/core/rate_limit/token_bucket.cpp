@@ -56,6 +56,15 @@ void TokenBucket::give_back() {
   tokens_ = std::min(capacity_, tokens_ + 1);
 }
 
+TokenBucket::Clock::time_point TokenBucket::next_token_at() {
+  std::lock_guard lock(mutex_);
+  const Clock::time_point now = now_();
+  refill_locked(now);
+  if (tokens_ >= kWhole) return now;
+  const double seconds = std::min((1 - tokens_) / per_second_, 1e9);  // as in reserve()
+  return now + std::chrono::ceil<Clock::duration>(std::chrono::duration<double>(seconds));
+}
+
 double TokenBucket::tokens() {
   std::lock_guard lock(mutex_);
   refill_locked(now_());

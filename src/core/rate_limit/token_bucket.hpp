@@ -27,6 +27,8 @@ class TokenBucket {
   std::optional<Clock::time_point> reserve(Clock::duration max_wait);
   // Returns a token taken and not used (a reservation given up, a delivery that found no room).
   void give_back();
+  // When try_take() will next find a token (now, when one is there); takes nothing.
+  Clock::time_point next_token_at();
 
   // Whole tokens there now (negative while reservations wait), for tests and logs.
   double tokens();

@@ -114,16 +114,31 @@ void KafkaConsumer::add_topic(const std::string& topic, core::DeliverySink& sink
 
 void KafkaConsumer::poll_loop(std::stop_token stop) {
   next_commit_ = core::Clock::now() + options_.kafka.commit_interval;
-  bool parked = false;
   while (!stop.stop_requested()) {
     apply_subscription();
+    // Taken before offering: room that comes while we offer ends the wait below at once.
+    core::DeliverySink* parked_in = nullptr;
+    std::uint64_t epoch = 0;
+    for (const auto& [key, state] : partitions_) {
+      if (state->parked.empty()) continue;
+      parked_in = state->sink;
+      epoch = parked_in->room_epoch();
+      break;
+    }
     offer_parked();
-    parked = false;
-    for (const auto& [key, state] : partitions_)
-      parked = parked || !state->parked.empty();
-    // While something is parked, come back soon to offer it again.
-    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), parked ? 5 : 100)) {
+    if (parked_in != nullptr) {
+      bool still_parked = false;
+      for (const auto& [key, state] : partitions_)
+        still_parked = still_parked || !state->parked.empty();
+      if (!still_parked) parked_in = nullptr;
+    }
+    // While something is parked, other partitions still flow; when nothing comes, wait for
+    // the dispatcher's room signal (every sink shares its dispatcher), serving librdkafka at
+    // least every 100 ms.
+    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), parked_in ? 0 : 100)) {
       take(MessagePtr(m));
+    } else if (parked_in != nullptr) {
+      parked_in->wait_for_room(epoch, core::Clock::now() + std::chrono::milliseconds(100), stop);
     }
     if (core::Clock::now() >= next_commit_) {
       commit(std::nullopt);

@@ -124,16 +124,7 @@ void KafkaProducer::completion_loop(std::stop_token stop) {
 }
 
 void KafkaProducer::publish(std::unique_ptr<core::PendingPublish> message) {
-  {
-    std::shared_lock gate(gate_);
-    if (!closing_) {
-      gate.unlock();  // the preparer's close() cancels what waits in it
-      preparer_->publish(std::move(message));
-      return;
-    }
-  }
-  core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
-                               "kafka transport closed");
+  preparer_->publish(std::move(message));
 }
 
 std::error_code KafkaProducer::await_topic(const std::string& topic, core::Deadline deadline,
@@ -143,17 +134,9 @@ std::error_code KafkaProducer::await_topic(const std::string& topic, core::Deadl
 
 // A publish of a ready topic, on the caller's thread or the preparer's.
 void KafkaProducer::produce_now(std::unique_ptr<core::PendingPublish> message) {
-  std::shared_lock gate(gate_);
-  if (closing_) {
-    gate.unlock();
-    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
-                                 "kafka transport closed");
-    return;
-  }
   // Ownership passes to librdkafka (as the message opaque) before the delivery report can run.
   core::PendingPublish* in_flight = message.release();
   if (const rd_kafka_resp_err_t err = produce(*in_flight); err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    gate.unlock();
     core::PendingPublish::finish(std::unique_ptr<core::PendingPublish>(in_flight), to_error(err),
                                  {}, std::string("kafka: produce: ") + rd_kafka_err2str(err));
   }
@@ -201,19 +184,15 @@ void KafkaProducer::on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void* 
     error = make_error_code(errc::transport_error);
     detail = "kafka: the broker confirmed no offset for this message; it may not be stored";
   }
-  if (error == errc::cancelled) self->cancelled_.fetch_add(1);
   const core::StoredAt where{message->topic, m->partition, error ? -1 : m->offset};
   core::PendingPublish::finish(std::move(message), error, where, detail);
 }
 
-std::uint64_t KafkaProducer::close(core::Deadline deadline) {
-  {
-    std::unique_lock gate(gate_);  // waits for produce calls under way
-    if (closing_) return 0;
-    closing_ = true;
-  }
-  // 1. Publishes still waiting for their topic never reached librdkafka: cancelled.
-  const std::uint64_t never_sent = preparer_->close();
+void KafkaProducer::close(core::Deadline deadline) {
+  if (closed_.exchange(true)) return;
+  // 1. Publishes still waiting for their topic never reached librdkafka: cancelled; none is
+  //    being produced by the preparer any more.
+  preparer_->close();
   // 2. The completion thread stops (flush() serves the remaining reports on this thread); a
   //    yield on the main queue ends its poll's wait at once.
   completions_.request_stop();
@@ -245,7 +224,6 @@ std::uint64_t KafkaProducer::close(core::Deadline deadline) {
     preparer.join();
   }
   producer_.reset();
-  return cancelled_.load() + never_sent;
 }
 
 }  // namespace eventbus::kafka

@@ -35,10 +35,14 @@ class KafkaProducer {
   void await_broker(std::chrono::milliseconds timeout);
   // Flushes until the deadline, purges the rest (their completions fire as cancelled), stops
   // the completion thread and frees the producer; a topic preparation that a broker holds up
-  // finishes in the background. Returns how many publishes it cancelled.
-  std::uint64_t close(core::Deadline deadline);
+  // finishes in the background.
+  void close(core::Deadline deadline);
   // From librdkafka's statistics (every second): a broker connection is up; how many dropped.
-  core::ConnectionHealth connection() const noexcept {
+  struct Connection {
+    bool connected;
+    std::uint64_t reconnects;
+  };
+  Connection connection() const noexcept {
     return {connected_.load(std::memory_order_relaxed),
             disconnects_.load(std::memory_order_relaxed)};
   }
@@ -54,10 +58,8 @@ class KafkaProducer {
   const core::LogPtr log_;
   const ClientContextPtr context_ = std::make_shared<ClientContext>();  // before producer_
   std::shared_ptr<rd_kafka_t> producer_;  // shared with the preparer's topic work
-  std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
-  bool closing_ = false;
+  std::atomic<bool> closed_{false};
   bool offsets_confirmed_ = true;  // acks != 0: a stored message comes back with its offset
-  std::atomic<std::uint64_t> cancelled_{0};
   std::atomic<bool> connected_{true};  // await_broker() checked, unless told not to wait
   std::atomic<std::uint64_t> disconnects_{0};
   std::jthread completions_;

@@ -6,7 +6,8 @@
 namespace eventbus::kafka {
 
 KafkaTransport::KafkaTransport(const BusOptions& options, core::LogPtr log)
-    : options_(options),
+    : core::Transport("kafka"),
+      options_(options),
       log_(std::move(log)),
       producer_(std::make_unique<KafkaProducer>(options_, log_)) {
   // A bad consumer property fails here, naming it, not at the first subscribe.
@@ -36,22 +37,21 @@ void KafkaTransport::publish(std::unique_ptr<core::PendingPublish> message) {
 }
 
 std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
-                                          core::DeliverySink& sink) {
-  std::string detail;
+                                          core::DeliverySink& sink, std::string& detail) {
   // The topic must exist with its partitions before the group assigns it. Bounded by
   // subscribe_timeout; the preparer's thread does the broker work.
   const core::Deadline deadline = core::Clock::now() + options_.subscribe_timeout;
-  if (std::error_code ec = producer_->await_topic(spec.topic, deadline, detail)) {
-    log_->error("kafka", "subscribe to {}: {}", spec.topic, detail);
-    return ec;
-  }
+  if (std::error_code ec = producer_->await_topic(spec.topic, deadline, detail)) return ec;
   std::lock_guard lock(mutex_);
-  if (consuming_stopped_) return make_error_code(errc::closed);
+  if (consuming_stopped_) {
+    detail = "the bus is closing";
+    return make_error_code(errc::closed);
+  }
   auto& consumer = consumers_[spec.group];
   try {
     if (!consumer) consumer = std::make_unique<KafkaConsumer>(options_, spec.group, log_);
   } catch (const std::system_error& e) {
-    log_->error("kafka", "subscribe to {}: {}", spec.topic, e.what());
+    detail = e.what();
     consumers_.erase(spec.group);
     return e.code();
   }
@@ -59,20 +59,17 @@ std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
   return {};
 }
 
-core::ConnectionHealth KafkaTransport::connection_health() const {
-  return producer_->connection();
-}
-
-std::vector<PartitionLag> KafkaTransport::lag() {
+core::TransportHealth KafkaTransport::health() {
+  const KafkaProducer::Connection connection = producer_->connection();
+  core::TransportHealth health{connection.connected, connection.reconnects, {}};
   std::lock_guard lock(mutex_);
-  std::vector<PartitionLag> out;
-  if (consuming_stopped_) return out;
+  if (consuming_stopped_) return health;
   for (const auto& [group, consumer] : consumers_) {
     std::vector<PartitionLag> part = consumer->lag();
-    out.insert(out.end(), std::make_move_iterator(part.begin()),
-               std::make_move_iterator(part.end()));
+    health.lag.insert(health.lag.end(), std::make_move_iterator(part.begin()),
+                      std::make_move_iterator(part.end()));
   }
-  return out;
+  return health;
 }
 
 void KafkaTransport::stop_consuming(core::Deadline) {
@@ -82,11 +79,11 @@ void KafkaTransport::stop_consuming(core::Deadline) {
     consumer->stop();
 }
 
-std::uint64_t KafkaTransport::close(core::Deadline deadline) {
+void KafkaTransport::close(core::Deadline deadline) {
   std::map<std::string, std::unique_ptr<KafkaConsumer>> consumers;
   {
     std::lock_guard lock(mutex_);
-    if (closed_) return 0;
+    if (closed_) return;
     closed_ = true;
     consumers.swap(consumers_);
   }
@@ -94,7 +91,7 @@ std::uint64_t KafkaTransport::close(core::Deadline deadline) {
   for (auto& [group, consumer] : consumers)
     consumer->close(deadline);
   consumers.clear();
-  return producer_->close(deadline);
+  producer_->close(deadline);
 }
 
 }  // namespace eventbus::kafka

@@ -22,14 +22,13 @@ class KafkaTransport final : public core::Transport {
   KafkaTransport(const BusOptions& options, core::LogPtr log);
   ~KafkaTransport() override;
 
-  std::string_view name() const noexcept override { return "kafka"; }
   Features features() const noexcept override;
   void publish(std::unique_ptr<core::PendingPublish> message) override;
-  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
-  core::ConnectionHealth connection_health() const override;
-  std::vector<PartitionLag> lag() override;
+  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
+                            std::string& detail) override;
+  core::TransportHealth health() override;
   void stop_consuming(core::Deadline deadline) override;
-  std::uint64_t close(core::Deadline deadline) override;
+  void close(core::Deadline deadline) override;
 
  private:
   const BusOptions options_;

@@ -33,7 +33,8 @@ class MemoryDelivery final : public core::Delivery {
 }  // namespace
 
 MemoryTransport::MemoryTransport(const BusOptions& options)
-    : fetch_batch_(options.memory.fetch_batch),
+    : core::Transport("memory"),
+      fetch_batch_(options.memory.fetch_batch),
       max_message_bytes_(options.memory.max_message_bytes),
       broker_(MemoryBroker::named(options.memory.broker)),
       store_thread_([this] { store_loop(); }) {}
@@ -62,13 +63,7 @@ void MemoryTransport::publish(std::unique_ptr<core::PendingPublish> message) {
                                  detail);
     return;
   }
-  std::unique_lock lock(mutex_);
-  if (closing_) {
-    lock.unlock();
-    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
-                                 "memory transport closed");
-    return;
-  }
+  std::lock_guard lock(mutex_);  // the Bus sends nothing once close() began
   outbox_.push_back(std::move(message));
   if (outbox_.size() == 1) queued_.notify_one();
 }
@@ -98,9 +93,12 @@ void MemoryTransport::store_loop() {
 }
 
 std::error_code MemoryTransport::subscribe(const core::SubscriptionSpec& spec,
-                                           core::DeliverySink& sink) {
+                                           core::DeliverySink& sink, std::string& detail) {
   std::lock_guard lock(mutex_);
-  if (consuming_stopped_ || closing_) return make_error_code(errc::closed);
+  if (consuming_stopped_ || closing_) {
+    detail = "memory transport closed";
+    return make_error_code(errc::closed);
+  }
   std::shared_ptr<MemoryTopic> topic = broker_->topic(spec.topic);
   topic->join(spec.group);  // from now on the group holds every new message for this bus
   subscribed_.push_back({topic, spec.topic, spec.group});
@@ -125,27 +123,38 @@ void MemoryTransport::fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTop
       delivery->partition = 0;
       delivery->offset = static_cast<std::int64_t>(stored.sequence);
       delivery->delivery_count = fetched.delivery_count;
-      sink.deliver(std::move(delivery));  // blocks while the lane is full: fetching pauses
+      hand_on(stop, std::move(delivery), sink);
     }
   }
 }
 
-std::vector<PartitionLag> MemoryTransport::lag() {
+// While its lane is full, fetching pauses until the dispatcher signals room (or stop: what is
+// still held is nacked by the delivery's destructor, and delivered again).
+void MemoryTransport::hand_on(std::stop_token stop, core::DeliveryPtr delivery,
+                              core::DeliverySink& sink) {
+  while (!stop.stop_requested()) {
+    const std::uint64_t epoch = sink.room_epoch();
+    if (sink.try_deliver(delivery) != core::SubmitResult::full) return;
+    sink.wait_for_room(epoch, core::Deadline::max(), stop);
+  }
+}
+
+core::TransportHealth MemoryTransport::health() {
   std::vector<Subscribed> subscribed;
   {
     std::lock_guard lock(mutex_);
     if (consuming_stopped_) return {};
     subscribed = subscribed_;
   }
-  std::vector<PartitionLag> out;
+  core::TransportHealth health;
   for (const Subscribed& s : subscribed) {
-    PartitionLag& lag = out.emplace_back();
+    PartitionLag& lag = health.lag.emplace_back();
     lag.topic = s.name;
     lag.group = s.group;
     lag.partition = 0;
     std::tie(lag.pending, lag.unacked) = s.topic->backlog(s.group);
   }
-  return out;
+  return health;
 }
 
 void MemoryTransport::stop_consuming(core::Deadline) {
@@ -160,11 +169,11 @@ void MemoryTransport::stop_consuming(core::Deadline) {
   fetchers.clear();  // joins
 }
 
-std::uint64_t MemoryTransport::close(core::Deadline deadline) {
+void MemoryTransport::close(core::Deadline deadline) {
   std::deque<std::unique_ptr<core::PendingPublish>> abandoned;
   {
     std::unique_lock lock(mutex_);
-    if (!store_thread_.joinable()) return 0;
+    if (!store_thread_.joinable()) return;
     drained_.wait_until(lock, deadline, [&] { return outbox_.empty() && storing_ == 0; });
     closing_ = true;
     abandoned.swap(outbox_);
@@ -175,7 +184,6 @@ std::uint64_t MemoryTransport::close(core::Deadline deadline) {
     core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
                                  "abandoned by close before it was stored");
   }
-  return abandoned.size();
 }
 
 }  // namespace eventbus::memory

@@ -24,16 +24,17 @@ class MemoryTransport final : public core::Transport {
   explicit MemoryTransport(const BusOptions& options);
   ~MemoryTransport() override;
 
-  std::string_view name() const noexcept override { return "memory"; }
   Features features() const noexcept override;
   void publish(std::unique_ptr<core::PendingPublish> message) override;
-  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
-  std::vector<PartitionLag> lag() override;
+  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
+                            std::string& detail) override;
+  core::TransportHealth health() override;
   void stop_consuming(core::Deadline deadline) override;
-  std::uint64_t close(core::Deadline deadline) override;
+  void close(core::Deadline deadline) override;
 
  private:
   void store_loop();
+  static void hand_on(std::stop_token stop, core::DeliveryPtr delivery, core::DeliverySink& sink);
   void fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTopic> topic,
                   const std::string& topic_name, std::string group, core::DeliverySink& sink);
 

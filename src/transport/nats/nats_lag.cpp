@@ -8,16 +8,20 @@
 
 namespace eventbus::nats {
 
-core::ConnectionHealth NatsTransport::connection_health() const {
-  std::lock_guard lock(consumers_mutex_);
-  if (!connection_) return {false, 0};
-  return {connection_->connected(), connection_->reconnects()};
+core::TransportHealth NatsTransport::health() {
+  core::TransportHealth health;
+  {
+    std::lock_guard lock(consumers_mutex_);
+    health.connected = connection_ && connection_->connected();
+    health.reconnects = connection_ ? connection_->reconnects() : 0;
+  }
+  if (health.connected) health.lag = lag();  // no request can be answered: do not wait
+  return health;
 }
 
 // One request per consumer, made with copies of the consumers: close() may clear the list
 // meanwhile, and a consumer keeps its subscription and connection alive while we hold it.
 std::vector<PartitionLag> NatsTransport::lag() {
-  if (!connection_health().connected) return {};  // no request can be answered: do not wait
   std::vector<std::shared_ptr<NatsConsumer>> consumers;
   {
     std::lock_guard lock(consumers_mutex_);

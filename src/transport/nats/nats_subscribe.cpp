@@ -58,24 +58,24 @@ std::chrono::milliseconds server_ack_wait(const jsConsumerConfig& c) {
 // Bounded by subscribe_timeout: the preparer's thread finds (or makes) the stream, which a
 // close() can cut short; this thread only makes the durable consumer.
 std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
-                                         core::DeliverySink& sink) {
+                                         core::DeliverySink& sink, std::string& detail) {
   const core::Deadline deadline = core::Clock::now() + options_.subscribe_timeout;
-  std::string stream, detail;
+  std::string stream;
   std::error_code ec = preparer_->await_ready(spec.topic, deadline, detail);
   if (!ec) ec = streams_->ensure(spec.topic, /*for_subscribe=*/true, deadline, stream, detail);
-  if (ec) {
-    log_->error("nats", "subscribe to {}: {}", spec.topic, detail);
-    return ec;
-  }
+  if (ec) return ec;
   std::shared_ptr<NatsConsumer> consumer;
   try {
     consumer = make_consumer(spec, stream, deadline);
   } catch (const std::system_error& e) {
-    log_->error("nats", "subscribe to {}: {}", spec.topic, e.what());
+    detail = e.what();
     return e.code();
   }
   std::lock_guard lock(consumers_mutex_);
-  if (consuming_stopped_) return make_error_code(errc::closed);
+  if (consuming_stopped_) {
+    detail = "the bus is closing";
+    return make_error_code(errc::closed);
+  }
   consumers_.push_back(consumer);
   fetchers_.emplace_back(
       [this, consumer, &sink](std::stop_token stop) { fetch_loop(stop, consumer, sink); });
@@ -142,6 +142,7 @@ class Renewals {
     consumer.keep_alive(every_ / 2);
     next_ = core::Clock::now() + every_;
   }
+  core::Deadline next_due() const noexcept { return next_; }
   // A fetch waits no longer than this: with fetch_wait >= AckWait, passes that ran only
   // between fetches came too late (tests/nats/slow_handler_test.cpp).
   std::int64_t fetch_wait_ms(std::chrono::milliseconds fetch_wait) const {
@@ -155,13 +156,6 @@ class Renewals {
   core::Clock::time_point next_;
 };
 
-// How often a fetcher offers a delivery again while its lane is full (or no handling rate-limit
-// token is there: the same `full`, so a slow limit costs a wake-up per millisecond, not a
-// spin). The dispatcher does not signal room to a non-blocking caller; a blocking deliver()
-// would stop the renewals for as long as the lane's handler runs
-// (tests/nats/slow_handler_group_test.cpp).
-constexpr std::chrono::milliseconds kRoomPoll{1};
-
 void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
   std::mutex m;
   std::condition_variable_any cv;
@@ -169,13 +163,18 @@ void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
   cv.wait_for(lock, stop, how_long, [] { return false; });
 }
 
-// Hands `delivery` on, renewing what the consumer holds while its lane is full. A delivery
-// still held when stop is requested is dropped, which naks it.
+// Hands `delivery` on. While its lane is full (or no handling rate-limit token is there) it
+// waits for the dispatcher's room signal, but no longer than the next renewal of what the
+// consumer holds: waiting blind would let AckWait run out behind a slow handler
+// (tests/nats/slow_handler_group_test.cpp). A delivery still held when stop is requested is
+// dropped, which naks it.
 void hand_on(std::stop_token stop, core::DeliveryPtr delivery, NatsConsumer& consumer,
              core::DeliverySink& sink, Renewals& renewals) {
-  while (sink.try_deliver(delivery) == core::SubmitResult::full && !stop.stop_requested()) {
+  while (!stop.stop_requested()) {
+    const std::uint64_t epoch = sink.room_epoch();
+    if (sink.try_deliver(delivery) != core::SubmitResult::full) return;
     renewals.run_if_due(consumer);
-    pause(stop, kRoomPoll);
+    sink.wait_for_room(epoch, renewals.next_due(), stop);
   }
 }
 

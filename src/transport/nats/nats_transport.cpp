@@ -35,7 +35,8 @@ void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
 }  // namespace
 
 NatsTransport::NatsTransport(const BusOptions& options, core::LogPtr log)
-    : options_(options),
+    : core::Transport("nats"),
+      options_(options),
       log_(std::move(log)),
       pending_(options_.publish.max_in_flight),
       connection_(
@@ -139,33 +140,16 @@ std::error_code NatsTransport::prepare(const std::string& topic, bool for_subscr
 }
 
 void NatsTransport::publish(std::unique_ptr<core::PendingPublish> message) {
-  {
-    std::shared_lock gate(gate_);
-    if (!closing_) {
-      gate.unlock();  // the preparer's close() cancels what waits in it
-      preparer_->publish(std::move(message));
-      return;
-    }
-  }
-  core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
-                               "nats transport closed");
+  preparer_->publish(std::move(message));
 }
 
 // A publish of a ready topic, on the caller's thread or the preparer's.
 void NatsTransport::send_now(std::unique_ptr<core::PendingPublish> message) {
-  std::shared_lock gate(gate_);
-  if (closing_) {
-    gate.unlock();
-    core::PendingPublish::finish(std::move(message), make_error_code(errc::cancelled), {},
-                                 "nats transport closed");
-    return;
-  }
   // Ownership passes to pending_ before nats.c can ack: on_ack may run before send returns.
   core::PendingPublish* in_flight = message.release();
   std::string detail;
   const natsStatus s = send(*in_flight, detail);
   if (s != NATS_OK) {  // never reached nats.c, so still ours
-    gate.unlock();
     core::PendingPublish::finish(std::unique_ptr<core::PendingPublish>(in_flight), to_error(s), {},
                                  detail);
   }
@@ -233,25 +217,26 @@ void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* err
 }
 
 // Bounded by `deadline` whatever the server does (numbered steps say why in this order).
-std::uint64_t NatsTransport::close(core::Deadline deadline) {
+void NatsTransport::close(core::Deadline deadline) {
   {
-    std::unique_lock gate(gate_);  // waits for send calls under way, and a connector's start
-    if (closed_) return 0;
+    std::lock_guard lock(consumers_mutex_);
+    if (closed_) return;
     closed_ = true;
-    closing_ = true;
   }
-  // 1. Publishes still waiting for their topic are cancelled; a connector lets go of us (it
-  //    may be starting JetStream: that takes no round trip).
-  std::uint64_t cancelled = preparer_->close();
+  // 1. Publishes still waiting for their topic are cancelled, and none is being sent any more;
+  //    a connector lets go of us (it may be starting JetStream: that takes no round trip).
+  preparer_->close();
   connector_.request_stop();
   {
     std::lock_guard lock(connector_link_->mutex);
     connector_link_->owner = nullptr;
   }
-  // 2. Outstanding publishes get until the deadline to be acked.
+  // 2. Outstanding publishes get until the deadline to be acked. Also when our table is empty:
+  //    nats.c counts an ack as pending until its handler returned, so this waits for an ack
+  //    handler still running (its completion, then its tenant's) before close() returns.
   {
     std::unique_lock js_lock(js_mutex_);
-    if (js_ && pending_.size() > 0) {
+    if (js_) {
       jsPubOptions po;
       jsPubOptions_Init(&po);
       po.MaxWait = std::max(1, core::ms_left(deadline));  // 0 would mean nats.c's default
@@ -263,8 +248,8 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
   std::unique_lock js_lock(js_mutex_);
   auto unacked = take_pending();
   js_lock.unlock();
-  cancelled += fail(std::move(unacked), make_error_code(errc::cancelled),
-                    "abandoned by close before the broker acked it");
+  fail(std::move(unacked), make_error_code(errc::cancelled),
+       "abandoned by close before the broker acked it");
   // 4. The connection closes before the JetStream context and the subscriptions go: destroying
   //    them first writes UNSUBs, and nats.c 3.4 closes a connection with unwritten bytes by a
   //    PING it waits 500 ms for (against a frozen server, every time). Closing also wakes a
@@ -294,7 +279,6 @@ std::uint64_t NatsTransport::close(core::Deadline deadline) {
   }
   connection.reset();
   if (options_.nats.close_library_on_close) nats_Close();
-  return cancelled;
 }
 
 // nats.c's flusher writes buffered bytes within about a millisecond; against a server that
@@ -329,11 +313,10 @@ std::vector<std::unique_ptr<core::PendingPublish>> NatsTransport::take_pending()
   return taken;
 }
 
-std::uint64_t NatsTransport::fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
-                                  std::error_code error, std::string_view detail) {
+void NatsTransport::fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
+                         std::error_code error, std::string_view detail) {
   for (auto& publish : publishes)
     core::PendingPublish::finish(std::move(publish), error, {}, detail);
-  return publishes.size();
 }
 
 // nats.c gave up reconnecting. It then never reports the publishes it still holds (their

@@ -39,15 +39,13 @@ class NatsTransport final : public core::Transport {
   NatsTransport(const BusOptions& options, core::LogPtr log);
   ~NatsTransport() override;
 
-  std::string_view name() const noexcept override { return "nats"; }
   Features features() const noexcept override;
   void publish(std::unique_ptr<core::PendingPublish> message) override;
-  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink) override;
+  std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
+                            std::string& detail) override;
+  core::TransportHealth health() override;
   void stop_consuming(core::Deadline deadline) override;
-  std::uint64_t close(core::Deadline deadline) override;
-
-  core::ConnectionHealth connection_health() const override;
-  std::vector<PartitionLag> lag() override;
+  void close(core::Deadline deadline) override;
 
  private:
   static void on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* error, void* self) noexcept;
@@ -68,8 +66,9 @@ class NatsTransport final : public core::Transport {
   void fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
                   core::DeliverySink& sink);
   std::vector<std::unique_ptr<core::PendingPublish>> take_pending();
-  static std::uint64_t fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
-                            std::error_code error, std::string_view detail);
+  static void fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
+                   std::error_code error, std::string_view detail);
+  std::vector<PartitionLag> lag();
   void on_connection_lost() noexcept;
   static void await_write_buffer_empty(natsConnection* nc, core::Deadline deadline);
 
@@ -81,9 +80,6 @@ class NatsTransport final : public core::Transport {
   PendingTable pending_;
   std::shared_ptr<NatsConnection> connection_;
   std::unique_ptr<NatsStreams> streams_;
-
-  std::shared_mutex gate_;  // publish() holds it shared; close() takes it to stop intake
-  bool closing_ = false;
 
   mutable std::mutex consumers_mutex_;  // also guards connection_ being reset by close()
   bool consuming_stopped_ = false;
