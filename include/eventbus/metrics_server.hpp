@@ -33,7 +33,7 @@ class MetricsServer {
   // set of buses, so buses added to the caller's registry later are served too). Throws
   // std::system_error: invalid_option naming the bad option, or the bind error naming the
   // address ("metrics server: cannot listen on 127.0.0.1:9464: Address already in use").
-  MetricsServer(MetricsRegistry registry, MetricsServerOptions options = {});
+  MetricsServer(const MetricsRegistry& registry, MetricsServerOptions options = {});
   // Stops and joins its threads.
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;

@@ -50,7 +50,7 @@ struct SubscriptionSpec {
 
 struct TransportHealth {
   bool connected = true;
-  std::uint64_t reconnects = 0;    // connections lost (and made again) since the start
+  std::uint64_t reconnects = 0;   // connections lost (and made again) since the start
   std::vector<PartitionLag> lag;  // every subscription's backlog, topic and group filled in
 };
 

@@ -7,6 +7,8 @@ namespace {
 constexpr std::array<std::int64_t, LatencyHistogram::kUpperBoundsSeconds.size()> bounds_ns() {
   std::array<std::int64_t, LatencyHistogram::kUpperBoundsSeconds.size()> out{};
   for (std::size_t i = 0; i < out.size(); ++i) {
+    // Positive bounds, in a constexpr function (std::llround is not constexpr).
+    // NOLINTNEXTLINE(bugprone-incorrect-roundings)
     out[i] = static_cast<std::int64_t>(LatencyHistogram::kUpperBoundsSeconds[i] * 1e9 + 0.5);
   }
   return out;

@@ -28,8 +28,8 @@ std::string host_port(const std::string& address, int port) {
 
 class MetricsServer::Impl {
  public:
-  Impl(MetricsRegistry registry, MetricsServerOptions options)
-      : registry_(std::move(registry)), options_(std::move(options)) {
+  Impl(const MetricsRegistry& registry, MetricsServerOptions options)
+      : registry_(registry), options_(std::move(options)) {
     std::string detail;
     if (std::error_code ec = options_.validate(&detail)) throw std::system_error(ec, detail);
     configure();
@@ -133,8 +133,8 @@ class MetricsServer::Impl {
   std::mutex stop_mutex_;
 };
 
-MetricsServer::MetricsServer(MetricsRegistry registry, MetricsServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(registry), std::move(options))) {}
+MetricsServer::MetricsServer(const MetricsRegistry& registry, MetricsServerOptions options)
+    : impl_(std::make_unique<Impl>(registry, std::move(options))) {}
 MetricsServer::~MetricsServer() = default;
 
 std::uint16_t MetricsServer::port() const noexcept {

@@ -128,10 +128,11 @@ std::optional<Timestamp> Timestamp::parse(std::string_view text) noexcept {
     return std::nullopt;
   }
   const std::int64_t day_number = sys_days(date).time_since_epoch().count();
-  const std::int64_t local = day_number * 86400 + h * 3600 + mi * 60 + s;
+  const std::int64_t local =
+      day_number * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
   // sys_time<nanoseconds> spans only 1677-09-21..2262-04-11; refuse what it cannot hold. Before
   // the epoch, borrow a second so that the earliest instant does not overflow on the way.
-  const std::int64_t utc_seconds = local - result.offset_minutes * 60;
+  const std::int64_t utc_seconds = local - std::int64_t{result.offset_minutes} * 60;
   const std::int64_t borrow = utc_seconds < 0 && nanos > 0 ? 1 : 0;
   std::int64_t utc_nanos = 0;
   if (__builtin_mul_overflow(utc_seconds + borrow, kNanosPerSecond, &utc_nanos) ||

@@ -95,7 +95,7 @@ KafkaConsumer::KafkaConsumer(const BusOptions& options, std::string group, core:
     throw std::system_error(make_error_code(errc::transport_error),
                             std::string("kafka: consumer: ") + error);
   }
-  conf.release();  // rd_kafka_new took it
+  static_cast<void>(conf.release());  // rd_kafka_new took it
   consumer_.reset(rk);
   rd_kafka_poll_set_consumer(rk);  // rebalances and errors are served by consumer_poll
   poller_ = std::jthread([this](std::stop_token stop) { poll_loop(stop); });
@@ -291,7 +291,7 @@ std::size_t KafkaConsumer::parked_size(const core::Delivery& delivery) {
 // partition from pausing at every few records, which makes librdkafka drop and refetch its
 // prefetch (see park()).
 std::size_t KafkaConsumer::park_limit_bytes() const {
-  constexpr std::size_t kFloor = 64 * 1024;
+  constexpr std::size_t kFloor = std::size_t{64} * 1024;
   const auto budget =
       static_cast<std::size_t>(std::max(1, options_.kafka.fetch_queue_kbytes)) * 1024;
   return std::max(kFloor, budget / std::max<std::size_t>(1, partitions_.size()));

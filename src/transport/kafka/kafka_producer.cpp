@@ -56,7 +56,7 @@ KafkaProducer::KafkaProducer(const BusOptions& options, core::LogPtr log)
     throw std::system_error(make_error_code(errc::transport_error),
                             std::string("kafka: producer: ") + error);
   }
-  conf.release();  // rd_kafka_new took it
+  static_cast<void>(conf.release());  // rd_kafka_new took it
   producer_.reset(rk, &rd_kafka_destroy);
   completions_ = std::jthread([this](std::stop_token stop) { completion_loop(stop); });
   // The preparer's topic work holds only what it shares (see kafka_topic_readiness.hpp).
@@ -162,7 +162,7 @@ rd_kafka_resp_err_t KafkaProducer::produce(core::PendingPublish& m) {
 #if defined(__clang__)
 #pragma clang diagnostic pop
 #endif
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) headers.release();  // librdkafka owns them now
+  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) static_cast<void>(headers.release());  // librdkafka's
   return err;
 }
 

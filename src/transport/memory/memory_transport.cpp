@@ -108,7 +108,7 @@ std::error_code MemoryTransport::subscribe(const core::SubscriptionSpec& spec,
   return {};
 }
 
-void MemoryTransport::fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTopic> topic,
+void MemoryTransport::fetch_loop(std::stop_token stop, const std::shared_ptr<MemoryTopic>& topic,
                                  const std::string& topic_name, std::string group,
                                  core::DeliverySink& sink) {
   const auto group_name = std::make_shared<const std::string>(std::move(group));

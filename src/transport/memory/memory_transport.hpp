@@ -35,7 +35,7 @@ class MemoryTransport final : public core::Transport {
  private:
   void store_loop();
   static void hand_on(std::stop_token stop, core::DeliveryPtr delivery, core::DeliverySink& sink);
-  void fetch_loop(std::stop_token stop, std::shared_ptr<MemoryTopic> topic,
+  void fetch_loop(std::stop_token stop, const std::shared_ptr<MemoryTopic>& topic,
                   const std::string& topic_name, std::string group, core::DeliverySink& sink);
 
   const std::size_t fetch_batch_;

@@ -143,7 +143,7 @@ std::error_code NatsStreams::settle_existing(const std::string& topic, const Top
         detail, what + ": a stream's storage cannot change once it is created: " + joined(fixed));
   }
   apply_settings(config, t);
-  if (std::error_code ec = update(stream, std::move(config), deadline, detail)) return ec;
+  if (std::error_code ec = update(stream, config, deadline, detail)) return ec;
   log_->info("nats", "{} updated (strategy create_or_update): {}", what, joined(differences));
   return {};
 }
@@ -207,13 +207,13 @@ std::error_code NatsStreams::add_subject(const std::string& topic, const TopicOp
   const std::vector<std::string> before = subjects_of(config);
   config["subjects"].push_back(topic);
   apply_settings(config, t);
-  if (std::error_code ec = update(stream, std::move(config), deadline, detail)) return ec;
+  if (std::error_code ec = update(stream, config, deadline, detail)) return ec;
   log_->info("nats", "topic {}: added to the subjects {} of stream {}", topic, list_text(before),
              stream);
   return {};
 }
 
-std::error_code NatsStreams::update(const std::string& stream, nlohmann::json config,
+std::error_code NatsStreams::update(const std::string& stream, const nlohmann::json& config,
                                     Deadline deadline, std::string& detail) {
   const ApiAnswer answer = request("STREAM.UPDATE." + stream, config, deadline);
   if (!answer.ok()) return failed(detail, "nats: update stream " + stream, answer);

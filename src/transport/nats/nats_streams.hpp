@@ -54,7 +54,7 @@ class NatsStreams {
                          std::string& stream, std::string& detail);
   std::error_code add_subject(const std::string& topic, const TopicOptions& t,
                               const std::string& stream, Deadline deadline, std::string& detail);
-  std::error_code update(const std::string& stream, nlohmann::json config, Deadline deadline,
+  std::error_code update(const std::string& stream, const nlohmann::json& config, Deadline deadline,
                          std::string& detail);
   ApiAnswer info(const std::string& stream, Deadline deadline) const;
   // One API call, waiting up to nats.api_timeout and never past `deadline`.

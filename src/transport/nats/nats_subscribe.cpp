@@ -197,7 +197,7 @@ int safe_fetch_size(natsSubscription* subscription, int batch) {
 
 // Pulls batches and hands them on, pausing while lanes are full; renews AckWait for what is
 // fetched and not yet settled, between fetches and while waiting for room.
-void NatsTransport::fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
+void NatsTransport::fetch_loop(std::stop_token stop, const std::shared_ptr<NatsConsumer>& consumer,
                                core::DeliverySink& sink) {
   const int batch = options_.nats.fetch_batch;
   Renewals renewals(consumer->ack_wait());

@@ -63,7 +63,7 @@ class NatsTransport final : public core::Transport {
   void start_connector();
   std::shared_ptr<NatsConsumer> make_consumer(const core::SubscriptionSpec& spec,
                                               const std::string& stream, core::Deadline deadline);
-  void fetch_loop(std::stop_token stop, std::shared_ptr<NatsConsumer> consumer,
+  void fetch_loop(std::stop_token stop, const std::shared_ptr<NatsConsumer>& consumer,
                   core::DeliverySink& sink);
   std::vector<std::unique_ptr<core::PendingPublish>> take_pending();
   static void fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
