@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/bus/topic_name.hpp"
-#include "core/wire/traceparent_header.hpp"
 #include "core/transport_factory.hpp"
+#include "core/wire/traceparent_header.hpp"
 #include "eventbus/codec.hpp"
 #include "eventbus/error.hpp"
 

@@ -10,16 +10,16 @@
 #include <shared_mutex>
 #include <vector>
 
-#include "core/metrics/bus_metrics.hpp"
-#include "core/health/bus_monitor.hpp"
-#include "core/publish/in_flight_limiter.hpp"
-#include "core/log.hpp"
-#include "core/metrics/metrics_link.hpp"
-#include "core/dispatch/ordered_dispatcher.hpp"
-#include "core/rate_limit/rate_limits.hpp"
 #include "core/bus/stop_signal.hpp"
 #include "core/bus/subscription_route.hpp"
+#include "core/dispatch/ordered_dispatcher.hpp"
+#include "core/health/bus_monitor.hpp"
+#include "core/log.hpp"
+#include "core/metrics/bus_metrics.hpp"
+#include "core/metrics/metrics_link.hpp"
+#include "core/publish/in_flight_limiter.hpp"
 #include "core/publish/tenant_completions.hpp"
+#include "core/rate_limit/rate_limits.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -88,7 +88,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   core::TenantCompletions tenants_{log_};
   core::DispatchCounters dispatch_counters_;
   std::atomic<bool> accepting_{true};  // written under intake_ (exclusive)
-  std::shared_mutex intake_;            // send() holds it shared around transport_->publish
+  std::shared_mutex intake_;           // send() holds it shared around transport_->publish
 
   mutable std::mutex subscriptions_mutex_;
   std::unique_ptr<core::OrderedDispatcher> dispatcher_;  // started with the first subscription

@@ -8,12 +8,12 @@
 #include <string>
 #include <variant>
 
-#include "core/metrics/bus_metrics.hpp"
+#include "core/bus/stop_signal.hpp"
 #include "core/delivery.hpp"
 #include "core/dispatch/ordered_dispatcher.hpp"
-#include "core/rate_limit/rate_gate.hpp"
-#include "core/bus/stop_signal.hpp"
 #include "core/health/subscription_progress.hpp"
+#include "core/metrics/bus_metrics.hpp"
+#include "core/rate_limit/rate_gate.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 
@@ -56,8 +56,7 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
 
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
   std::uint64_t room_epoch() const override { return dispatcher_.room_epoch(); }
-  void wait_for_room(std::uint64_t since, Clock::time_point until,
-                     std::stop_token stop) override;
+  void wait_for_room(std::uint64_t since, Clock::time_point until, std::stop_token stop) override;
   HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept override;
   bool dead_letter(const Delivery& delivery, const HandlerResult& why,
                    std::uint32_t attempts) noexcept override;

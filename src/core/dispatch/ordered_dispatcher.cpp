@@ -82,7 +82,8 @@ void OrderedDispatcher::wait_for_room(std::uint64_t since, Clock::time_point unt
                                       std::stop_token stop) {
   std::unique_lock lock(mutex_);
   ++room_waiters_;
-  room_.wait_until(lock, stop, until, [&] { return room_epoch_.load() != since || intake_closed_; });
+  room_.wait_until(lock, stop, until,
+                   [&] { return room_epoch_.load() != since || intake_closed_; });
   --room_waiters_;
 }
 

@@ -96,9 +96,9 @@ class OrderedDispatcher {
   std::deque<std::size_t> ready_;  // lanes with a head ready to run
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> backoffs_;
   std::mutex mutex_;
-  std::condition_variable work_;  // workers: a lane became ready, or stopping
+  std::condition_variable work_;      // workers: a lane became ready, or stopping
   std::condition_variable_any room_;  // submitters and room waiters: a lane has room again
-  std::condition_variable idle_;  // drain: queue empty or handlers finished
+  std::condition_variable idle_;      // drain: queue empty or handlers finished
   std::size_t room_waiters_ = 0;
   std::atomic<std::uint64_t> room_epoch_{0};  // raised under mutex_, read without it too
   std::size_t running_ = 0;

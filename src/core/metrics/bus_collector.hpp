@@ -2,8 +2,8 @@
 // process-wide ones. The README's "Metrics" section lists every family written here.
 #pragma once
 
-#include "eventbus/bus.hpp"
 #include "core/metrics/exposition.hpp"
+#include "eventbus/bus.hpp"
 
 namespace eventbus::metrics {
 

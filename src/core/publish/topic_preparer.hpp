@@ -114,8 +114,8 @@ class TopicPreparer {
   std::unordered_map<std::string, Topic> topics_;
   bool closing_ = false;
   bool busy_ = false;
-  bool sending_ = false;           // a batch of waiting publishes is being sent
-  std::condition_variable sent_;   // close(): the batch went
+  bool sending_ = false;          // a batch of waiting publishes is being sent
+  std::condition_variable sent_;  // close(): the batch went
 
   // The fast path of publish(): topics ready and drained, read under a shared lock.
   mutable std::shared_mutex ready_mutex_;

@@ -59,7 +59,7 @@ class KafkaProducer {
   const ClientContextPtr context_ = std::make_shared<ClientContext>();  // before producer_
   std::shared_ptr<rd_kafka_t> producer_;  // shared with the preparer's topic work
   std::atomic<bool> closed_{false};
-  bool offsets_confirmed_ = true;  // acks != 0: a stored message comes back with its offset
+  bool offsets_confirmed_ = true;      // acks != 0: a stored message comes back with its offset
   std::atomic<bool> connected_{true};  // await_broker() checked, unless told not to wait
   std::atomic<std::uint64_t> disconnects_{0};
   std::jthread completions_;
