@@ -61,7 +61,9 @@ struct CloseReport {
 
 class Bus {
  public:
-  // Throws std::system_error naming the bad option, or the transport's connection error.
+  // Connects within the transport's connect timeout (at once with retry_on_failed_connect).
+  // Errors (std::system_error): invalid_option or unknown_transport naming the option;
+  // transport_error naming the servers when no broker answers in time.
   explicit Bus(BusOptions options);
   // Closes with BusOptions::close_timeout; never throws.
   ~Bus();
@@ -72,7 +74,12 @@ class Bus {
   // completion thread once the broker acks or fails the message, or on the calling thread
   // before return when the call is refused (invalid input, closed, in-flight bound or rate
   // limit under fail_fast or block timeout). The return value is that refusal, or empty when
-  // accepted.
+  // accepted. Never waits longer than PublishCall::block_timeout.
+  // Errors (returned): closed, invalid_topic, the envelope's invalid_* field, in_flight_limit
+  // (fail_fast), publish_timeout (no room within block_timeout), rate_limited,
+  // invalid_traceparent. Errors (completion): publish_timeout (no ack within
+  // publish.ack_timeout, its detail naming the cause), rejected, message_too_large, cancelled
+  // (close), transport_error.
   std::error_code publish(std::string_view topic, std::string payload, Completion done = {});
   std::error_code publish(std::string_view topic, std::string payload, Completion done,
                           const PublishCall& call);
@@ -81,7 +88,7 @@ class Bus {
   std::error_code publish_envelope(std::string_view topic, const Envelope& envelope,
                                    Completion done, const PublishCall& call);
   // Blocks until the completion fires; waits at most `timeout` (then publish_timeout; the
-  // message may still be stored later).
+  // message may still be stored later). Errors: those of publish_envelope, in the result.
   OwnedPublishResult publish_envelope_sync(std::string_view topic, const Envelope& envelope,
                                            milliseconds timeout = milliseconds{30000});
 
@@ -89,13 +96,17 @@ class Bus {
   // refusal, cancellation by close) to `done` too: it runs once per call, after the call's own
   // completion, on the same thread, so it may run on several threads at once. Replaces an
   // earlier callback of the tenant; a publish whose completion is already running may still
-  // see the earlier one. Returns invalid_option for tenant 0 (no tenant) or an empty `done`.
+  // see the earlier one. Errors: invalid_option for tenant 0 (no tenant) or an empty `done`.
   std::error_code set_tenant_completion(std::int64_t tenant_id, Completion done);
   // Stops routing the tenant's outcomes (no effect when none is set).
   void remove_tenant_completion(std::int64_t tenant_id);
 
   // Handlers run on the dispatcher's lane workers, one message of a lane at a time.
   // Envelope topics decode each message; one that does not decode goes to "<topic>.dlq".
+  // Waits for the broker work (finding or making the topic, the consumer) up to
+  // subscribe_timeout; the log says why a subscription failed.
+  // Errors: closed, invalid_topic, invalid_option (a topic option the broker or the rule
+  // refuses), rejected (the broker refused), transport_error (no broker answered in time).
   std::error_code subscribe(std::string_view topic, RawHandler handler,
                             const SubscribeOptions& options = {});
   std::error_code subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
@@ -104,6 +115,9 @@ class Bus {
   // Stops intake, drains lanes, flushes publishes and joins every thread, all within
   // `timeout`. Safe from several threads at once: all callers get the first close's report.
   // From inside a handler it returns close_from_handler at once instead of waiting for itself.
+  // Returns by `timeout` plus a few milliseconds whatever the broker does (docs/deadlines.md).
+  // Errors (CloseReport::error): close_from_handler; close_incomplete when publishes were
+  // cancelled, messages abandoned or handlers still ran at the deadline.
   CloseReport close(milliseconds timeout);
 
   Stats stats() const;
@@ -125,9 +139,6 @@ class Bus {
   friend class MetricsRegistry;  // reads the bus's metrics link
   std::unique_ptr<Impl> impl_;
 };
-
-// Threads of this process now (entries of /proc/self/task): what leak checks compare.
-std::size_t process_thread_count();
 
 // close() returns by its deadline whatever a broker does; what a client library cannot finish
 // by then (librdkafka destroys a consumer only once its last commit and group leave are answered

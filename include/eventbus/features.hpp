@@ -9,9 +9,6 @@ struct Features {
   bool consumer_groups = false;  // each group gets every message, one member per message
   bool ordered_per_key = false;  // one aggregate's messages arrive in publish order
   bool group_members_keep_key_order = false;  // order also holds while a group has several members
-  // Threads the client library starts once per process and keeps after every bus is gone
-  // (nats.c: 3, ended only by nats_Close()). Leak checks count them as the baseline.
-  unsigned library_threads = 0;
 };
 
 }  // namespace eventbus

@@ -17,7 +17,7 @@ void expect_near_relative(std::int64_t actual, double expected) {
       << "actual " << actual << ", expected " << expected;
 }
 
-TEST(LogHistogram, buckets_cover_every_value_once_and_in_order) {
+TEST(LogHistogram, BucketsCoverEveryValueOnceAndInOrder) {
   std::int64_t next = 0;
   for (std::size_t b = 0; b < LogHistogram::kBuckets; ++b) {
     ASSERT_EQ(LogHistogram::bucket_low(b), next) << "bucket " << b;
@@ -28,7 +28,7 @@ TEST(LogHistogram, buckets_cover_every_value_once_and_in_order) {
   }
 }
 
-TEST(LogHistogram, values_below_128_are_exact) {
+TEST(LogHistogram, ValuesBelow128AreExact) {
   LogHistogram h;
   for (int v = 1; v <= 100; ++v)
     h.record(v);
@@ -39,7 +39,7 @@ TEST(LogHistogram, values_below_128_are_exact) {
   EXPECT_DOUBLE_EQ(h.mean(), 50.5);
 }
 
-TEST(LogHistogram, percentiles_of_a_uniform_range_are_within_precision) {
+TEST(LogHistogram, PercentilesOfAUniformRangeAreWithinPrecision) {
   LogHistogram h;
   for (std::int64_t v = 1; v <= 1'000'000; ++v)
     h.record(v * 1000);  // 1 us .. 1 s in ns
@@ -52,7 +52,7 @@ TEST(LogHistogram, percentiles_of_a_uniform_range_are_within_precision) {
   EXPECT_EQ(h.percentile(100), 1'000'000'000);
 }
 
-TEST(LogHistogram, a_tail_is_seen_by_p99_but_not_by_p50) {
+TEST(LogHistogram, ATailIsSeenByP99ButNotByP50) {
   LogHistogram h;
   for (int i = 0; i < 980; ++i)
     h.record(1'000'000);  // 1 ms
@@ -64,7 +64,7 @@ TEST(LogHistogram, a_tail_is_seen_by_p99_but_not_by_p50) {
   EXPECT_EQ(h.max(), 250'000'000);
 }
 
-TEST(LogHistogram, empty_reports_zero_and_negatives_count_as_zero) {
+TEST(LogHistogram, EmptyReportsZeroAndNegativesCountAsZero) {
   LogHistogram h;
   EXPECT_EQ(h.percentile(99), 0);
   EXPECT_EQ(h.max(), 0);
@@ -74,14 +74,14 @@ TEST(LogHistogram, empty_reports_zero_and_negatives_count_as_zero) {
   EXPECT_EQ(h.percentile(50), 0);
 }
 
-TEST(LogHistogram, huge_values_land_in_the_last_bucket) {
+TEST(LogHistogram, HugeValuesLandInTheLastBucket) {
   LogHistogram h;
   h.record(INT64_MAX);
   EXPECT_EQ(LogHistogram::bucket_of(INT64_MAX), LogHistogram::kBuckets - 1);
   EXPECT_EQ(h.count(), 1u);
 }
 
-TEST(LogHistogram, concurrent_records_are_all_counted) {
+TEST(LogHistogram, ConcurrentRecordsAreAllCounted) {
   LogHistogram h;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

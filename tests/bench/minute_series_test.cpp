@@ -10,7 +10,7 @@ namespace {
 constexpr std::int64_t kMinute = 1000;  // ns per interval, small for the test
 constexpr std::int64_t kStart = 5000;
 
-TEST(MinuteSeries, events_count_into_the_interval_of_their_moment) {
+TEST(MinuteSeries, EventsCountIntoTheIntervalOfTheirMoment) {
   MinuteSeries series(3, 1, kMinute);
   series.start(kStart);
   EXPECT_EQ(series.minute_of(kStart - 1), 0u);  // before the start: the first interval
@@ -41,7 +41,7 @@ TEST(MinuteSeries, events_count_into_the_interval_of_their_moment) {
   EXPECT_EQ(m[2].handled, 1u);
 }
 
-TEST(MinuteSeries, samples_give_rss_mean_and_extremes_and_thread_range) {
+TEST(MinuteSeries, SamplesGiveRssMeanAndExtremesAndThreadRange) {
   MinuteSeries series(2, 0, kMinute);
   series.start(kStart);
   series.sample(kStart + 100, {10, 1000});
@@ -63,7 +63,7 @@ TEST(MinuteSeries, samples_give_rss_mean_and_extremes_and_thread_range) {
   EXPECT_EQ(m[1].threads_max, 9u);
 }
 
-TEST(MinuteSeries, p99_per_interval_ignores_other_intervals) {
+TEST(MinuteSeries, P99PerIntervalIgnoresOtherIntervals) {
   MinuteSeries series(2, 0, kMinute);
   series.start(0);
   for (int i = 1; i <= 100; ++i)

@@ -11,7 +11,7 @@ namespace {
 
 using Verdict = OrderChecker::Verdict;
 
-TEST(OrderChecker, versions_in_order_per_aggregate_pass_whatever_the_interleaving) {
+TEST(OrderChecker, VersionsInOrderPerAggregatePassWhateverTheInterleaving) {
   OrderChecker c(3, 10);
   for (std::int64_t v = 1; v <= 10; ++v)
     for (std::size_t a : {2u, 0u, 1u})
@@ -21,7 +21,7 @@ TEST(OrderChecker, versions_in_order_per_aggregate_pass_whatever_the_interleavin
   EXPECT_EQ(c.duplicates(), 0u);
 }
 
-TEST(OrderChecker, a_version_after_a_later_one_is_a_violation) {
+TEST(OrderChecker, AVersionAfterALaterOneIsAViolation) {
   OrderChecker c(1, 10);
   EXPECT_EQ(c.record(0, 1), Verdict::in_order);
   EXPECT_EQ(c.record(0, 3), Verdict::in_order);  // a gap is not a violation (2 may be lost)
@@ -31,7 +31,7 @@ TEST(OrderChecker, a_version_after_a_later_one_is_a_violation) {
   EXPECT_EQ(c.distinct(), 4u);
 }
 
-TEST(OrderChecker, a_redelivery_is_a_duplicate_not_a_violation) {
+TEST(OrderChecker, ARedeliveryIsADuplicateNotAViolation) {
   OrderChecker c(1, 10);
   c.record(0, 1);
   c.record(0, 2);
@@ -42,14 +42,14 @@ TEST(OrderChecker, a_redelivery_is_a_duplicate_not_a_violation) {
   EXPECT_EQ(c.distinct(), 2u);
 }
 
-TEST(OrderChecker, aggregates_are_independent) {
+TEST(OrderChecker, AggregatesAreIndependent) {
   OrderChecker c(2, 10);
   c.record(0, 5);
   EXPECT_EQ(c.record(1, 1), Verdict::in_order);  // aggregate 0 being ahead does not matter
   EXPECT_EQ(c.order_violations(), 0u);
 }
 
-TEST(OrderChecker, out_of_range_messages_are_unknown) {
+TEST(OrderChecker, OutOfRangeMessagesAreUnknown) {
   OrderChecker c(2, 10);
   EXPECT_EQ(c.record(2, 1), Verdict::unknown);
   EXPECT_EQ(c.record(0, 0), Verdict::unknown);
@@ -58,7 +58,7 @@ TEST(OrderChecker, out_of_range_messages_are_unknown) {
   EXPECT_EQ(c.distinct(), 0u);
 }
 
-TEST(OrderChecker, concurrent_aggregates_on_different_threads) {
+TEST(OrderChecker, ConcurrentAggregatesOnDifferentThreads) {
   OrderChecker c(400, 100);
   std::vector<std::thread> threads;
   for (std::size_t t = 0; t < 4; ++t) {

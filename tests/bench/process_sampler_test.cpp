@@ -5,18 +5,21 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "support/wait.hpp"
 #include "thread_ledger.hpp"
 
 namespace eventbus::bench {
 namespace {
 
 using namespace std::chrono_literals;
+using eventbus::testing::poll_until;
 
 // Threads that stay alive until release() and are then joined.
 class ParkedThreads {
@@ -46,17 +49,15 @@ class ParkedThreads {
   std::vector<std::thread> threads_;
 };
 
+// The thread count once it equals `expected`, or the last one seen after 2 s: a joined thread
+// can stay listed in /proc/self/task for a moment, and nothing signals its going.
 std::size_t settled_count(std::size_t expected) {
-  const auto deadline = std::chrono::steady_clock::now() + 2s;
-  std::size_t n = count_threads();
-  while (n != expected && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(1ms);
-    n = count_threads();
-  }
+  std::size_t n = 0;
+  poll_until(2s, [&] { return (n = count_threads()) == expected; });
   return n;
 }
 
-TEST(ProcessSampler, counts_threads_and_resident_memory) {
+TEST(ProcessSampler, CountsThreadsAndResidentMemory) {
   std::thread([] {}).join();  // whatever a first extra thread brings (TSan's) comes now
   const std::size_t base = count_threads();
   EXPECT_GE(base, 1u);
@@ -68,7 +69,7 @@ TEST(ProcessSampler, counts_threads_and_resident_memory) {
   EXPECT_EQ(settled_count(base), base);
 }
 
-TEST(ProcessSampler, its_one_thread_is_started_and_joined) {
+TEST(ProcessSampler, ItsOneThreadIsStartedAndJoined) {
   std::thread([] {}).join();
   const std::size_t base = count_threads();
   {
@@ -80,7 +81,7 @@ TEST(ProcessSampler, its_one_thread_is_started_and_joined) {
   EXPECT_EQ(settled_count(base), base);
 }
 
-TEST(ProcessSampler, a_window_sees_peaks_that_are_gone_by_its_end) {
+TEST(ProcessSampler, AWindowSeesPeaksThatAreGoneByItsEnd) {
   ProcessSampler sampler(2ms);
   sampler.start();
   sampler.begin_window();
@@ -90,7 +91,14 @@ TEST(ProcessSampler, a_window_sees_peaks_that_are_gone_by_its_end) {
     constexpr std::size_t kBytes = 64u << 20;
     auto block = std::make_unique<char[]>(kBytes);
     std::memset(block.get(), 1, kBytes);  // touched, so resident
-    std::this_thread::sleep_for(60ms);    // many sampling periods
+    // Until the sampling thread has taken several samples while the peak lasts (bounded). Each
+    // window() call adds a reading of its own to the count; the wait leaves those out.
+    const std::uint64_t at_peak = sampler.window().samples;
+    std::uint64_t own_readings = 0;
+    ASSERT_TRUE(poll_until(10s, [&] {
+      ++own_readings;
+      return sampler.window().samples - at_peak - own_readings >= 5;
+    }));
   }
   const SampleWindow w = sampler.window();
   EXPECT_GE(w.peak.threads, before.start.threads + 4);
@@ -100,7 +108,7 @@ TEST(ProcessSampler, a_window_sees_peaks_that_are_gone_by_its_end) {
   EXPECT_LT(sampler.window().peak.threads, w.peak.threads);
 }
 
-TEST(ThreadLedger, a_library_may_keep_its_process_threads_once) {
+TEST(ThreadLedger, ALibraryMayKeepItsProcessThreadsOnce) {
   std::thread([] {}).join();
   ThreadLedger ledger;
   ParkedThreads library(2);  // stands for nats.c's process-wide threads
@@ -114,7 +122,7 @@ TEST(ThreadLedger, a_library_may_keep_its_process_threads_once) {
   library.release();
 }
 
-TEST(ThreadLedger, a_thread_left_by_a_run_is_a_leak) {
+TEST(ThreadLedger, AThreadLeftByARunIsALeak) {
   std::thread([] {}).join();
   ThreadLedger ledger;
   EXPECT_EQ(ledger.before_run(100ms), ledger.idle());

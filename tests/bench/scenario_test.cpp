@@ -11,7 +11,7 @@
 namespace eventbus::bench {
 namespace {
 
-TEST(Scenario, levels_follow_the_seed_report) {
+TEST(Scenario, LevelsFollowTheSeedReport) {
   const auto levels = standard_levels();
   ASSERT_EQ(levels.size(), 4u);
   const std::uint64_t counts[] = {500, 2000, 5000, 10000};
@@ -29,7 +29,7 @@ TEST(Scenario, levels_follow_the_seed_report) {
   EXPECT_EQ(Scenario::for_messages(20).aggregates, 20u);
 }
 
-TEST(Scenario, parse_levels_takes_names_and_counts) {
+TEST(Scenario, ParseLevelsTakesNamesAndCounts) {
   std::string error;
   auto l = parse_levels("low,extreme,100k,1m,2000,777", error);
   ASSERT_TRUE(error.empty()) << error;
@@ -43,7 +43,7 @@ TEST(Scenario, parse_levels_takes_names_and_counts) {
   EXPECT_NE(error.find("huge"), std::string::npos);
 }
 
-TEST(Scenario, senders_own_whole_aggregates_and_send_their_versions_in_order) {
+TEST(Scenario, SendersOwnWholeAggregatesAndSendTheirVersionsInOrder) {
   const Scenario s = Scenario::for_messages(2005);  // 200 aggregates, a partial 11th version
   std::map<std::size_t, std::size_t> owner;
   std::map<std::size_t, std::int64_t> last;
@@ -62,7 +62,7 @@ TEST(Scenario, senders_own_whole_aggregates_and_send_their_versions_in_order) {
   EXPECT_EQ(s.max_version, 11);
 }
 
-TEST(PayloadStamp, stamps_are_written_in_place_and_read_back) {
+TEST(PayloadStamp, StampsAreWrittenInPlaceAndReadBack) {
   std::string p = make_payload(10);
   EXPECT_NE(p.find(R"("pad":"xxxxxxxxxx")"), std::string::npos);
   const std::size_t size = p.size();
@@ -77,7 +77,7 @@ TEST(PayloadStamp, stamps_are_written_in_place_and_read_back) {
   EXPECT_EQ(stamp->sent_ns, 1234567890123456789);
 }
 
-TEST(PayloadStamp, a_payload_without_stamps_is_refused) {
+TEST(PayloadStamp, APayloadWithoutStampsIsRefused) {
   EXPECT_FALSE(read_stamp(R"({"amount":1999})"));
   EXPECT_FALSE(read_stamp(R"({"seq":"12","sent_ns":"00000000000000000001"})"));  // too short
 }

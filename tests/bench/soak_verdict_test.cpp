@@ -40,7 +40,7 @@ std::vector<MinuteSummary> series(double first, double last) {
           minute(4, "drain", last * 3, 22, 40)};
 }
 
-TEST(SoakVerdict, a_clean_run_passes_and_compares_first_and_last_measured_minute) {
+TEST(SoakVerdict, ACleanRunPassesAndComparesFirstAndLastMeasuredMinute) {
   const SoakVerdict v = judge_soak(series(100e6, 109e6), clean(1000), {});
   EXPECT_TRUE(v.ok()) << (v.failures.empty() ? "" : v.failures.front());
   EXPECT_EQ(v.first_minute, 1u);
@@ -53,13 +53,13 @@ TEST(SoakVerdict, a_clean_run_passes_and_compares_first_and_last_measured_minute
   EXPECT_EQ(v.lost, 0u);
 }
 
-TEST(SoakVerdict, rss_beyond_the_tolerance_either_way_fails) {
+TEST(SoakVerdict, RssBeyondTheToleranceEitherWayFails) {
   EXPECT_TRUE(mentions(judge_soak(series(100e6, 111e6), clean(10), {}), "RSS"));
   EXPECT_TRUE(mentions(judge_soak(series(100e6, 89e6), clean(10), {}), "RSS"));
   EXPECT_TRUE(judge_soak(series(100e6, 111e6), clean(10), {0.2, 0}).ok());
 }
 
-TEST(SoakVerdict, threads_must_stay_flat_after_warm_up_and_return_after_close) {
+TEST(SoakVerdict, ThreadsMustStayFlatAfterWarmUpAndReturnAfterClose) {
   auto m = series(100e6, 100e6);
   m[2].threads_max = 23;
   EXPECT_TRUE(mentions(judge_soak(m, clean(10), {}), "threads not flat: 22 to 23"));
@@ -69,7 +69,7 @@ TEST(SoakVerdict, threads_must_stay_flat_after_warm_up_and_return_after_close) {
   EXPECT_TRUE(mentions(judge_soak(series(100e6, 100e6), leaked, {}), "2 threads leaked"));
 }
 
-TEST(SoakVerdict, lost_reordered_and_unexplained_duplicates_fail) {
+TEST(SoakVerdict, LostReorderedAndUnexplainedDuplicatesFail) {
   SoakTotals t = clean(1000);
   t.distinct = 997;
   t.acked = 1000;
@@ -92,7 +92,7 @@ TEST(SoakVerdict, lost_reordered_and_unexplained_duplicates_fail) {
   EXPECT_FALSE(v.ok());
 }
 
-TEST(SoakVerdict, failed_publishes_are_not_counted_lost_but_fail_the_run) {
+TEST(SoakVerdict, FailedPublishesAreNotCountedLostButFailTheRun) {
   SoakTotals t = clean(1000);
   t.acked = 998;
   t.publish_failed = 2;
@@ -102,14 +102,14 @@ TEST(SoakVerdict, failed_publishes_are_not_counted_lost_but_fail_the_run) {
   EXPECT_TRUE(mentions(v, "2 publishes failed"));
 }
 
-TEST(SoakVerdict, a_run_without_measured_minutes_fails) {
+TEST(SoakVerdict, ARunWithoutMeasuredMinutesFails) {
   const std::vector<MinuteSummary> only_warmup{minute(0, "warm-up", 1e6, 5, 5)};
   const SoakVerdict v = judge_soak(only_warmup, clean(10), {});
   EXPECT_FALSE(v.measured);
   EXPECT_TRUE(mentions(v, "no measured minute"));
 }
 
-TEST(SoakSettings, durations_and_minutes) {
+TEST(SoakSettings, DurationsAndMinutes) {
   EXPECT_EQ(parse_duration("10m"), std::chrono::seconds(600));
   EXPECT_EQ(parse_duration("90s"), std::chrono::seconds(90));
   EXPECT_EQ(parse_duration("45"), std::chrono::seconds(45));

@@ -1,7 +1,5 @@
 #include "conformance/conformance.hpp"
 
-#include <random>
-
 #include "support/threads.hpp"
 
 namespace eventbus::testing {
@@ -16,9 +14,8 @@ void Conformance::SetUp() {
     Bus probe(GetParam().options());
     features = probe.features();
   }
-  thread_baseline = before_any_bus + features.library_threads;
-  static std::mt19937_64 random{std::random_device{}()};
-  group = "conf-" + std::to_string(random() % 1000000000);
+  thread_baseline = before_any_bus + library_threads(GetParam().options());
+  group = unique_name("conf", "group");
 }
 
 std::unique_ptr<Bus> Conformance::make_bus(const std::function<void(BusOptions&)>& tweak) {
@@ -26,16 +23,6 @@ std::unique_ptr<Bus> Conformance::make_bus(const std::function<void(BusOptions&)
   options.group = group;
   if (tweak) tweak(options);
   return std::make_unique<Bus>(std::move(options));
-}
-
-std::string Conformance::unique_topic(const std::string& suffix) {
-  static std::mt19937_64 random{std::random_device{}()};
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  std::string name = info->name();
-  for (char& c : name) {
-    if (c == '/') c = '-';
-  }
-  return "conf." + name + "." + suffix + "." + std::to_string(random() % 1000000000);
 }
 
 Envelope test_envelope(const std::string& aggregate, std::int64_t version) {

@@ -2,7 +2,8 @@
 //
 // A transport plugs in with one <name>_conformance_test.cpp that instantiates the suite with a
 // TransportUnderTest; tests read Features and GTEST_SKIP what does not apply, saying why. Each
-// test uses topics of its own, so every transport shares one broker across the suite.
+// test uses topics of its own (unique_name("conf", ...)), so every transport shares one broker
+// across the suite.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "eventbus/eventbus.hpp"
+#include "support/unique_name.hpp"
 
 namespace eventbus::testing {
 
@@ -31,16 +33,15 @@ class Conformance : public ::testing::TestWithParam<TransportUnderTest> {
 
   // A bus on the transport under test; `tweak` adjusts its options first.
   std::unique_ptr<Bus> make_bus(const std::function<void(BusOptions&)>& tweak = {});
-  // A topic no other test uses: "conf.<test>.<suffix>.<random>".
-  std::string unique_topic(const std::string& suffix = "t");
 
   Features features;
-  // The consumer group of this test's buses ("conf-<random>"): tests do not share members, so
-  // one test's buses coming and going (a rebalance each on Kafka) do not stall another's.
-  // Membership changes on purpose are tests/fault/group_churn_test.cpp's subject.
+  // The consumer group of this test's buses (unique_name("conf", "group")): tests do not share
+  // members, so one test's buses coming and going (a rebalance each on Kafka) do not stall
+  // another's. Membership changes on purpose are tests/fault/group_churn_test.cpp's subject.
   std::string group;
   // Threads of this process before its first bus, plus those the client library keeps once
-  // started (Features::library_threads): what a process with no bus open must be back to.
+  // started (library_threads() of support/threads.hpp): what a process with no bus open must be
+  // back to.
   std::size_t thread_baseline = 0;
 };
 

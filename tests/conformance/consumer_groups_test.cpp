@@ -21,7 +21,7 @@ void publish_all(Bus& bus, const std::string& topic, int aggregates, int version
 
 TEST_P(Conformance, TwoGroupsEachReceiveEveryMessage) {
   if (!features.consumer_groups) GTEST_SKIP() << GetParam().name << " has no consumer groups";
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   OrderTracker group_a, group_b;
   auto bus_a = make_bus([&](BusOptions& o) { o.group = group + "-a"; });
   auto bus_b = make_bus([&](BusOptions& o) { o.group = group + "-b"; });
@@ -43,7 +43,7 @@ TEST_P(Conformance, TwoGroupsEachReceiveEveryMessage) {
 
 TEST_P(Conformance, TwoMembersOfOneGroupSplitTheWork) {
   if (!features.consumer_groups) GTEST_SKIP() << GetParam().name << " has no consumer groups";
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   OrderTracker together;
   std::atomic<int> handled_by[2] = {0, 0};
   std::unique_ptr<Bus> members[2] = {make_bus(), make_bus()};

@@ -44,7 +44,7 @@ class DeadLetterInbox {
 };
 
 TEST_P(Conformance, FailedHandlerSeesTheMessageAgain) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;
   std::vector<std::uint32_t> attempts;
   auto bus = make_bus([](BusOptions& o) { o.dispatch.retry.initial_backoff = 1ms; });
@@ -66,7 +66,7 @@ TEST_P(Conformance, FailedHandlerSeesTheMessageAgain) {
 
 TEST_P(Conformance, PoisonEventIsDeadLetteredAndTheAggregateKeepsItsOrder) {
   constexpr std::uint32_t kAttempts = 3;
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   DeadLetterInbox inbox;
   OrderTracker poison_aggregate, others;
   std::atomic<std::uint32_t> poison_calls{0};
@@ -105,7 +105,9 @@ TEST_P(Conformance, PoisonEventIsDeadLetteredAndTheAggregateKeepsItsOrder) {
   EXPECT_FALSE(bus->close(10s).error);
   EXPECT_EQ(poison_calls.load(), kAttempts);
   EXPECT_EQ(poison_aggregate.order_violations(), 0u) << "versions 1, 3, 4, 5 in order";
+  EXPECT_EQ(poison_aggregate.duplicates(), 0u);
   EXPECT_EQ(others.order_violations(), 0u);
+  EXPECT_EQ(others.duplicates(), 0u);
   const std::vector<DeadLetter> letters = inbox.letters();
   ASSERT_EQ(letters.size(), 1u);
   std::string encoded;
@@ -118,7 +120,7 @@ TEST_P(Conformance, PoisonEventIsDeadLetteredAndTheAggregateKeepsItsOrder) {
 }
 
 TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   DeadLetterInbox inbox;
   auto bus = make_bus();
   ASSERT_FALSE(inbox.watch(*bus, topic));
@@ -158,6 +160,7 @@ TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
   ASSERT_TRUE(good.wait_for_distinct(bad.size() + 1, 30s)) << "the stream kept going";
   EXPECT_FALSE(bus->close(10s).error);
   EXPECT_EQ(good.order_violations(), 0u);
+  EXPECT_EQ(good.duplicates(), 0u);
   EXPECT_EQ(bus->stats().decode_errors, bad.size());
   std::map<std::string, std::string> errors_by_payload;
   for (const DeadLetter& letter : inbox.letters()) {
@@ -175,7 +178,7 @@ TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
 // memory transport's max_message_bytes, all about 1 MB): refused on publish with
 // message_too_large, and the topic goes on.
 TEST_P(Conformance, MessageLargerThanTheBrokerTakesFailsItsPublishAndTheTopicGoesOn) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   OrderTracker good;
   auto bus = make_bus();
   ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {

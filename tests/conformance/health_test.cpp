@@ -12,16 +12,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Polls health() (NATS: a server round trip) until `pred` holds; bounded.
+// Polls health() (NATS: a server round trip, hence every 20 ms) until `pred` holds; bounded.
 template <typename P>
 bool health_until(const Bus& bus, std::chrono::seconds timeout, P&& pred, Health* last) {
-  const auto give_up = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    *last = bus.health();
-    if (pred(*last)) return true;
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(20ms);  // polling interval of an external condition
-  }
+  return poll_until(
+      timeout,
+      [&] {
+        *last = bus.health();
+        return pred(*last);
+      },
+      20ms);
 }
 
 const SubscriptionHealth* find(const Health& h, const std::string& topic) {
@@ -31,7 +31,7 @@ const SubscriptionHealth* find(const Health& h, const std::string& topic) {
 }
 
 TEST_P(Conformance, HealthShowsLagStallAndProgressAndAlertsOnThem) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;
   bool open = false;
   int handled = 0;
@@ -96,7 +96,7 @@ TEST_P(Conformance, HealthShowsLagStallAndProgressAndAlertsOnThem) {
 }
 
 TEST_P(Conformance, HeartbeatsTravelAndTheirAbsenceIsAlerted) {
-  const std::string topic = unique_topic("health");
+  const std::string topic = unique_name("conf", "health");
   Signal signal;
   std::vector<Alert> alerts;
   // A watcher with nobody publishing: warning, error, critical as the misses add up.

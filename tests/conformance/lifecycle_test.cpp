@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 TEST_P(Conformance, CloseWithTenThousandInFlightFiresEveryCompletionOnce) {
   constexpr int kMessages = 10000;
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   auto fired = std::make_unique<std::atomic<int>[]>(kMessages);
   std::atomic<int> acked{0}, cancelled{0}, other{0};
   auto bus = make_bus([](BusOptions& o) { o.publish.max_in_flight = kMessages; });
@@ -66,14 +66,14 @@ TEST_P(Conformance, ThreadCountReturnsToBaselineAfterEachOfHundredCycles) {
   const std::size_t baseline = thread_baseline;
   const auto make = [this] { return make_bus(); };
   for (int cycle = 0; cycle < 100; ++cycle) {
-    one_cycle(*this, make, unique_topic(std::to_string(cycle)));
+    one_cycle(*this, make, unique_name("conf", std::to_string(cycle)));
     ASSERT_EQ(thread_count_settling_at(baseline), baseline) << "thread leaked in cycle " << cycle;
   }
 }
 
 TEST_P(Conformance, ConcurrentCloseFromFourThreadsGivesEveryoneTheSameReport) {
   auto bus = make_bus();
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   ASSERT_FALSE(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }));
   for (int i = 0; i < 1000; ++i)
     ASSERT_FALSE(bus->publish(topic, "m" + std::to_string(i)));
@@ -92,7 +92,7 @@ TEST_P(Conformance, ConcurrentCloseFromFourThreadsGivesEveryoneTheSameReport) {
 }
 
 TEST_P(Conformance, CloseFromInsideAHandlerReturnsAnErrorInsteadOfDeadlocking) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;
   std::optional<std::error_code> from_handler;
   auto bus = make_bus();

@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 
 TEST_P(Conformance, MetricsEndpointReportsRealTraffic) {
   constexpr int kMessages = 40;
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;  // before the bus: its threads signal until the bus is destroyed
   int handled = 0, acked = 0;
   auto bus = make_bus([](BusOptions& o) { o.client_name = "metrics-endpoint"; });

@@ -17,7 +17,7 @@ constexpr int kPublishers = 8;
 
 TEST_P(Conformance, PerAggregateOrderHoldsUnderLoad) {
   if (!features.ordered_per_key) GTEST_SKIP() << GetParam().name << " does not order per key";
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   OrderTracker tracker;
   std::atomic<int> acked{0}, failed{0};
   auto bus = make_bus([](BusOptions& o) {

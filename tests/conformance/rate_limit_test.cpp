@@ -26,8 +26,8 @@ Envelope nth_envelope(int i) {
 }
 
 TEST_P(Conformance, PublishRateLimitHoldsPublishesBackOrRefusesThem) {
-  const std::string timed = unique_topic("timed");
-  const std::string strict = unique_topic("strict");
+  const std::string timed = unique_name("conf", "timed");
+  const std::string strict = unique_name("conf", "strict");
   Signal signal;  // before the bus: its completions use it until the bus is gone
   int acked = 0, failed = 0;
   const Completion count = [&](const PublishResult& r) {
@@ -71,7 +71,7 @@ TEST_P(Conformance, PublishRateLimitHoldsPublishesBackOrRefusesThem) {
 }
 
 TEST_P(Conformance, HandleRateLimitSpacesHandlersAndKeepsOrder) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   OrderTracker tracker;
   Signal signal;
   std::vector<Clock::time_point> starts;

@@ -10,7 +10,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST_P(Conformance, RawMessagesArriveByteForByte) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;
   std::vector<std::string> received;
   auto bus = make_bus();
@@ -30,7 +30,7 @@ TEST_P(Conformance, RawMessagesArriveByteForByte) {
 }
 
 TEST_P(Conformance, EnvelopeRoundTripKeepsEveryField) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Envelope sent = test_envelope("order-42", 3);
   sent.correlation_id = "corr-1";
   sent.tenant_id = 7;
@@ -61,7 +61,7 @@ TEST_P(Conformance, InvalidEnvelopeIsRefusedNamingTheField) {
   int fired = 0;
   std::error_code seen;
   const std::error_code ec =
-      bus->publish_envelope(unique_topic(), bad, [&](const PublishResult& r) {
+      bus->publish_envelope(unique_name("conf", "t"), bad, [&](const PublishResult& r) {
         ++fired;
         seen = r.error;
         EXPECT_NE(r.detail.find("aggregate_id"), std::string_view::npos) << r.detail;
@@ -86,7 +86,7 @@ TEST_P(Conformance, PublishAfterCloseFailsWithClosed) {
   auto bus = make_bus();
   EXPECT_FALSE(bus->close(5s).error);
   int fired = 0;
-  EXPECT_EQ(bus->publish(unique_topic(), "x",
+  EXPECT_EQ(bus->publish(unique_name("conf", "t"), "x",
                          [&](const PublishResult& r) {
                            ++fired;
                            EXPECT_EQ(r.error, errc::closed);

@@ -21,7 +21,7 @@ struct TenantLog {
 };
 
 TEST_P(Conformance, TenantCallbacksSeeExactlyTheirOwnOutcomesOnce) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;  // before the bus: its completions use it until the bus is gone
   std::map<std::int64_t, TenantLog> tenants;
   std::map<std::string, std::thread::id> completed_on;  // event id -> the call's completion

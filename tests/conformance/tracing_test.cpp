@@ -23,7 +23,7 @@ struct Seen {
 };
 
 TEST_P(Conformance, TraceparentTravelsAndFillsAnEmptyTraceId) {
-  const std::string topic = unique_topic();
+  const std::string topic = unique_name("conf", "t");
   Signal signal;
   std::map<std::string, Seen> seen;  // by aggregate id
   auto bus = make_bus();

@@ -51,9 +51,10 @@ TEST_P(BrokerDown, AtStartTheBusFailsWithinItsConnectTimeoutNamingTheAddress) {
 TEST_P(BrokerDown, WithRetryOnFailedConnectTheBusWorksOnceTheBrokerAppears) {
   warm_up_threads();
   const std::size_t threads_before = process_thread_count();
-  const std::string topic = unique_fault_name("t");
-  auto bus = std::make_unique<Bus>(options(1500ms, true));
-  const unsigned library_threads = bus->features().library_threads;
+  const std::string topic = unique_name("fault", "t");
+  const BusOptions bus_options = options(1500ms, true);
+  auto bus = std::make_unique<Bus>(bus_options);
+  const unsigned library_kept = library_threads(bus_options);
   broker_->restart();
   // No retry loop here: the bus must have found the broker by itself.
   Signal signal;
@@ -70,7 +71,7 @@ TEST_P(BrokerDown, WithRetryOnFailedConnectTheBusWorksOnceTheBrokerAppears) {
   EXPECT_FALSE(bus->close(10s).error);
   bus.reset();
   std::size_t threads_after = 0;
-  EXPECT_TRUE(threads_back_to_baseline(threads_before, library_threads, threads_after))
+  EXPECT_TRUE(threads_back_to_baseline(threads_before, library_kept, threads_after))
       << threads_after << " threads after close, " << threads_before << " before";
 }
 

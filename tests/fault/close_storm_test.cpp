@@ -20,7 +20,7 @@ class CloseStorm : public ::testing::TestWithParam<std::string> {
   BusOptions options() {
     if (GetParam() == "memory") {
       BusOptions o;
-      o.memory.broker = unique_fault_name("b");
+      o.memory.broker = unique_name("fault", "b");
       return o;
     }
     if (!broker_) broker_ = std::make_unique<BrokerProcess>(BrokerKind::nats);
@@ -34,17 +34,16 @@ class CloseStorm : public ::testing::TestWithParam<std::string> {
 TEST_P(CloseStorm, AThousandClosesKeepTheirDeadlineAndFireEveryCompletionOnce) {
   warm_up_threads();
   BusOptions o = options();
+  const unsigned library_kept = library_threads(o);
   const std::size_t before = process_thread_count();
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   CallDurations close;
-  unsigned library_threads = 0;
   std::uint64_t acked = 0, cancelled = 0;
   for (int cycle = 0; cycle < kCycles; ++cycle) {
     std::atomic<int> fired{0}, ok{0}, twice{0};
     std::vector<std::atomic<int>> count(kPublishes);
     {
       Bus bus(o);
-      library_threads = bus.features().library_threads;
       for (int i = 0; i < kPublishes; ++i) {
         bus.publish_envelope(topic, make_envelope("a" + std::to_string(i), "Storm", 1, "{}"),
                              [&, i](const PublishResult& r) {
@@ -65,7 +64,7 @@ TEST_P(CloseStorm, AThousandClosesKeepTheirDeadlineAndFireEveryCompletionOnce) {
               std::to_string(cancelled) + " cancelled)");
   EXPECT_LE(close.max(), 101.0);
   std::size_t seen = 0;
-  EXPECT_TRUE(threads_back_to_baseline(before, library_threads, seen)) << seen << " vs " << before;
+  EXPECT_TRUE(threads_back_to_baseline(before, library_kept, seen)) << seen << " vs " << before;
 }
 
 INSTANTIATE_TEST_SUITE_P(, CloseStorm, ::testing::Values("memory", "nats"),

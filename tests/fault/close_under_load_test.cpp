@@ -40,12 +40,12 @@ TEST_P(CloseUnderLoad, FiftyClosesWithinTheDeadlineFireEveryCompletionOnceAndLea
       options = fault_bus_options(GetParam() == Target::nats ? BrokerKind::nats : BrokerKind::kafka,
                                   broker->address());
     } else {
-      options.memory.broker = unique_fault_name("broker");
+      options.memory.broker = unique_name("fault", "broker");
     }
-    const std::string topic = unique_fault_name("t" + std::to_string(round));
+    const std::string topic = unique_name("fault", "t" + std::to_string(round));
     SteadyLoad load({.topic = topic, .aggregates = 100, .rate = 1e9, .max_calls = 2'000'000});
     auto bus = std::make_unique<Bus>(options);
-    const unsigned library_threads = bus->features().library_threads;
+    const unsigned library_kept = library_threads(options);
     ASSERT_FALSE(bus->subscribe_envelope(topic, load.handler()));
     const auto running = load.start(*bus);
     // Causal: close comes once messages flow both ways.
@@ -63,7 +63,7 @@ TEST_P(CloseUnderLoad, FiftyClosesWithinTheDeadlineFireEveryCompletionOnceAndLea
     (void)report;  // a deadline reached under load is allowed; what it leaves is checked above
     bus.reset();
     std::size_t threads_after = 0;
-    ASSERT_TRUE(threads_back_to_baseline(threads_before, library_threads, threads_after))
+    ASSERT_TRUE(threads_back_to_baseline(threads_before, library_kept, threads_after))
         << threads_after << " threads after close, " << threads_before << " before";
   }
   std::printf("slowest close(2 s) of %d under load: %.3f s\n", kRounds,

@@ -1,15 +1,16 @@
 // What the fault tests share: a broker of the test's own per transport, and bus options that
-// ride out a broker's crash instead of giving up (reconnect forever, bounded ack waits).
+// ride out a broker's crash instead of giving up (reconnect forever, bounded ack waits). Topic,
+// group and broker names come from support/unique_name.hpp (prefix "fault").
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <random>
 #include <string>
 
 #include "eventbus/eventbus.hpp"
 #include "support/broker_process.hpp"
+#include "support/unique_name.hpp"
 
 namespace eventbus::testing {
 
@@ -41,15 +42,6 @@ inline BusOptions fault_bus_options(BrokerKind kind, const std::string& address)
     options.kafka.heartbeat_interval = 500ms;
   }
   return options;
-}
-
-// "fault.<test>.<suffix>.<random>": a topic (stream, group) of this test run alone.
-inline std::string unique_fault_name(const std::string& suffix) {
-  static std::mt19937_64 random{std::random_device{}()};
-  std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  for (char& c : test)
-    if (c == '/') c = '-';
-  return "fault." + test + "." + suffix + "." + std::to_string(random() % 1000000000);
 }
 
 }  // namespace eventbus::testing

@@ -95,8 +95,8 @@ class FrozenBroker : public ::testing::TestWithParam<BrokerKind> {
 TEST_P(FrozenBroker, PublishesToANewTopicReturnInTimeAndTimeOutOnceThenTheBusRecovers) {
   const std::size_t before = process_thread_count();
   auto bus = std::make_unique<Bus>(options());
-  const unsigned library_threads = bus->features().library_threads;
-  const std::string topic = unique_fault_name("t");
+  const unsigned library_kept = library_threads(options());
+  const std::string topic = unique_name("fault", "t");
   broker_->freeze();
   Completions c;
   CallDurations calls;
@@ -115,12 +115,12 @@ TEST_P(FrozenBroker, PublishesToANewTopicReturnInTimeAndTimeOutOnceThenTheBusRec
   EXPECT_FALSE(bus->close(10s).error);
   bus.reset();
   std::size_t seen = 0;
-  EXPECT_TRUE(threads_back_to_baseline(before, library_threads, seen)) << seen << " vs " << before;
+  EXPECT_TRUE(threads_back_to_baseline(before, library_kept, seen)) << seen << " vs " << before;
 }
 
 TEST_P(FrozenBroker, PublishesToAReadyTopicAndCloseKeepTheirDeadlines) {
   auto bus = std::make_unique<Bus>(options());
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   ASSERT_FALSE(bus->publish_envelope_sync(topic, make_envelope("a", "Ready", 1, "{}"), 30s).error);
   broker_->freeze();
   Completions c;
@@ -142,7 +142,7 @@ TEST_P(FrozenBroker, AtTheInFlightBoundAPublishWaitsItsBlockTimeoutAndNoLonger) 
   o.publish.max_in_flight = 4;
   o.publish.ack_timeout = 20s;  // the four in flight stay in flight throughout
   auto bus = std::make_unique<Bus>(o);
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   ASSERT_FALSE(bus->publish_envelope_sync(topic, make_envelope("a", "Ready", 1, "{}"), 30s).error);
   broker_->freeze();
   Completions c;
@@ -165,13 +165,12 @@ TEST_P(FrozenBroker, CloseStormKeepsEachDeadline) {
   const std::size_t before = process_thread_count();
   broker_->freeze();
   CallDurations construct, close;
-  unsigned library_threads = 0;
+  const unsigned library_kept = library_threads(options(true));
   for (int cycle = 0; cycle < cycles; ++cycle) {
     auto bus = timed(construct, [&] { return std::make_unique<Bus>(options(true)); });
-    library_threads = bus->features().library_threads;
     Completions c;
     CallDurations calls;
-    publish_all(*bus, unique_fault_name("t"), c, calls);
+    publish_all(*bus, unique_name("fault", "t"), c, calls);
     ASSERT_LE(calls.max(), as_ms(kBlockTimeout + kSlack)) << "cycle " << cycle;
     const CloseReport report = timed(close, [&] { return bus->close(1ms); });
     ASSERT_EQ(c.total(), kPublishes) << "cycle " << cycle;
@@ -187,7 +186,7 @@ TEST_P(FrozenBroker, CloseStormKeepsEachDeadline) {
   EXPECT_LE(construct.max(), as_ms(kSlack));
   broker_->thaw();
   std::size_t seen = 0;
-  EXPECT_TRUE(threads_back_to_baseline(before, library_threads, seen)) << seen << " vs " << before;
+  EXPECT_TRUE(threads_back_to_baseline(before, library_kept, seen)) << seen << " vs " << before;
 }
 
 TEST_P(FrozenBroker, TheConstructorKeepsItsConnectTimeoutAndRetryWorksOnceTheBrokerAnswers) {
@@ -207,7 +206,7 @@ TEST_P(FrozenBroker, TheConstructorKeepsItsConnectTimeoutAndRetryWorksOnceTheBro
   construct.print("constructor with retry_on_failed_connect, " + PrintToString(GetParam()) +
                   " frozen");
   EXPECT_LE(construct.max(), as_ms(kSlack));
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   broker_->thaw();  // frozen then continued: the bus connects by itself
   const auto r = bus->publish_envelope_sync(topic, make_envelope("a", "Late", 1, "{}"), 30s);
   EXPECT_FALSE(r.error) << r.detail;
@@ -218,11 +217,11 @@ TEST_P(FrozenBroker, TheConstructorKeepsItsConnectTimeoutAndRetryWorksOnceTheBro
 // NATS: its fetch and nats.c's closing flush; Kafka: the consumer's commit and group leave.
 TEST_P(FrozenBroker, CloseOfAConnectedSubscriberKeepsItsDeadline) {
   const int cycles = full_fault_runs() ? 200 : 50;
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   CallDurations close;
   for (int cycle = 0; cycle < cycles; ++cycle) {
     BusOptions o = options();
-    o.group = unique_fault_name("g");  // a frozen broker never saw the last member leave
+    o.group = unique_name("fault", "g");  // a frozen broker never saw the last member leave
     auto bus = std::make_unique<Bus>(o);
     ASSERT_FALSE(bus->subscribe_envelope(
         topic, [](const Envelope&, const Message&) { return HandlerResult::ok(); }));

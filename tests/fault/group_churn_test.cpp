@@ -37,12 +37,12 @@ TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
   BrokerProcess broker(BrokerKind::kafka);
   const std::size_t threads_before = process_thread_count();
   BusOptions options = fault_bus_options(BrokerKind::kafka, broker.address());
-  options.group = unique_fault_name("group");
+  options.group = unique_name("fault", "group");
   options.kafka.commit_interval = 100ms;
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   SteadyLoad load({.topic = topic, .aggregates = 200, .rate = churn.rate, .max_calls = 1'000'000});
   auto publisher = std::make_unique<Bus>(options);
-  const unsigned library_threads = publisher->features().library_threads;
+  const unsigned library_kept = library_threads(options);
   BusOptions steady_options = options;
   EnvelopeHandler steady_handler = load.handler();
   if (churn.slow_steady) {
@@ -93,7 +93,7 @@ TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
   steady.reset();
   publisher.reset();
   std::size_t threads_after = 0;
-  EXPECT_TRUE(threads_back_to_baseline(threads_before, library_threads, threads_after))
+  EXPECT_TRUE(threads_back_to_baseline(threads_before, library_kept, threads_after))
       << threads_after << " threads after every bus closed, " << threads_before << " before";
 }
 

@@ -21,7 +21,7 @@ TEST_P(SlowConsumer, TwentyThousandQueuedBehindATenMillisecondHandlerStayBounded
   constexpr std::size_t kPayload = 2048;
   constexpr std::uint64_t kMiB = 1 << 20;
   BrokerProcess broker(GetParam());
-  const std::string topic = unique_fault_name("t");
+  const std::string topic = unique_name("fault", "t");
   SteadyLoad load(
       {.topic = topic, .aggregates = 1000, .max_calls = kMessages, .payload_bytes = kPayload});
   {

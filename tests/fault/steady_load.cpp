@@ -6,10 +6,7 @@
 namespace eventbus::testing {
 
 SteadyLoad::SteadyLoad(Settings settings)
-    : settings_(std::move(settings)),
-      ledger_(std::make_unique<Call[]>(settings_.max_calls)),
-      order_(settings_.aggregates,
-             static_cast<std::int64_t>(settings_.max_calls / settings_.aggregates + 1)) {}
+    : settings_(std::move(settings)), ledger_(std::make_unique<Call[]>(settings_.max_calls)) {}
 
 SteadyLoad::~SteadyLoad() {
   stop();
@@ -63,12 +60,16 @@ HandlerResult SteadyLoad::delivered(const Envelope& e) {
       std::from_chars(digits, e.aggregate_id.data() + e.aggregate_id.size(), aggregate).ec !=
           std::errc{} ||
       aggregate >= settings_.aggregates || e.event_version < 1) {
+    unknown_.fetch_add(1);
     return HandlerResult::fail("not an event of this load: " + e.aggregate_id);
   }
   const std::size_t call =
       static_cast<std::size_t>(e.event_version - 1) * settings_.aggregates + aggregate;
-  if (call >= settings_.max_calls) return HandlerResult::fail("version beyond the load's calls");
-  order_.record(aggregate, e.event_version);
+  if (call >= settings_.max_calls) {
+    unknown_.fetch_add(1);
+    return HandlerResult::fail("version beyond the load's calls");
+  }
+  order_.record(e.aggregate_id, e.event_version, e.event_id);
   const std::uint8_t before = ledger_[call].state.fetch_or(kHandled);
   progress_.update([&] {
     handled_.fetch_add(1);

@@ -1,7 +1,8 @@
 // A steady publisher and the ledger the fault tests judge by: envelopes at a fixed rate over
 // many aggregates (aggregate i of A gets versions 1, 2, ... in order, from one thread), every
 // completion and every delivery recorded per call, and per-aggregate order checked on first
-// delivery (a redelivered message is a duplicate, not an order violation).
+// delivery by the tests' OrderTracker (a redelivered message is a duplicate, not an order
+// violation).
 #pragma once
 
 #include <atomic>
@@ -13,7 +14,7 @@
 #include <thread>
 
 #include "eventbus/eventbus.hpp"
-#include "order_checker.hpp"
+#include "support/order_tracker.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {
@@ -71,7 +72,9 @@ class SteadyLoad {
   // True once every call's completion has fired.
   bool wait_for_all_completions(std::chrono::milliseconds timeout);
 
-  const bench::OrderChecker& order() const { return order_; }
+  const OrderTracker& order() const { return order_; }
+  // Deliveries that were no call of this load (the handler fails them; must be 0).
+  std::uint64_t unknown() const { return unknown_.load(); }
   // The error and detail of the first publish that failed; empty when none did.
   std::string first_failure() const;
 
@@ -92,9 +95,9 @@ class SteadyLoad {
 
   Settings settings_;
   std::unique_ptr<Call[]> ledger_;
-  bench::OrderChecker order_;
+  OrderTracker order_;
   std::atomic<std::uint64_t> calls_{0}, completions_{0}, acked_{0}, handled_{0},
-      completed_twice_{0}, acked_and_handled_{0};
+      completed_twice_{0}, acked_and_handled_{0}, unknown_{0};
   Signal progress_;
   mutable std::mutex failure_mutex_;
   std::string first_failure_;  // guarded by failure_mutex_

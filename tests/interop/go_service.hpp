@@ -84,19 +84,4 @@ inline void expect_go_decoded(const nlohmann::json& d, const Envelope& e) {
   EXPECT_EQ(d["payload"], e.payload);
 }
 
-// Counts, per aggregate, versions that did not follow the one before (1, 2, 3...).
-class VersionOrder {
- public:
-  void see(const std::string& aggregate, std::int64_t version) {
-    std::int64_t& last = last_[aggregate];
-    if (version != last + 1) ++violations_;
-    last = version;
-  }
-  int violations() const { return violations_; }
-
- private:
-  std::map<std::string, std::int64_t> last_;
-  int violations_ = 0;
-};
-
 }  // namespace eventbus::testing

@@ -8,6 +8,7 @@
 
 #include "interop/go_service.hpp"
 #include "kafka/kafka_test.hpp"
+#include "support/order_tracker.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -31,7 +32,7 @@ void go_create_topic(const std::string& brokers, const std::string& topic, int p
 
 BusOptions default_options(const std::string& brokers) {
   BusOptions options = kafka_bus_options(brokers);  // TopicOptions left as they come
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   return options;
 }
 
@@ -47,7 +48,7 @@ struct Received {
 // topic to 4, moving aggregates between partitions for both services.
 TEST(KafkaInterop, DefaultOptionsLeaveTheGoServicesTopicWithItsPartitions) {
   const std::string brokers = fixture_brokers();
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   go_create_topic(brokers, topic, 3);
   Bus bus(default_options(brokers));
   ASSERT_FALSE(bus.subscribe_envelope(
@@ -63,7 +64,7 @@ TEST(KafkaInterop, DefaultOptionsLeaveTheGoServicesTopicWithItsPartitions) {
 
 TEST(KafkaInterop, GoProducedEnvelopesArriveWholeInOrderOnTheirPartitions) {
   const std::string brokers = fixture_brokers();
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   go_create_topic(brokers, topic, 3);
   const GoRun sent =
       run_go({"kafka-produce", "--brokers", brokers, "--topic", topic, "--run", "k1", "--count",
@@ -73,20 +74,16 @@ TEST(KafkaInterop, GoProducedEnvelopesArriveWholeInOrderOnTheirPartitions) {
 
   Signal signal;
   std::map<std::string, Received> received;
-  VersionOrder order;
-  int duplicates = 0;
+  OrderTracker order;
   Bus bus(default_options(brokers));
   ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
+    order.record(e.aggregate_id, e.event_version, e.event_id);
     signal.update([&] {
-      order.see(e.aggregate_id, e.event_version);
-      const bool fresh = received
-                             .emplace(e.event_id, Received{std::string(m.payload),
-                                                           e,
-                                                           m.partition,
-                                                           std::string(m.key),
-                                                           {m.headers.begin(), m.headers.end()}})
-                             .second;
-      duplicates += fresh ? 0 : 1;
+      received.emplace(e.event_id, Received{std::string(m.payload),
+                                            e,
+                                            m.partition,
+                                            std::string(m.key),
+                                            {m.headers.begin(), m.headers.end()}});
     });
     return HandlerResult::ok();
   }));
@@ -122,8 +119,8 @@ TEST(KafkaInterop, GoProducedEnvelopesArriveWholeInOrderOnTheirPartitions) {
                         "X-Trace-ID", "X-Correlation-ID", "X-Tenant-ID"}) {
     EXPECT_EQ(names.count(h), 1u) << h;
   }
-  EXPECT_EQ(order.violations(), 0);
-  EXPECT_EQ(duplicates, 0);
+  EXPECT_EQ(order.order_violations(), 0u);
+  EXPECT_EQ(order.duplicates(), 0u);
   EXPECT_EQ(go_partitions(brokers, topic), "3");
   std::printf("[ interop  ] go->c++ kafka: %d envelopes, %d fields compared, 0 order violations\n",
               kMessages, fields_compared);
@@ -131,7 +128,7 @@ TEST(KafkaInterop, GoProducedEnvelopesArriveWholeInOrderOnTheirPartitions) {
 
 TEST(KafkaInterop, CppPublishedEnvelopesReachTheGoConsumerWholeInOrder) {
   const std::string brokers = fixture_brokers();
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   go_create_topic(brokers, topic, 3);
   std::vector<Envelope> envelopes;
   for (int i = 0; i < kMessages; ++i)
@@ -154,12 +151,12 @@ TEST(KafkaInterop, CppPublishedEnvelopesReachTheGoConsumerWholeInOrder) {
   }
   ASSERT_EQ(failed, 0);
 
-  const GoRun got =
-      run_go({"kafka-consume", "--brokers", brokers, "--topic", topic, "--group", unique_name("go"),
-              "--count", std::to_string(kMessages), "--timeout-ms", "60000"});
+  const GoRun got = run_go({"kafka-consume", "--brokers", brokers, "--topic", topic, "--group",
+                            unique_name("kafka", "go"), "--count", std::to_string(kMessages),
+                            "--timeout-ms", "60000"});
   ASSERT_EQ(got.exit_status, 0);
   ASSERT_EQ(got.lines.size(), static_cast<std::size_t>(kMessages));
-  VersionOrder order;
+  OrderTracker order;
   std::set<std::string> seen;
   for (const auto& line : got.lines) {
     const nlohmann::json& d = line["decoded"];
@@ -178,11 +175,11 @@ TEST(KafkaInterop, CppPublishedEnvelopesReachTheGoConsumerWholeInOrder) {
     EXPECT_EQ(h["X-Trace-ID"], e.trace_id);
     EXPECT_EQ(h["X-Correlation-ID"], e.correlation_id);
     EXPECT_EQ(h["X-Tenant-ID"], std::to_string(e.tenant_id));
-    order.see(e.aggregate_id, e.event_version);
+    order.record(e.aggregate_id, e.event_version, id);
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kMessages));
-  EXPECT_EQ(order.violations(), 0);
+  EXPECT_EQ(order.order_violations(), 0u);
   EXPECT_EQ(go_partitions(brokers, topic), "3");
 }
 
@@ -199,7 +196,7 @@ TEST(KafkaInterop, BothServicesPickTheSamePartitionForEveryKey) {
   }
   int agreed = 0;
   for (int partitions : {3, 5, 12}) {
-    const std::string topic = unique_name("t" + std::to_string(partitions));
+    const std::string topic = unique_name("kafka", "t" + std::to_string(partitions));
     go_create_topic(brokers, topic, partitions);
     const GoRun go = run_go(
         {"partitions", "--partitions", std::to_string(partitions), "--keys-file", keys_file});

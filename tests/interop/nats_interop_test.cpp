@@ -7,6 +7,7 @@
 
 #include "interop/go_service.hpp"
 #include "nats/nats_test.hpp"
+#include "support/order_tracker.hpp"
 #include "support/wait.hpp"
 #include "transport/nats/nats_names.hpp"
 
@@ -25,7 +26,7 @@ struct GoStream {
 };
 
 GoStream go_stream(const std::string& url) {
-  const std::string prefix = unique_name("p");
+  const std::string prefix = unique_name("nats", "p");
   GoStream s{"GO_" + std::to_string(std::hash<std::string>{}(prefix) % 1000000000), prefix};
   const GoRun run =
       run_go({"nats-create-stream", "--url", url, "--stream", s.name, "--subjects", prefix + ".>"});
@@ -56,15 +57,11 @@ TEST(NatsInterop, GoProducedEnvelopesArriveWholeAndInOrderFromTheGoStream) {
 
   Signal signal;
   std::map<std::string, std::pair<std::string, Envelope>> received;  // event id -> bytes, envelope
-  VersionOrder order;
-  int duplicates = 0;
+  OrderTracker order;
   Bus bus(default_options(url, "billing"));
   ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    signal.update([&] {
-      order.see(e.aggregate_id, e.event_version);
-      duplicates +=
-          received.emplace(e.event_id, std::pair{std::string(m.payload), e}).second ? 0 : 1;
-    });
+    order.record(e.aggregate_id, e.event_version, e.event_id);
+    signal.update([&] { received.emplace(e.event_id, std::pair{std::string(m.payload), e}); });
     return HandlerResult::ok();
   }));
   ASSERT_TRUE(signal.wait_for(120s, [&] { return received.size() == kMessages; }))
@@ -81,8 +78,8 @@ TEST(NatsInterop, GoProducedEnvelopesArriveWholeAndInOrderFromTheGoStream) {
     ASSERT_TRUE(decoded) << decoded.error.detail;
     EXPECT_EQ(it->second.second, decoded.envelope);
   }
-  EXPECT_EQ(order.violations(), 0);
-  EXPECT_EQ(duplicates, 0);
+  EXPECT_EQ(order.order_violations(), 0u);
+  EXPECT_EQ(order.duplicates(), 0u);
   const nlohmann::json info = go_stream_info(url, go.name);
   EXPECT_EQ(info["subjects"], nlohmann::json::array({go.prefix + ".>"}));
   EXPECT_TRUE(go_stream_info(url, nats::new_stream_name(topic, {})).is_null())
@@ -121,7 +118,7 @@ TEST(NatsInterop, CppPublishedEnvelopesReachTheGoConsumerWholeAndInOrder) {
                             std::to_string(kMessages), "--timeout-ms", "60000"});
   ASSERT_EQ(got.exit_status, 0);
   ASSERT_EQ(got.lines.size(), static_cast<std::size_t>(kMessages));
-  VersionOrder order;
+  OrderTracker order;
   std::set<std::string> seen;
   for (const auto& line : got.lines) {
     const nlohmann::json& d = line["decoded"];
@@ -129,11 +126,11 @@ TEST(NatsInterop, CppPublishedEnvelopesReachTheGoConsumerWholeAndInOrder) {
     const std::string id = d["event_id"];
     const Envelope& e = envelopes.at(std::stoul(id.substr(id.rfind('-') + 1)));
     expect_go_decoded(d, e);
-    order.see(e.aggregate_id, e.event_version);
+    order.record(e.aggregate_id, e.event_version, id);
     seen.insert(id);
   }
   EXPECT_EQ(seen.size(), static_cast<std::size_t>(kMessages));
-  EXPECT_EQ(order.violations(), 0);
+  EXPECT_EQ(order.order_violations(), 0u);
   EXPECT_EQ(go_stream_info(url, go.name)["subjects"], nlohmann::json::array({go.prefix + ".>"}));
 }
 
@@ -141,7 +138,7 @@ TEST(NatsInterop, CppPublishedEnvelopesReachTheGoConsumerWholeAndInOrder) {
 // stream the Go service would make, so the Go service finds it and both publish into it.
 TEST(NatsInterop, ASharedConfigurationPutsBothServicesOnOneStream) {
   const std::string url = shared_nats_url();
-  const std::string prefix = unique_name("p");
+  const std::string prefix = unique_name("nats", "p");
   BusOptions options = default_options(url, "billing");
   options.nats.stream_name = "SHARED_" + std::to_string(std::hash<std::string>{}(prefix) % 1000000);
   options.nats.stream_subjects = {prefix + ".>"};

@@ -35,9 +35,9 @@ struct Load {
 void run_slow_consumer(const Load& load) {
   const std::size_t total = static_cast<std::size_t>(load.aggregates) * load.versions;
   const std::string brokers = fixture_brokers();
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   BusOptions options = kafka_bus_options(brokers);
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   options.topics[topic].partitions = kPartitions;
   options.dispatch.lanes = kLanes;
   options.dispatch.workers = 2;

@@ -33,16 +33,14 @@ std::size_t lane_of(std::string_view key) {
 }
 
 // The committed offset once it equals `want`, or the last one read at the timeout. Committed
-// offsets change on the broker and nothing notifies the test, so this asks again.
+// offsets change on the broker and nothing notifies the test, so this asks again (every 50 ms:
+// each question is a client of its own).
 std::int64_t committed_reaching(const std::string& brokers, const std::string& group,
                                 const std::string& topic, std::int64_t want,
                                 std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::int64_t now = committed_offset(brokers, group, topic, 0);
-  while (now != want && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    now = committed_offset(brokers, group, topic, 0);
-  }
+  std::int64_t now = -1;
+  poll_until(
+      timeout, [&] { return (now = committed_offset(brokers, group, topic, 0)) == want; }, 50ms);
   return now;
 }
 
@@ -54,8 +52,8 @@ struct Handled {
 
 TEST(KafkaCommitWatermark, AnUnfinishedMessageHoldsTheCommitPointAndIsReadAgain) {
   const std::string brokers = fixture_brokers();
-  const std::string topic = unique_name("t");
-  const std::string group = unique_name("g");
+  const std::string topic = unique_name("kafka", "t");
+  const std::string group = unique_name("kafka", "g");
   BusOptions options = kafka_bus_options(brokers);
   options.group = group;
   options.topics[topic].partitions = 1;  // every offset below is in partition 0

@@ -49,9 +49,9 @@ void close_against_frozen_broker(bool subscribe) {
   warm_up_threads();
   const std::size_t baseline = process_thread_count();
   BrokerProcess broker(BrokerProcess::Kind::kafka);
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   BusOptions options = kafka_bus_options(broker.address());
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   options.kafka.message_timeout = 120s;  // nothing times out by itself during the test
   Completions c;
   CloseReport report;

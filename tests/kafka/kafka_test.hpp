@@ -1,6 +1,7 @@
-// Helpers of the Kafka-specific tests: bus options for a broker, unique topics, and a plain
-// librdkafka client to look at what the bus put on the broker (records, committed offsets,
-// topics) without going through the code under test.
+// Helpers of the Kafka-specific tests: bus options for a broker and a plain librdkafka client
+// to look at what the bus put on the broker (records, committed offsets, topics) without going
+// through the code under test. Topic and group names come from support/unique_name.hpp (prefix
+// "kafka").
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,7 +12,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,6 +20,7 @@
 #include "kafka/sarama_partition.hpp"
 #include "support/broker_env.hpp"
 #include "support/log_capture.hpp"
+#include "support/unique_name.hpp"
 #include "transport/kafka/kafka_handles.hpp"
 
 namespace eventbus::testing {
@@ -41,14 +42,6 @@ inline BusOptions kafka_bus_options(const std::string& brokers) {
   options.kafka.session_timeout = 6000ms;
   options.kafka.heartbeat_interval = 500ms;
   return options;
-}
-
-// "kafka.<test>.<suffix>.<random>": no two tests (or runs) share a topic or group.
-inline std::string unique_name(const std::string& suffix) {
-  static std::mt19937_64 random{std::random_device{}()};
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  return std::string("kafka.") + info->name() + "." + suffix + "." +
-         std::to_string(random() % 1000000000);
 }
 
 // A librdkafka client of the test's own; throws when librdkafka refuses the configuration.

@@ -37,24 +37,24 @@ class KafkaTopicAdmin : public ::testing::Test {
 };
 
 TEST_F(KafkaTopicAdmin, CreateOnlyCreatesWithTheRequestedPartitions) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 3).error);
   EXPECT_EQ(partition_count_of(topic), 3);
   EXPECT_EQ(topic_partitions(brokers, topic), 3);  // the broker's own listing agrees
 }
 
 TEST_F(KafkaTopicAdmin, CreateOnlyLeavesAnExistingTopicAsItIs) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 2).error);
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 5).error);
   EXPECT_EQ(partition_count_of(topic), 2);
 }
 
 TEST_F(KafkaTopicAdmin, DefaultOptionsUseAnExistingTopicWithItsPartitions) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 3).error);
   BusOptions options = kafka_bus_options(brokers);
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   Bus bus(options);  // default TopicOptions: nothing set
   ASSERT_FALSE(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }));
   const OwnedPublishResult r = bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s);
@@ -64,7 +64,7 @@ TEST_F(KafkaTopicAdmin, DefaultOptionsUseAnExistingTopicWithItsPartitions) {
 }
 
 TEST_F(KafkaTopicAdmin, CreateOrUpdateRefusesToAddPartitionsUnlessAllowed) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_or_update, 2).error);
   ASSERT_EQ(partition_count_of(topic), 2);
   const OwnedPublishResult refused = publish_with(topic, TopicStrategy::create_or_update, 5);
@@ -86,7 +86,7 @@ TEST_F(KafkaTopicAdmin, CreateOrUpdateRefusesToAddPartitionsUnlessAllowed) {
 }
 
 TEST_F(KafkaTopicAdmin, CreateOrUpdateNeverRemovesPartitions) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 4).error);
   const OwnedPublishResult r = publish_with(topic, TopicStrategy::create_or_update, 2);
   EXPECT_EQ(r.error, errc::invalid_option);
@@ -97,7 +97,7 @@ TEST_F(KafkaTopicAdmin, CreateOrUpdateNeverRemovesPartitions) {
 // Another team's setting on the topic (here segment.ms) survives a retention change: librdkafka
 // 2.0.2's AlterConfigs replaces the whole dynamic configuration, so the bus must send it back.
 TEST_F(KafkaTopicAdmin, CreateOrUpdateChangesRetentionAndKeepsTheTopicsOtherSettings) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
   kafka::TopicConfig none;
   std::string detail;
@@ -126,7 +126,7 @@ TEST_F(KafkaTopicAdmin, CreateOrUpdateChangesRetentionAndKeepsTheTopicsOtherSett
 }
 
 TEST_F(KafkaTopicAdmin, CreateOnlyLeavesADifferentRetentionAsItIs) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 1).error);
   BusOptions options = kafka_bus_options(brokers);
   options.topics[topic].max_age = std::chrono::hours(2);  // strategy: the default, create_only
@@ -144,7 +144,7 @@ TEST_F(KafkaTopicAdmin, CreateOnlyLeavesADifferentRetentionAsItIs) {
 }
 
 TEST_F(KafkaTopicAdmin, ValidateOnlyFailsOnAMissingTopicAndLeavesItMissing) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 4);
   EXPECT_EQ(r.error, errc::invalid_option);
   EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
@@ -155,7 +155,7 @@ TEST_F(KafkaTopicAdmin, ValidateOnlyFailsOnAMissingTopicAndLeavesItMissing) {
 }
 
 TEST_F(KafkaTopicAdmin, ValidateOnlyFailsWhenThePartitionCountDiffers) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 2).error);
   const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 3);
   EXPECT_EQ(r.error, errc::invalid_option);
@@ -165,7 +165,7 @@ TEST_F(KafkaTopicAdmin, ValidateOnlyFailsWhenThePartitionCountDiffers) {
 }
 
 TEST_F(KafkaTopicAdmin, ValidateOnlyAcceptsAMatchingTopic) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 3).error);
   const OwnedPublishResult r = publish_with(topic, TopicStrategy::validate_only, 3);
   EXPECT_FALSE(r.error) << r.detail;
@@ -174,7 +174,7 @@ TEST_F(KafkaTopicAdmin, ValidateOnlyAcceptsAMatchingTopic) {
 TEST_F(KafkaTopicAdmin, SkipMakesNoBrokerCall) {
   // Called directly: a publish would let the broker auto-create the topic, which is not the
   // admin's doing. An unreachable address proves there is no round trip at all.
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   BusOptions options = kafka_bus_options(brokers);
   options.topics[topic].strategy = TopicStrategy::skip;
   options.kafka.admin_timeout = 100ms;
@@ -189,9 +189,9 @@ TEST_F(KafkaTopicAdmin, SkipMakesNoBrokerCall) {
 }
 
 TEST_F(KafkaTopicAdmin, SubscribeToAMissingValidateOnlyTopicFails) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   BusOptions options = kafka_bus_options(brokers);
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   options.topics[topic].strategy = TopicStrategy::validate_only;
   Bus bus(options);
   LogCapture log;
@@ -229,7 +229,7 @@ TEST_F(KafkaTopicAdmin, RefusedProducerPropertyMakesTheBusThrowWithoutTheValue) 
 // subscribe), naming the property and never its value, which may be a secret.
 TEST_F(KafkaTopicAdmin, RefusedConsumerPropertyFailsConstructionWithoutTheValue) {
   BusOptions options = kafka_bus_options(brokers);
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   options.kafka.consumer_properties["security.protocol"] = "hunter2-secret";
   try {
     Bus bus(options);

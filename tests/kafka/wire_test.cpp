@@ -22,7 +22,7 @@ class KafkaWire : public ::testing::Test {
 };
 
 TEST_F(KafkaWire, EnvelopeRecordCarriesKeyAndEveryHeader) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   Bus bus(kafka_bus_options(brokers));
   Envelope e = kafka_test_envelope("order-42", 7);
   e.trace_id = "trace-abc";
@@ -49,7 +49,7 @@ TEST_F(KafkaWire, EnvelopeRecordCarriesKeyAndEveryHeader) {
 }
 
 TEST_F(KafkaWire, OptionalHeadersAreLeftOutWhenUnset) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   Bus bus(kafka_bus_options(brokers));
   Envelope e = make_envelope("order-43", "OrderPlaced", 1, "{}");  // no trace, correlation, tenant
   ASSERT_FALSE(bus.publish_envelope_sync(topic, e, 20s).error);
@@ -64,7 +64,7 @@ TEST_F(KafkaWire, OptionalHeadersAreLeftOutWhenUnset) {
 }
 
 TEST_F(KafkaWire, RawRecordHasNoKeyAndNoHeaders) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   Bus bus(kafka_bus_options(brokers));
   Signal done;
   std::error_code error;
@@ -88,7 +88,7 @@ TEST_F(KafkaWire, RawRecordHasNoKeyAndNoHeaders) {
 // WIRE.md's X-Trace-ID stays the envelope's trace_id; a W3C trace id also gets a traceparent
 // carrying it (Go readers ignore the extra header). A raw record carries only the call's.
 TEST_F(KafkaWire, W3CTraceIdAddsATraceparentBesideXTraceId) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   Signal done;  // before the bus: its completions use it until the bus is gone
   bool fired = false;
   Bus bus(kafka_bus_options(brokers));
@@ -118,9 +118,9 @@ TEST_F(KafkaWire, W3CTraceIdAddsATraceparentBesideXTraceId) {
 
 // The bus's own consumer hands the key and headers to a raw handler unchanged.
 TEST_F(KafkaWire, RawSubscriberSeesKeyAndHeaders) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   BusOptions options = kafka_bus_options(brokers);
-  options.group = unique_name("g");
+  options.group = unique_name("kafka", "g");
   Bus bus(options);
   Signal seen;
   std::string key;
@@ -150,7 +150,7 @@ TEST_F(KafkaWire, RawSubscriberSeesKeyAndHeaders) {
 // A C++ producer and a Go producer put an aggregate into the same partition, so one aggregate's
 // events stay in order whichever language wrote them.
 TEST_F(KafkaWire, PartitionOfEveryAggregateMatchesSarama) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("kafka", "t");
   constexpr int kPartitions = 7;
   BusOptions options = kafka_bus_options(brokers);
   options.topics[topic].partitions = kPartitions;

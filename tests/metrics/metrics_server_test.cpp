@@ -94,7 +94,7 @@ TEST_F(MetricsServerTest, BadOptionsAreRefusedByName) {
 }
 
 TEST_F(MetricsServerTest, StopJoinsEveryThreadWithinItsBound) {
-  const std::size_t before = eventbus::process_thread_count();
+  const std::size_t before = eventbus::testing::process_thread_count();
   {
     MetricsServer server(MetricsRegistry{}, any_port());
     EXPECT_EQ(thread_count_settling_at(before + MetricsServer::kThreads),

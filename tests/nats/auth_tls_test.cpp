@@ -16,7 +16,7 @@ using namespace std::chrono_literals;
 // Subscribes, publishes one envelope, waits for it to be handled and closes the bus (whose
 // handler refers to this frame).
 void expect_round_trip(Bus& bus) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   Signal signal;
   std::string got;
   ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {

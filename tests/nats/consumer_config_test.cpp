@@ -48,8 +48,8 @@ void expect_config(const jsConsumerConfig& c, const ConsumerSettings& want) {
 }
 
 TEST(NatsConsumerConfig, SubscriptionSettingsReachTheServerAndAChangeUpdatesThem) {
-  const std::string topic = unique_name("t");
-  const std::string group = "grp_" + unique_name("g");
+  const std::string topic = unique_name("nats", "t");
+  const std::string group = "grp_" + unique_name("nats", "g");
   // nats-server 2.9 replaces AckWait with BackOff[0] when BackOff is set (see
   // ServerTakesAckWaitFromTheFirstBackoff), so these settings agree with it.
   const ConsumerSettings first{3s, 100, 5, {3s, 5s, 9s}};
@@ -66,8 +66,8 @@ TEST(NatsConsumerConfig, SubscriptionSettingsReachTheServerAndAChangeUpdatesThem
 }
 
 TEST(NatsConsumerConfig, UnlimitedMaxDeliverAndNoBackoffAreWhatTheServerKeeps) {
-  const std::string topic = unique_name("t");
-  const std::string group = unique_name("g");
+  const std::string topic = unique_name("nats", "t");
+  const std::string group = unique_name("nats", "g");
   const ConsumerSettings settings{45s, 4096, -1, {}};
   auto info = subscribe_and_read_back(topic, group, settings);
   ASSERT_NE(info, nullptr);
@@ -76,8 +76,8 @@ TEST(NatsConsumerConfig, UnlimitedMaxDeliverAndNoBackoffAreWhatTheServerKeeps) {
 
 // What the transport's keep-alive must allow for: the server's AckWait, not nats.ack_wait.
 TEST(NatsConsumerConfig, ServerTakesAckWaitFromTheFirstBackoff) {
-  const std::string topic = unique_name("t");
-  const std::string group = unique_name("g");
+  const std::string topic = unique_name("nats", "t");
+  const std::string group = unique_name("nats", "g");
   auto info = subscribe_and_read_back(topic, group, {30s, 64, 4, {1500ms, 4s}});
   ASSERT_NE(info, nullptr);
   EXPECT_EQ(info->Config->AckWait, 1500 * kNanosPerMilli);

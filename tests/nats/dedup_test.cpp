@@ -13,7 +13,7 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(NatsDeduplication, TheSameEnvelopeTwiceIsStoredAndDeliveredOnce) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   Signal signal;  // declared before the bus: its handler uses them until the bus is gone
   std::map<std::string, int> seen;  // event id -> handler calls
   Bus bus(nats_bus_options(shared_nats_url()));
@@ -47,7 +47,7 @@ TEST(NatsDeduplication, TheSameEnvelopeTwiceIsStoredAndDeliveredOnce) {
 }
 
 TEST(NatsDeduplication, DifferentEventIdsWithTheSameContentAreBothStored) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   Bus bus(nats_bus_options(shared_nats_url()));
   Envelope e = make_envelope("order-1", "OrderPlaced", 1, R"({"n":1})");
   const OwnedPublishResult first = bus.publish_envelope_sync(topic, e, 10s);

@@ -43,7 +43,7 @@ struct Outcome {
 };
 
 TEST(NatsPublishFailure, NoStreamForTheSubjectCompletesOnceAsRejected) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   BusOptions options = nats_bus_options(shared_nats_url());
   options.topics[topic].strategy = TopicStrategy::skip;
   Outcome outcome;  // before the bus, which may fire the completion until it is gone
@@ -63,7 +63,7 @@ TEST(NatsPublishFailure, NoStreamForTheSubjectCompletesOnceAsRejected) {
 
 TEST(NatsOwnServerPublishFailure, FrozenBrokerTimesThePublishOutOnceThenTheBusWorksAgain) {
   BrokerProcess server(BrokerProcess::Kind::nats);
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   BusOptions options = nats_bus_options(server.address());
   options.publish.ack_timeout = 500ms;
   Outcome outcome;  // before the bus, which may fire the completion until it is gone
@@ -100,7 +100,7 @@ TEST(NatsOwnServerPublishFailure, FrozenBrokerTimesThePublishOutOnceThenTheBusWo
 // transport must, before close().
 TEST(NatsOwnServerPublishFailure, BlockedWritesAndALostConnectionStillFireEveryCompletionOnce) {
   BrokerProcess server(BrokerProcess::Kind::nats);
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   constexpr int kMessages = 300;
   std::vector<std::atomic<int>> fired(kMessages);
   std::atomic<int> timed_out{0}, transport_errors{0}, other{0};

@@ -19,7 +19,7 @@ struct ForeignStream {
 
 ForeignStream foreign_stream(JetStreamProbe& probe, const std::vector<std::string>& suffixes,
                              nlohmann::json extra = nlohmann::json::object()) {
-  const std::string prefix = unique_name("p");
+  const std::string prefix = unique_name("nats", "p");
   ForeignStream s{"GO_" + std::to_string(std::hash<std::string>{}(prefix) % 1000000000), prefix};
   nlohmann::json config = std::move(extra);
   config["name"] = s.name;
@@ -138,7 +138,7 @@ TEST(NatsSharedStreams, ANamedStreamOtherThanTheCarrierIsRefused) {
 // its stream made and starts, instead of failing on overlapping subjects.
 TEST(NatsSharedStreams, GoShapedConfigurationCreatesTheStreamsTheGoSdkWould) {
   JetStreamProbe probe(shared_nats_url());
-  const std::string prefix = unique_name("p");
+  const std::string prefix = unique_name("nats", "p");
   BusOptions options = nats_bus_options(shared_nats_url());
   options.nats.stream_name = "GOCFG_" + std::to_string(std::hash<std::string>{}(prefix) % 1000000);
   options.nats.stream_subjects = {prefix + ".orders.>", prefix + ".audit"};

@@ -19,9 +19,9 @@ constexpr auto kWork = 2500ms;  // the slow handler: longer than twice the AckWa
 // One lane holding two messages; six fetched at once: the fetcher waits for room with four
 // of them in hand while the first handler works for 2.5 AckWaits.
 TEST(NatsSlowHandlerGroup, AFetcherWaitingForRoomKeepsItsBatchFromTheOtherMember) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   BusOptions options = nats_bus_options(shared_nats_url());
-  options.group = unique_name("g");
+  options.group = unique_name("nats", "g");
   options.nats.ack_wait = 1s;
   options.dispatch.lanes = 1;
   options.dispatch.lane_capacity = 2;
@@ -60,7 +60,8 @@ TEST(NatsSlowHandlerGroup, AFetcherWaitingForRoomKeepsItsBatchFromTheOtherMember
   JetStreamProbe probe(shared_nats_url());
   const std::string stream = nats::new_stream_name(topic, {});
   const std::string durable = nats::consumer_name(options.group, topic);
-  ASSERT_TRUE(poll_until(10s, [&] { return probe.consumer(stream, durable)->NumAckPending == 0; }));
+  ASSERT_TRUE(poll_until(
+      10s, [&] { return probe.consumer(stream, durable)->NumAckPending == 0; }, 20ms));
   EXPECT_EQ(probe.consumer(stream, durable)->Delivered.Consumer, static_cast<std::uint64_t>(n));
   std::lock_guard lock(signal.mutex());
   for (const auto& [id, count] : calls)

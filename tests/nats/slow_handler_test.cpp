@@ -30,9 +30,9 @@ class NatsSlowHandler : public ::testing::TestWithParam<SlowLaneCase> {};
 constexpr auto kWork = 2500ms;  // longer than twice the AckWait of every case
 
 TEST_P(NatsSlowHandler, NothingIsRedeliveredWhileTheLaneWorks) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   BusOptions options = nats_bus_options(shared_nats_url());
-  options.group = unique_name("g");
+  options.group = unique_name("nats", "g");
   options.nats.ack_wait = 1s;
   GetParam().tweak(options);
 
@@ -62,7 +62,8 @@ TEST_P(NatsSlowHandler, NothingIsRedeliveredWhileTheLaneWorks) {
   JetStreamProbe probe(shared_nats_url());
   const std::string stream = nats::new_stream_name(topic, {});
   const std::string durable = nats::consumer_name(options.group, topic);
-  ASSERT_TRUE(poll_until(10s, [&] { return probe.consumer(stream, durable)->NumAckPending == 0; }))
+  ASSERT_TRUE(poll_until(
+      10s, [&] { return probe.consumer(stream, durable)->NumAckPending == 0; }, 20ms))
       << "the acks never reached the server";
   auto info = probe.consumer(stream, durable);
   EXPECT_EQ(info->Delivered.Consumer, static_cast<std::uint64_t>(n))

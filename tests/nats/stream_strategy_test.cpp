@@ -30,7 +30,7 @@ TopicOptions strategy(TopicStrategy s) {
 }
 
 TEST(NatsStreams, CreateOnlyLeavesAnExistingStreamAsItIs) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000);
@@ -45,7 +45,7 @@ TEST(NatsStreams, CreateOnlyLeavesAnExistingStreamAsItIs) {
 }
 
 TEST(NatsStreams, CreateOnlyCreatesAMissingStreamWithTheOptions) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   auto bus = bus_with(topic, strategy(TopicStrategy::create_only));
   ASSERT_FALSE(publish_one(*bus, topic).error);
   JetStreamProbe probe(shared_nats_url());
@@ -56,7 +56,7 @@ TEST(NatsStreams, CreateOnlyCreatesAMissingStreamWithTheOptions) {
 }
 
 TEST(NatsStreams, CreateOrUpdateChangesMaxAgeAndMaxMessages) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000);
@@ -70,7 +70,7 @@ TEST(NatsStreams, CreateOrUpdateChangesMaxAgeAndMaxMessages) {
 }
 
 TEST(NatsStreams, ValidateOnlyFailsNamingTheTopicWhenNoStreamCarriesIt) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   const std::string stream = nats::new_stream_name(topic, {});
   auto bus = bus_with(topic, strategy(TopicStrategy::validate_only));
   const OwnedPublishResult r = publish_one(*bus, topic);
@@ -84,7 +84,7 @@ TEST(NatsStreams, ValidateOnlyFailsNamingTheTopicWhenNoStreamCarriesIt) {
 }
 
 TEST(NatsStreams, ValidateOnlyFailsNamingTheStreamWhenMaxAgeDiffers) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000, 1000);
@@ -99,7 +99,7 @@ TEST(NatsStreams, ValidateOnlyFailsNamingTheStreamWhenMaxAgeDiffers) {
 }
 
 TEST(NatsStreams, ValidateOnlyAcceptsAMatchingStream) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 600000, 1000);
@@ -109,7 +109,7 @@ TEST(NatsStreams, ValidateOnlyAcceptsAMatchingStream) {
 }
 
 TEST(NatsStreams, SkipMakesNoStreamApiCall) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   const std::string stream = nats::new_stream_name(topic, {});
   JetStreamProbe probe(shared_nats_url());
   probe.add_stream(stream, topic, 60000);
@@ -122,7 +122,7 @@ TEST(NatsStreams, SkipMakesNoStreamApiCall) {
   EXPECT_EQ(probe.stream(stream)->Config->MaxAge, 60000 * kNanosPerMilli);
 
   // The same with create_or_update does call the API: the watch can see it.
-  const std::string other = unique_name("u");
+  const std::string other = unique_name("nats", "u");
   probe.watch("$JS.API.STREAM.*." + nats::new_stream_name(other, {}));
   auto updating = bus_with(other, strategy(TopicStrategy::create_or_update));
   ASSERT_FALSE(publish_one(*updating, other).error);
@@ -130,7 +130,7 @@ TEST(NatsStreams, SkipMakesNoStreamApiCall) {
 }
 
 TEST(NatsStreams, SkipWithoutAStreamFailsThePublishAsRejectedSayingWhy) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   auto bus = bus_with(topic, strategy(TopicStrategy::skip));
   const OwnedPublishResult r = publish_one(*bus, topic);
   EXPECT_EQ(r.error, errc::rejected);
@@ -141,7 +141,7 @@ TEST(NatsStreams, SkipWithoutAStreamFailsThePublishAsRejectedSayingWhy) {
 }
 
 TEST(NatsStreams, MemoryStorageAndLimitsAreApplied) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   TopicOptions t;
   t.storage = StorageType::memory;
   t.max_bytes = 1 << 20;
@@ -160,7 +160,7 @@ TEST(NatsStreams, MemoryStorageAndLimitsAreApplied) {
 }
 
 TEST(NatsStreams, ANamedStreamIsUsedInsteadOfTheDerivedOne) {
-  const std::string topic = unique_name("t");
+  const std::string topic = unique_name("nats", "t");
   TopicOptions t;
   t.stream = "EBTEST_named_" + std::to_string(std::hash<std::string>{}(topic) % 1000000);
   auto bus = bus_with(topic, t);

@@ -24,10 +24,12 @@ class ThreadBaseline : public ::testing::Environment {
 [[maybe_unused]] const auto* const kThreadBaseline =
     ::testing::AddGlobalTestEnvironment(new ThreadBaseline);
 
-// The count a process with no bus open must be back to: plus nats.c's process-wide threads.
+// The count a process with no bus open must be back to: plus nats.c's process-wide threads,
+// which the probe bus starts if no test before did.
 std::size_t baseline_with_library(const std::string& url) {
-  Bus probe(nats_bus_options(url));
-  return g_before_any_bus + probe.features().library_threads;
+  const BusOptions options = nats_bus_options(url);
+  { Bus probe(options); }
+  return g_before_any_bus + library_threads(options);
 }
 
 // Creates a bus, subscribes to three topics, publishes to each, waits for every message to
@@ -58,7 +60,7 @@ TEST(NatsThreads, TwentyCyclesWithThreeSubscriptionsEachKeepTheBaseline) {
   // nats.c starts 3 process-wide threads on first use and keeps them until nats_Close().
   const std::size_t baseline = baseline_with_library(url);
   for (int i = 0; i < 20; ++i) {
-    cycle(url, unique_name(std::to_string(i)));
+    cycle(url, unique_name("nats", std::to_string(i)));
     ASSERT_EQ(thread_count_settling_at(baseline), baseline) << "thread leaked in cycle " << i;
   }
 }
@@ -70,14 +72,14 @@ TEST(NatsThreads, ABusWithThreeSubscriptionsRunsTheThreadsItDocuments) {
   BusOptions options = nats_bus_options(url);
   options.dispatch.workers = 4;
   Bus bus(options);
-  const std::string prefix = unique_name("t");
+  const std::string prefix = unique_name("nats", "t");
   for (int t = 0; t < 3; ++t) {
     ASSERT_FALSE(bus.subscribe(prefix + "." + std::to_string(t),
                                [](const Message&) { return HandlerResult::ok(); }));
   }
   ASSERT_FALSE(
       bus.publish_envelope_sync(prefix + ".0", make_envelope("a", "E", 1, "{}"), 10s).error);
-  // shared/MEASURED.md: nats.c's 2 per connection, 1 for its first JetStream API call and 1
+  // docs/client-facts.md: nats.c's 2 per connection, 1 for its first JetStream API call and 1
   // per context that publishes async (the ack timeout timer runs on its process-wide timer
   // thread); the topic preparer; then 3 fetchers and 4 lane workers.
   EXPECT_EQ(process_thread_count() - baseline, 2u + 1u + 1u + 1u + 3u + 4u);

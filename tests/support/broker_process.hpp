@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/wait.hpp"
+
 #ifndef EVENTBUS_SCRIPTS_DIR
 #error "EVENTBUS_SCRIPTS_DIR must name the project's scripts/ folder"
 #endif
@@ -93,12 +95,8 @@ class BrokerProcess {
   // takes effect asynchronously, and a broker still running for a moment would answer.
   void freeze() {
     ::kill(pid_, SIGSTOP);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (!all_threads_stopped()) {
-      if (std::chrono::steady_clock::now() > deadline)
-        throw std::runtime_error(name() + " did not stop within 5 s of SIGSTOP");
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
+    if (!poll_until(std::chrono::seconds(5), [&] { return all_threads_stopped(); }))
+      throw std::runtime_error(name() + " did not stop within 5 s of SIGSTOP");
   }
   void thaw() { ::kill(pid_, SIGCONT); }
 

@@ -34,14 +34,17 @@ class Signal {
 };
 
 // For state nobody signals (a bus's counters, which move just after a handler returns or a
-// completion fires): checks `pred` every millisecond until it holds (true) or `timeout` passes
-// (false). Waits only as long as the condition takes, never a fixed time.
+// completion fires; a broker's or the kernel's view of things): checks `pred` until it holds
+// (true) or `timeout` passes (false), every `every` in between. Waits only as long as the
+// condition takes, never a fixed time. A `pred` that asks a server can pass a longer `every`.
+// The one poll loop of the tests: every bounded poll goes through here.
 template <typename P>
-bool poll_until(std::chrono::milliseconds timeout, P&& pred) {
+bool poll_until(std::chrono::milliseconds timeout, P&& pred,
+                std::chrono::milliseconds every = std::chrono::milliseconds(1)) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!pred()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    std::this_thread::sleep_for(every);
   }
   return true;
 }

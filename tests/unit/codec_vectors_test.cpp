@@ -97,7 +97,7 @@ void expect_fields(const eventbus::Envelope& e, const json& x) {
   EXPECT_EQ(e.payload, x["payload"].get<std::string>());
 }
 
-TEST(CodecVectors, file_holds_uniquely_named_vectors) {
+TEST(CodecVectors, FileHoldsUniquelyNamedVectors) {
   std::set<std::string> names;
   for (const char* kind : {"valid", "invalid"}) {
     for (const auto& v : vectors().at(kind))
@@ -107,7 +107,7 @@ TEST(CodecVectors, file_holds_uniquely_named_vectors) {
   EXPECT_GE(vectors()["invalid"].size(), 80u);
 }
 
-TEST(CodecVectors, valid_inputs_decode_to_the_fields_go_decodes) {
+TEST(CodecVectors, ValidInputsDecodeToTheFieldsGoDecodes) {
   for (const auto& v : vectors()["valid"]) {
     SCOPED_TRACE(name_of(v));
     const auto result = eventbus::decode(input_of(v));
@@ -116,7 +116,7 @@ TEST(CodecVectors, valid_inputs_decode_to_the_fields_go_decodes) {
   }
 }
 
-TEST(CodecVectors, valid_inputs_reencode_to_the_bytes_go_writes) {
+TEST(CodecVectors, ValidInputsReencodeToTheBytesGoWrites) {
   for (const auto& v : vectors()["valid"]) {
     SCOPED_TRACE(name_of(v));
     const auto result = eventbus::decode(input_of(v));
@@ -127,7 +127,7 @@ TEST(CodecVectors, valid_inputs_reencode_to_the_bytes_go_writes) {
   }
 }
 
-TEST(CodecVectors, encoded_bytes_are_a_fixed_point) {
+TEST(CodecVectors, EncodedBytesAreAFixedPoint) {
   for (const auto& v : vectors()["valid"]) {
     SCOPED_TRACE(name_of(v));
     const std::string encoded = v["encoded"].get<std::string>();
@@ -139,7 +139,7 @@ TEST(CodecVectors, encoded_bytes_are_a_fixed_point) {
   }
 }
 
-TEST(CodecVectors, invalid_inputs_fail_naming_the_field) {
+TEST(CodecVectors, InvalidInputsFailNamingTheField) {
   for (const auto& v : vectors()["invalid"]) {
     SCOPED_TRACE(name_of(v));
     const NamedError* expected = error_named(v.at("error").get<std::string>());
@@ -151,7 +151,7 @@ TEST(CodecVectors, invalid_inputs_fail_naming_the_field) {
   }
 }
 
-TEST(CodecVectors, invalid_inputs_are_poison) {
+TEST(CodecVectors, InvalidInputsArePoison) {
   for (const auto& v : vectors()["invalid"]) {
     SCOPED_TRACE(name_of(v));
     EXPECT_TRUE(eventbus::decode(input_of(v)).error.code == eventbus::error_class::poison);

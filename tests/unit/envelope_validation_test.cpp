@@ -33,11 +33,11 @@ void expect_failure(const Envelope& e, errc code, const std::string& detail) {
   EXPECT_EQ(error.detail, detail);
 }
 
-TEST(EnvelopeValidation, good_envelope_passes) {
+TEST(EnvelopeValidation, GoodEnvelopePasses) {
   EXPECT_FALSE(validate(good()));
 }
 
-TEST(EnvelopeValidation, event_id_must_not_be_blank) {
+TEST(EnvelopeValidation, EventIdMustNotBeBlank) {
   Envelope e = good();
   e.event_id = "";
   expect_failure(e, errc::invalid_event_id, "event_id: missing or empty");
@@ -47,7 +47,7 @@ TEST(EnvelopeValidation, event_id_must_not_be_blank) {
   EXPECT_FALSE(validate(e));
 }
 
-TEST(EnvelopeValidation, aggregate_id_is_trimmed_then_checked) {
+TEST(EnvelopeValidation, AggregateIdIsTrimmedThenChecked) {
   Envelope e = good();
   e.aggregate_id = " \t order-42\r\n";
   EXPECT_FALSE(validate(e));
@@ -59,7 +59,7 @@ TEST(EnvelopeValidation, aggregate_id_is_trimmed_then_checked) {
   expect_failure(e, errc::invalid_aggregate_id, "aggregate_id: blank");
 }
 
-TEST(EnvelopeValidation, aggregate_id_detail_names_the_character_and_its_offset) {
+TEST(EnvelopeValidation, AggregateIdDetailNamesTheCharacterAndItsOffset) {
   Envelope e = good();
   e.aggregate_id = "order 42";
   expect_failure(e, errc::invalid_aggregate_id,
@@ -78,7 +78,7 @@ TEST(EnvelopeValidation, aggregate_id_detail_names_the_character_and_its_offset)
                  "aggregate_id: character U+1F600 at offset 0 is not allowed");
 }
 
-TEST(EnvelopeValidation, aggregate_id_holds_at_most_256_characters) {
+TEST(EnvelopeValidation, AggregateIdHoldsAtMost256Characters) {
   Envelope e = good();
   e.aggregate_id = std::string(256, 'a');
   EXPECT_FALSE(validate(e));
@@ -88,7 +88,7 @@ TEST(EnvelopeValidation, aggregate_id_holds_at_most_256_characters) {
   expect_failure(e, errc::invalid_aggregate_id, "aggregate_id: 257 characters, at most 256");
 }
 
-TEST(EnvelopeValidation, event_type_must_not_be_blank) {
+TEST(EnvelopeValidation, EventTypeMustNotBeBlank) {
   Envelope e = good();
   e.event_type = "";
   expect_failure(e, errc::invalid_event_type, "event_type: missing or empty");
@@ -96,7 +96,7 @@ TEST(EnvelopeValidation, event_type_must_not_be_blank) {
   expect_failure(e, errc::invalid_event_type, "event_type: blank");
 }
 
-TEST(EnvelopeValidation, event_version_must_be_positive) {
+TEST(EnvelopeValidation, EventVersionMustBePositive) {
   Envelope e = good();
   e.event_version = 0;
   expect_failure(e, errc::invalid_event_version, "event_version: 0, must be > 0");
@@ -108,7 +108,7 @@ TEST(EnvelopeValidation, event_version_must_be_positive) {
   EXPECT_FALSE(validate(e));
 }
 
-TEST(EnvelopeValidation, timestamp_offset_must_be_writable_by_go) {
+TEST(EnvelopeValidation, TimestampOffsetMustBeWritableByGo) {
   Envelope e = good();
   for (const std::int32_t ok : {0, 1439, -1439}) {
     e.timestamp.offset_minutes = ok;
@@ -121,7 +121,7 @@ TEST(EnvelopeValidation, timestamp_offset_must_be_writable_by_go) {
   EXPECT_EQ(validate(e).code, make_error_code(errc::invalid_timestamp));
 }
 
-TEST(EnvelopeValidation, payload_must_be_one_json_value) {
+TEST(EnvelopeValidation, PayloadMustBeOneJsonValue) {
   Envelope e = good();
   for (const char* ok : {"null", "1e400", " [1, 2] ", "\"text\"", "{}"}) {
     e.payload = ok;
@@ -137,7 +137,7 @@ TEST(EnvelopeValidation, payload_must_be_one_json_value) {
   }
 }
 
-TEST(EnvelopeValidation, reports_the_first_broken_field_in_wire_order) {
+TEST(EnvelopeValidation, ReportsTheFirstBrokenFieldInWireOrder) {
   Envelope e;  // everything missing
   EXPECT_EQ(validate(e).code, make_error_code(errc::invalid_event_id));
   e.event_id = "id";
@@ -150,13 +150,13 @@ TEST(EnvelopeValidation, reports_the_first_broken_field_in_wire_order) {
   EXPECT_EQ(validate(e).code, make_error_code(errc::invalid_payload));
 }
 
-TEST(EnvelopeValidation, validation_failures_are_poison) {
+TEST(EnvelopeValidation, ValidationFailuresArePoison) {
   Envelope e = good();
   e.event_version = 0;
   EXPECT_TRUE(validate(e).code == eventbus::error_class::poison);
 }
 
-TEST(EnvelopeValidation, make_envelope_sets_id_and_time) {
+TEST(EnvelopeValidation, MakeEnvelopeSetsIdAndTime) {
   const auto before = std::chrono::system_clock::now();
   const Envelope e = eventbus::make_envelope("order-1", "OrderPlaced", 2, R"({"a":1})");
   EXPECT_FALSE(validate(e));
@@ -171,7 +171,7 @@ TEST(EnvelopeValidation, make_envelope_sets_id_and_time) {
   EXPECT_TRUE(e.trace_id.empty() && e.correlation_id.empty() && e.tenant_id == 0);
 }
 
-TEST(EnvelopeValidation, encode_refuses_an_invalid_envelope_and_leaves_out_alone) {
+TEST(EnvelopeValidation, EncodeRefusesAnInvalidEnvelopeAndLeavesOutAlone) {
   Envelope e = good();
   e.aggregate_id = "no spaces allowed";
   std::string out = "untouched";
@@ -179,7 +179,7 @@ TEST(EnvelopeValidation, encode_refuses_an_invalid_envelope_and_leaves_out_alone
   EXPECT_EQ(out, "untouched");
 }
 
-TEST(EnvelopeValidation, encode_replaces_invalid_utf8_like_go) {
+TEST(EnvelopeValidation, EncodeReplacesInvalidUtf8LikeGo) {
   Envelope e = good();
   e.event_type = "Order\xff";
   e.payload = "[ 1 ]";
@@ -189,7 +189,7 @@ TEST(EnvelopeValidation, encode_replaces_invalid_utf8_like_go) {
   EXPECT_NE(out.find(R"("payload":[1]})"), std::string::npos) << out;
 }
 
-TEST(EnvelopeValidation, made_envelope_round_trips_through_the_codec) {
+TEST(EnvelopeValidation, MadeEnvelopeRoundTripsThroughTheCodec) {
   Envelope e = eventbus::make_envelope(" order-1 ", "Placed<&>", 7, "{ \"x\" : [1, 2.50] }");
   e.trace_id = "trace";
   e.tenant_id = -3;

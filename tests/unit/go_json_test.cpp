@@ -29,61 +29,61 @@ std::string go_compact(std::string_view s) {
   return out;
 }
 
-TEST(GoJsonString, escapes_like_go_marshal) {
+TEST(GoJsonString, EscapesLikeGoMarshal) {
   // Go 1.26: json.Marshal("a\bb\fc\x01<>&\u2028\u2029\x7f\xff\xed\xa0\x80é")
   EXPECT_EQ(go_string("a\bb\fc\x01<>&\u2028\u2029\x7f\xff\xed\xa0\x80\xc3\xa9"),
             "\"a\\bb\\fc\\u0001\\u003c\\u003e\\u0026\\u2028\\u2029\x7f"
             "\\ufffd\\ufffd\\ufffd\\ufffd\xc3\xa9\"");
 }
 
-TEST(GoJsonString, short_escapes_and_lower_case_hex) {
+TEST(GoJsonString, ShortEscapesAndLowerCaseHex) {
   EXPECT_EQ(go_string("\"\\\n\r\t"), R"("\"\\\n\r\t")");
   EXPECT_EQ(go_string(std::string("\x00\x1f\x0b", 3)), R"("\u0000\u001f\u000b")");
   EXPECT_EQ(go_string("/"), R"("/")");  // Go does not escape the solidus
 }
 
-TEST(GoJsonString, utf8_passes_verbatim) {
+TEST(GoJsonString, Utf8PassesVerbatim) {
   EXPECT_EQ(go_string("Größe 注文 😀"), "\"Größe 注文 😀\"");
   EXPECT_EQ(go_string(""), "\"\"");
 }
 
-TEST(GoJsonString, each_invalid_byte_becomes_one_replacement) {
+TEST(GoJsonString, EachInvalidByteBecomesOneReplacement) {
   EXPECT_EQ(go_string("\xe2\x80"), R"("\ufffd\ufffd")");                      // truncated sequence
   EXPECT_EQ(go_string("\xc0\xaf"), R"("\ufffd\ufffd")");                      // overlong '/'
   EXPECT_EQ(go_string("\xf4\x90\x80\x80"), R"("\ufffd\ufffd\ufffd\ufffd")");  // > U+10FFFF
   EXPECT_EQ(go_string("a\x80z"), R"("a\ufffdz")");  // lone continuation byte
 }
 
-TEST(GoJsonString, appends) {
+TEST(GoJsonString, Appends) {
   std::string out = "x=";
   append_go_string(out, "<");
   EXPECT_EQ(out, R"(x="\u003c")");
 }
 
-TEST(GoJsonCompact, drops_whitespace_outside_strings_only) {
+TEST(GoJsonCompact, DropsWhitespaceOutsideStringsOnly) {
   EXPECT_EQ(go_compact(" { \"a b\" : [ 1 ,\n\t2 ] ,\r\n \"c\" : \" x \" } "),
             R"({"a b":[1,2],"c":" x "})");
   EXPECT_EQ(go_compact("1.50"), "1.50");  // numbers verbatim
   EXPECT_EQ(go_compact("-0.0e+10"), "-0.0e+10");
 }
 
-TEST(GoJsonCompact, escapes_html_and_line_separators_in_strings) {
+TEST(GoJsonCompact, EscapesHtmlAndLineSeparatorsInStrings) {
   EXPECT_EQ(go_compact("{\"<\":\"a&b>\"}"), R"({"\u003c":"a\u0026b\u003e"})");
   EXPECT_EQ(go_compact("\"x\u2028y\u2029\""), R"("x\u2028y\u2029")");
 }
 
-TEST(GoJsonCompact, keeps_existing_escapes) {
+TEST(GoJsonCompact, KeepsExistingEscapes) {
   EXPECT_EQ(go_compact(R"(["\" <", "\\", "\u003c", "\/"])"), R"(["\" \u003c","\\","\u003c","\/"])");
   EXPECT_EQ(go_compact(R"({"k":"\\" , "j" : 1})"), R"({"k":"\\","j":1})");
 }
 
-TEST(GoJsonCompact, appends) {
+TEST(GoJsonCompact, Appends) {
   std::string out = "p=";
   append_go_compact(out, "[ ]");
   EXPECT_EQ(out, "p=[]");
 }
 
-TEST(Utf8, sequence_lengths_follow_rfc_3629) {
+TEST(Utf8, SequenceLengthsFollowRfc3629) {
   EXPECT_EQ(utf8_sequence_length("a", 0), 1u);
   EXPECT_EQ(utf8_sequence_length("\xc3\xa9", 0), 2u);
   EXPECT_EQ(utf8_sequence_length("\xe2\x80\xa8", 0), 3u);
@@ -98,7 +98,7 @@ TEST(Utf8, sequence_lengths_follow_rfc_3629) {
   EXPECT_EQ(utf8_sequence_length("\x80", 0), 0u);
 }
 
-TEST(CheckJson, accepts_what_go_accepts) {
+TEST(CheckJson, AcceptsWhatGoAccepts) {
   const char* texts[] = {
       "0",
       "-0",
@@ -123,7 +123,7 @@ TEST(CheckJson, accepts_what_go_accepts) {
     EXPECT_FALSE(check_json(text)) << text;
 }
 
-TEST(CheckJson, rejects_what_go_rejects) {
+TEST(CheckJson, RejectsWhatGoRejects) {
   const char* texts[] = {
       "",         " ",          "{",
       "[1,]",     "{\"a\":1,}", "{\"a\"}",
@@ -139,14 +139,14 @@ TEST(CheckJson, rejects_what_go_rejects) {
     EXPECT_TRUE(check_json(text)) << text;
 }
 
-TEST(CheckJson, rejects_non_utf8_where_go_would_substitute) {
+TEST(CheckJson, RejectsNonUtf8WhereGoWouldSubstitute) {
   for (const char* text :
        {"\"\xff\"", "\"\xed\xa0\x80\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ud800\\u0041\""}) {
     EXPECT_TRUE(check_json(text)) << text;
   }
 }
 
-TEST(CheckJson, reports_reason_and_offset) {
+TEST(CheckJson, ReportsReasonAndOffset) {
   const auto error = check_json("[1, 2,]");
   ASSERT_TRUE(error);
   EXPECT_EQ(error.describe("payload"),
@@ -155,7 +155,7 @@ TEST(CheckJson, reports_reason_and_offset) {
             "json: unexpected end of JSON input at offset 5");
 }
 
-TEST(CheckJson, nesting_limit_is_gos_10000) {
+TEST(CheckJson, NestingLimitIsGos10000) {
   const auto nested = [](std::size_t depth) {
     return std::string(depth, '[') + std::string(depth, ']');
   };
@@ -166,7 +166,7 @@ TEST(CheckJson, nesting_limit_is_gos_10000) {
   EXPECT_TRUE(check_json(std::string(1'000'000, '[')));  // iterative: no stack overflow
 }
 
-TEST(CheckJson, collects_top_level_members_as_raw_bytes) {
+TEST(CheckJson, CollectsTopLevelMembersAsRawBytes) {
   std::vector<JsonMember> members;
   const std::string text = R"( { "a" : { "x" : [1, 2] } , "b":1.50 ,"a":null, "c" : "s" } )";
   ASSERT_FALSE(check_json(text, &members));
@@ -179,7 +179,7 @@ TEST(CheckJson, collects_top_level_members_as_raw_bytes) {
   EXPECT_EQ(members[3].value, R"("s")");
 }
 
-TEST(CheckJson, collects_nothing_from_other_values) {
+TEST(CheckJson, CollectsNothingFromOtherValues) {
   std::vector<JsonMember> members;
   EXPECT_FALSE(check_json(R"([{"a":1}])", &members));
   EXPECT_FALSE(check_json("{}", &members));

@@ -21,6 +21,7 @@ using eventbus::HandlerResult;
 using eventbus::Message;
 using eventbus::PublishResult;
 using eventbus::RateLimit;
+using eventbus::testing::poll_until;
 using eventbus::testing::Signal;
 using Clock = std::chrono::steady_clock;
 
@@ -29,17 +30,6 @@ BusOptions memory_bus(const char* broker) {
   options.transport = "memory";
   options.memory.broker = broker;
   return options;
-}
-
-// Polls a counter that nothing signals (Stats); the condition, not the sleep, is the sync.
-template <typename P>
-bool eventually(P pred, std::chrono::milliseconds timeout = 10s) {
-  const auto give_up = Clock::now() + timeout;
-  while (!pred()) {
-    if (Clock::now() >= give_up) return false;
-    std::this_thread::sleep_for(1ms);
-  }
-  return true;
 }
 
 TEST(MemoryRateLimit, FailFastBeyondTheBurstIsRefusedOnTheCallersThread) {
@@ -94,7 +84,8 @@ TEST(MemoryRateLimit, CloseEndsAPublishersWaitForAToken) {
   ASSERT_FALSE(bus.publish("rl.c", "first"));
   std::error_code waited_for;
   std::thread publisher([&] { waited_for = bus.publish("rl.c", "second"); });
-  ASSERT_TRUE(eventually([&] { return bus.stats().throttled == 1; })) << "it waits for a token";
+  ASSERT_TRUE(poll_until(10s, [&] { return bus.stats().throttled == 1; }))
+      << "it waits for a token";
   const auto start = Clock::now();
   bus.close(5s);
   publisher.join();

@@ -4,12 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <random>
 
 #include "eventbus/codec.hpp"
 #include "eventbus/error.hpp"
 #include "eventbus/metrics.hpp"
 #include "support/prometheus_text.hpp"
+#include "support/unique_name.hpp"
 #include "support/wait.hpp"
 
 namespace {
@@ -25,10 +25,9 @@ using eventbus::testing::poll_until;
 constexpr auto kBound = 10s;
 
 BusOptions memory_bus(const std::string& client) {
-  static std::mt19937_64 random{std::random_device{}()};
   BusOptions options;
   options.transport = "memory";
-  options.memory.broker = "metrics-test-" + std::to_string(random());
+  options.memory.broker = eventbus::testing::unique_name("metrics-test", "broker");
   options.client_name = client;
   options.group = "billing";
   options.dispatch.retry.initial_backoff = 1ms;

@@ -298,7 +298,7 @@ Count count(const DispatchCounters& c) {
 
 std::size_t thread_count() {
   eventbus::testing::warm_up_threads();  // TSan's background thread must not count as a leak
-  return eventbus::process_thread_count();
+  return eventbus::testing::process_thread_count();
 }
 bool thread_count_becomes(std::size_t expected) {
   return eventbus::testing::thread_count_settling_at(expected, kBound) == expected;

@@ -1,6 +1,7 @@
-// Every public header compiles with only the standard library and -Iinclude: no broker client
-// header (nats.h, rdkafka.h) and no src/ header leaks into a user's build. Each test touches a
-// symbol of one header so a header that stops declaring it breaks this file.
+// The public API as a user sees it: each test touches a symbol of one header, so a header that
+// stops declaring it breaks this file. That each header compiles alone on the standard library
+// and includes nothing else is checked by cmake/CheckPublicHeaders.cmake
+// (test public_headers_compile_alone).
 #include <gtest/gtest.h>
 
 #include <type_traits>

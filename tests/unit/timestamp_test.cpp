@@ -16,21 +16,21 @@ sys_time<nanoseconds> instant(year_month_day date, hours h, minutes m, seconds s
   return sys_days(date) + h + m + s + ns;
 }
 
-TEST(Timestamp, parse_keeps_the_instant_and_the_offset) {
+TEST(Timestamp, ParseKeepsTheInstantAndTheOffset) {
   const auto t = Timestamp::parse("2026-11-24T21:05:33.123456789+08:00");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->utc, instant(2026y / 11 / 24, 13h, 5min, 33s, 123456789ns));
   EXPECT_EQ(t->offset_minutes, 480);
 }
 
-TEST(Timestamp, negative_offset_with_minutes) {
+TEST(Timestamp, NegativeOffsetWithMinutes) {
   const auto t = Timestamp::parse("2026-03-01T00:00:00.12-05:30");
   ASSERT_TRUE(t);
   EXPECT_EQ(t->utc, instant(2026y / 3 / 1, 5h, 30min, 0s, 120ms));
   EXPECT_EQ(t->offset_minutes, -330);
 }
 
-TEST(Timestamp, format_writes_go_rfc3339nano) {
+TEST(Timestamp, FormatWritesGoRfc3339Nano) {
   struct Case {
     const char* input;
     const char* formatted;
@@ -59,24 +59,24 @@ TEST(Timestamp, format_writes_go_rfc3339nano) {
   }
 }
 
-TEST(Timestamp, default_is_the_epoch_in_utc) {
+TEST(Timestamp, DefaultIsTheEpochInUtc) {
   EXPECT_EQ(Timestamp{}.format(), "1970-01-01T00:00:00Z");
 }
 
-TEST(Timestamp, append_to_appends) {
+TEST(Timestamp, AppendToAppends) {
   std::string out = "at ";
   Timestamp{}.append_to(out);
   EXPECT_EQ(out, "at 1970-01-01T00:00:00Z");
 }
 
-TEST(Timestamp, offset_changes_the_written_wall_clock_not_the_instant) {
+TEST(Timestamp, OffsetChangesTheWrittenWallClockNotTheInstant) {
   Timestamp t{instant(2026y / 1 / 1, 0h, 30min, 0s), -60};
   EXPECT_EQ(t.format(), "2025-12-31T23:30:00-01:00");
   t.offset_minutes = 90;
   EXPECT_EQ(t.format(), "2026-01-01T02:00:00+01:30");
 }
 
-TEST(Timestamp, leap_years_follow_the_gregorian_rules) {
+TEST(Timestamp, LeapYearsFollowTheGregorianRules) {
   EXPECT_TRUE(Timestamp::parse("2024-02-29T00:00:00Z"));
   EXPECT_TRUE(Timestamp::parse("2000-02-29T00:00:00Z"));
   EXPECT_FALSE(Timestamp::parse("2100-02-29T00:00:00Z"));
@@ -86,7 +86,7 @@ TEST(Timestamp, leap_years_follow_the_gregorian_rules) {
   EXPECT_TRUE(Timestamp::parse("2024-12-31T23:59:59Z"));
 }
 
-TEST(Timestamp, rejects_what_go_rfc3339_rejects) {
+TEST(Timestamp, RejectsWhatGoRfc3339Rejects) {
   const char* inputs[] = {
       "",
       "2026-11-24",
@@ -116,7 +116,7 @@ TEST(Timestamp, rejects_what_go_rfc3339_rejects) {
     EXPECT_FALSE(Timestamp::parse(input)) << input;
 }
 
-TEST(Timestamp, rejects_offsets_go_cannot_write) {
+TEST(Timestamp, RejectsOffsetsGoCannotWrite) {
   EXPECT_FALSE(Timestamp::parse("2026-11-24T21:05:33+24:00"));
   EXPECT_FALSE(Timestamp::parse("2026-11-24T21:05:33-24:00"));
   EXPECT_FALSE(Timestamp::parse("2026-11-24T21:05:33+05:60"));
@@ -124,7 +124,7 @@ TEST(Timestamp, rejects_offsets_go_cannot_write) {
   EXPECT_TRUE(Timestamp::parse("2026-11-24T21:05:33-23:59"));
 }
 
-TEST(Timestamp, rejects_instants_outside_nanosecond_sys_time) {
+TEST(Timestamp, RejectsInstantsOutsideNanosecondSysTime) {
   EXPECT_FALSE(Timestamp::parse("2262-04-11T23:47:16.854775808Z"));
   EXPECT_FALSE(Timestamp::parse("1677-09-21T00:12:43.145224191Z"));
   EXPECT_FALSE(Timestamp::parse("0000-01-01T00:00:00Z"));
@@ -134,7 +134,7 @@ TEST(Timestamp, rejects_instants_outside_nanosecond_sys_time) {
   EXPECT_FALSE(Timestamp::parse("2262-04-11T23:47:17-00:01"));
 }
 
-TEST(Timestamp, now_is_utc_and_current) {
+TEST(Timestamp, NowIsUtcAndCurrent) {
   const auto before = system_clock::now();
   const Timestamp t = Timestamp::now();
   const auto after = system_clock::now();
@@ -144,7 +144,7 @@ TEST(Timestamp, now_is_utc_and_current) {
   EXPECT_EQ(t.format().back(), 'Z');
 }
 
-TEST(Timestamp, equality_compares_instant_and_offset) {
+TEST(Timestamp, EqualityComparesInstantAndOffset) {
   const auto utc = Timestamp::parse("2026-11-24T13:05:33Z");
   const auto east = Timestamp::parse("2026-11-24T21:05:33+08:00");
   ASSERT_TRUE(utc && east);

@@ -11,8 +11,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/rate_limit/rate_gate.hpp"
 #include "core/bus/stop_signal.hpp"
+#include "core/rate_limit/rate_gate.hpp"
+#include "support/wait.hpp"
 
 namespace {
 
@@ -215,9 +216,7 @@ TEST(RateGate, AStopEndsTheWait) {
       [&] { outcome = static_cast<int>(gate.pass(Clock::time_point::max(), stop, waits)); });
   // The next token is 1000 s away; wait until the waiter counted its wait (it may also be just
   // about to sleep: StopSignal ends that sleep at once too).
-  const auto give_up = Clock::now() + 10s;
-  while (waits.load() == 0 && Clock::now() < give_up)
-    std::this_thread::sleep_for(1ms);
+  eventbus::testing::poll_until(10s, [&] { return waits.load() != 0; });
   stop.stop();
   waiter.join();
   EXPECT_EQ(waits.load(), 1u);

@@ -49,7 +49,7 @@ std::vector<std::string> make_ids(std::size_t n) {
   return ids;
 }
 
-TEST(UuidV7, lower_case_8_4_4_4_12_with_version_7_and_variant_10) {
+TEST(UuidV7, LowerCase8x4x4x4x12WithVersion7AndVariant10) {
   for (const auto& id : make_ids(1000))
     EXPECT_TRUE(has_uuid_v7_shape(id)) << id;
   EXPECT_FALSE(has_uuid_v7_shape("0193a5d2-7c1e-4b3a-9f00-2a4c6e8d0b11"));  // version 4
@@ -57,7 +57,7 @@ TEST(UuidV7, lower_case_8_4_4_4_12_with_version_7_and_variant_10) {
   EXPECT_FALSE(has_uuid_v7_shape("0193A5D2-7C1E-7B3A-9F00-2A4C6E8D0B11"));  // upper case
 }
 
-TEST(UuidV7, starts_with_the_creation_millisecond) {
+TEST(UuidV7, StartsWithTheCreationMillisecond) {
   // A fresh thread, so that no earlier burst has borrowed milliseconds ahead of the clock.
   std::int64_t before = 0, after = 0;
   std::string id;
@@ -70,14 +70,14 @@ TEST(UuidV7, starts_with_the_creation_millisecond) {
   EXPECT_LE(millis_of(id), after);
 }
 
-TEST(UuidV7, strictly_increasing_within_a_thread) {
+TEST(UuidV7, StrictlyIncreasingWithinAThread) {
   const auto ids = make_ids(100'000);
   for (std::size_t i = 1; i < ids.size(); ++i) {
     ASSERT_LT(ids[i - 1], ids[i]) << "at " << i;
   }
 }
 
-TEST(UuidV7, counter_rollover_stays_close_to_the_clock) {
+TEST(UuidV7, CounterRolloverStaysCloseToTheClock) {
   // Each rollover borrows one millisecond; at least 2048 ids fit in one, so 100k ids in a
   // burst run at most ~49 ms ahead of the wall clock.
   std::string last;
@@ -85,7 +85,7 @@ TEST(UuidV7, counter_rollover_stays_close_to_the_clock) {
   EXPECT_LE(millis_of(last), now_ms() + 100'000 / 2048 + 1);
 }
 
-TEST(UuidV7, unique_across_threads) {
+TEST(UuidV7, UniqueAcrossThreads) {
   constexpr std::size_t kThreads = 4, kPerThread = 50'000;
   std::vector<std::vector<std::string>> batches(kThreads);
   std::vector<std::thread> threads;
@@ -102,7 +102,7 @@ TEST(UuidV7, unique_across_threads) {
   EXPECT_EQ(all.size(), kThreads * kPerThread);
 }
 
-TEST(UuidV7, forked_child_does_not_replay_the_parents_ids) {
+TEST(UuidV7, ForkedChildDoesNotReplayTheParentsIds) {
   new_event_id();  // seed this thread's generator before the fork
   int pipe_fds[2];
   ASSERT_EQ(pipe(pipe_fds), 0);

@@ -28,6 +28,13 @@ BusOptions bus_options(const RunContext& c, const std::string& transport,
   return o;
 }
 
+// Threads the client library of a bus with `options` keeps once per process after the bus is
+// gone: nats.c's, unless the bus ends the library on close (nats.close_library_on_close).
+std::size_t library_threads_of(const BusOptions& options) {
+  return options.transport == "nats" && !options.nats.close_library_on_close ? kNatsProcessThreads
+                                                                             : 0;
+}
+
 // Sends one message per topic: once each came back, subscriptions are live, topics and streams
 // exist and the Kafka group has its partitions. Not part of the measured interval.
 void send_warmups(Bus& bus, const std::vector<std::string>& topics, const MessageFactory& factory,
@@ -87,8 +94,9 @@ RunMetrics run_bus(RunContext& context, const std::string& transport, const Leve
   RunFrame frame(context, m);
   std::size_t library_threads = transport == "nats" ? kNatsProcessThreads : 0;
   try {
-    auto bus = std::make_unique<Bus>(bus_options(context, transport, topics));
-    library_threads = bus->features().library_threads;
+    const BusOptions made = bus_options(context, transport, topics);
+    auto bus = std::make_unique<Bus>(made);
+    library_threads = library_threads_of(made);
     for (const auto& topic : topics) {
       auto ec =
           bus->subscribe_envelope(topic, [&recorder](const Envelope& e, const Message& message) {

@@ -1,9 +1,10 @@
 // Counts this process's threads the way a leak check must: by the kernel's task list.
+#include "core/health/thread_count.hpp"
+
 #include <filesystem>
+#include <system_error>
 
-#include "eventbus/bus.hpp"
-
-namespace eventbus {
+namespace eventbus::core {
 
 std::size_t process_thread_count() {
   std::error_code ec;
@@ -15,4 +16,4 @@ std::size_t process_thread_count() {
   return count;
 }
 
-}  // namespace eventbus
+}  // namespace eventbus::core

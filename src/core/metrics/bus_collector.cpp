@@ -1,6 +1,7 @@
 #include "core/metrics/bus_collector.hpp"
 
 #include "core/bus/bus_impl.hpp"
+#include "core/health/thread_count.hpp"
 #include "core/metrics/health_metrics.hpp"
 
 namespace eventbus::metrics {
@@ -101,7 +102,7 @@ void collect_bus(const Bus::Impl& bus, Exposition& out) {
 
 void collect_process(Exposition& out) {
   out.gauge("eventbus_process_threads", "Threads of this process.", {},
-            static_cast<double>(process_thread_count()));
+            static_cast<double>(core::process_thread_count()));
 }
 
 }  // namespace eventbus::metrics

@@ -69,7 +69,6 @@ Features NatsTransport::features() const noexcept {
   f.consumer_groups = true;
   f.ordered_per_key = true;
   f.group_members_keep_key_order = false;  // members pull from one consumer, no key affinity
-  f.library_threads = options_.nats.close_library_on_close ? 0 : 3;
   return f;
 }
 
