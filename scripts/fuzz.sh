@@ -17,7 +17,7 @@ corpus_of() { case "$1" in envelope_decode) echo envelope ;; config_parse) echo 
 source scripts/compiler-cache.sh
 CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DEVENTBUS_FUZZ=ON -DEVENTBUS_BUILD_TESTS=OFF -DEVENTBUS_BUILD_EXAMPLES=OFF \
-  -DEVENTBUS_BUILD_TOOLS=OFF "${cache_args[@]}" >/dev/null
+  -DEVENTBUS_BUILD_TOOLS=OFF -DEVENTBUS_BUILD_MICROBENCH=OFF "${cache_args[@]}" >/dev/null
 cmake --build build/fuzz -j "$(nproc)" --target "${targets[@]/%/_fuzzer}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:symbolize=1

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ccache
-  clang clang-format libclang-rt-14-dev  # libFuzzer, sanitizer runtimes, formatting
+  clang clang-format clang-tidy libclang-rt-14-dev  # libFuzzer, sanitizers, format, tidy
   googletest libgtest-dev libbenchmark-dev
   nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
   libnats-dev nats-server librdkafka-dev

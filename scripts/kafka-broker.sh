@@ -26,13 +26,16 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bp_name=kafka-broker
+# shellcheck source=scripts/lib/broker-process.sh
+source "$here/lib/broker-process.sh"
 version=${KAFKA_VERSION:-3.9.2}
 cache=${EVENTBUS_CACHE:-$HOME/.cache/eventbus}/kafka-$version
 libs=$cache/libs
 ready_timeout=${EVENTBUS_KAFKA_TIMEOUT:-90}
-# Every broker JVM carries this property on its command line, so that a pid read from an env
-# file is only ever signalled if it is still *our* broker (pids get reused), and so that
-# stop-all can find leftovers without matching unrelated java processes.
+# Every broker JVM carries this property on its command line, so that stop-all can find
+# leftovers without matching unrelated java processes. (Which process a run dir's broker is,
+# DIR/pid records: see lib/broker-process.sh.)
 marker_prop=eventbus.kafka.dir
 
 die() { echo "kafka-broker: $*" >&2; exit 1; }
@@ -80,26 +83,7 @@ fetch_jars() {
 # For the short-lived StorageTool JVMs: warnings only, or each prints the whole KafkaConfig.
 java_cp() { java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$libs/*" "$@"; }
 
-# --- process helpers ------------------------------------------------------------------------
-
-# True if $1 is a live (non-zombie) process whose command line names run dir $2. A zombie has
-# an empty cmdline, so it counts as gone.
-is_our_broker() {
-  local pid=$1 dir=$2 cmd
-  [[ -n $pid && -r /proc/$pid/cmdline ]] || return 1
-  cmd=$(tr '\0' ' ' 2>/dev/null </proc/"$pid"/cmdline) || return 1
-  [[ $cmd == *"-D$marker_prop=$dir "* ]]
-}
-
-# wait_gone PID DIR SECONDS: polls every 0.2 s; returns 1 if the process is still there.
-wait_gone() {
-  local pid=$1 dir=$2 n=$(($3 * 5))
-  while ((n-- > 0)); do
-    is_our_broker "$pid" "$dir" || return 0
-    sleep 0.2
-  done
-  ! is_our_broker "$pid" "$dir"
-}
+# --- ports and run dir ----------------------------------------------------------------------
 
 # Prints "PORT CONTROLLER_PORT CLUSTER_ID".
 # The ports: two distinct free loopback ports. Both sockets stay open until both are chosen,
@@ -127,7 +111,10 @@ load_env() {
   # shellcheck disable=SC1091
   source "$dir/env"
   port=${EVENTBUS_KAFKA_BROKERS##*:}
-  pid=$EVENTBUS_KAFKA_PID
+  # Which process the broker is: pid and start time, from its last launch (a restart that
+  # failed leaves env naming the one before).
+  bp_load "$dir/pid"
+  pid=$bp_pid start=$bp_start
   # restart must use the jars of the version the dir was formatted with
   version=$EVENTBUS_KAFKA_VERSION
   cache=${EVENTBUS_CACHE:-$HOME/.cache/eventbus}/kafka-$version
@@ -148,54 +135,18 @@ EOF
 
 # --- broker ---------------------------------------------------------------------------------
 
+# sed_value TEXT: TEXT as the replacement of a sed s|||, its \, & and | escaped.
+sed_value() { printf '%s' "$1" | sed 's/[\\&|]/\\&/g'; }
+
+# server.properties from kafka/server.properties.in. sed rather than envsubst: sed is always
+# there, while gettext-base (envsubst) is not among the packages install-deps.sh installs.
 write_properties() {
   local dir=$1
-  cat >"$dir/server.properties" <<EOF
-# Written by scripts/kafka-broker.sh: single-node KRaft, broker and controller in one process.
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$cport
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport
-advertised.listeners=PLAINTEXT://127.0.0.1:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
-
-# One node: internal topics cannot have more replicas than that.
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-# Internal topics default to 50 partitions; creating those on the first consumer group or
-# transaction costs seconds on 2 cores, so keep them small.
-offsets.topic.num.partitions=4
-transaction.state.log.num.partitions=4
-# Consumer groups form at once instead of waiting 3 s for more members.
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=true
-num.partitions=4
-default.replication.factor=1
-min.insync.replicas=1
-
-# After a kill -9, the controller refuses the restarted broker's registration
-# (DuplicateBrokerRegistrationException) until the dead incarnation's session expires:
-# 9 s by default. 4 s keeps restarts in fault tests short while leaving slack for a stall
-# on a loaded 2-core machine (broker and controller share one JVM, so a GC pause stops both).
-broker.heartbeat.interval.ms=1000
-broker.session.timeout.ms=4000
-
-# Sized for a 2-core CI machine.
-num.network.threads=2
-num.io.threads=2
-background.threads=2
-num.recovery.threads.per.data.dir=1
-num.replica.fetchers=1
-log.cleaner.threads=1
-# The cleaner allocates this on the heap at start-up (default 128 MiB of our 768).
-log.cleaner.dedupe.buffer.size=33554432
-log.segment.bytes=67108864
-log.retention.check.interval.ms=60000
-EOF
+  sed -e '/^##/d' \
+    -e "s|@PORT@|$(sed_value "$port")|g" \
+    -e "s|@CONTROLLER_PORT@|$(sed_value "$cport")|g" \
+    -e "s|@DATA_DIR@|$(sed_value "$dir/data")|g" \
+    "$here/kafka/server.properties.in" >"$dir/server.properties"
   if [[ $version == 4.* ]]; then
     # Kafka 4 adds share groups, whose state topic also defaults to replication factor 3.
     printf '%s\n' share.coordinator.state.topic.replication.factor=1 share.coordinator.state.topic.min.isr=1 \
@@ -215,59 +166,55 @@ format_storage() {
   fi
 }
 
-# Launches the JVM in the background and sets $pid. stdin is /dev/null and stdout/stderr go
-# to broker.log, so the JVM holds no pipe of the caller: `$(kafka-broker.sh start)` returns.
+# Launches the JVM in the background, sets $pid and $start and records them in DIR/pid.
 launch() {
   local dir=$1
   local -a heap
   read -r -a heap <<<"${EVENTBUS_KAFKA_HEAP:--Xms256m -Xmx768m}"
   printf '\n===== %s start (Kafka %s) =====\n' "$(date -u +%FT%TZ)" "$version" >>"$dir/broker.log"
   log_offset=$(stat -c %s "$dir/broker.log")
-  java "${heap[@]}" -XX:+ExitOnOutOfMemoryError \
+  bp_launch "$dir/broker.log" java "${heap[@]}" -XX:+ExitOnOutOfMemoryError \
     -Djava.awt.headless=true \
     -D"$marker_prop=$dir" \
     -Dorg.slf4j.simpleLogger.defaultLogLevel="${EVENTBUS_KAFKA_LOG_LEVEL:-info}" \
     -Dorg.slf4j.simpleLogger.showDateTime=true \
     "-Dorg.slf4j.simpleLogger.dateTimeFormat=yyyy-MM-dd'T'HH:mm:ss.SSS" \
-    -cp "$libs/*" kafka.Kafka "$dir/server.properties" \
-    </dev/null >>"$dir/broker.log" 2>&1 &
-  pid=$!
-  # Not our job to report: without this bash prints "Killed" when fail_start kills it.
-  disown "$pid"
-  # Until the forked subshell has exec'd java, /proc/$pid/cmdline is still this script's, and
-  # is_our_broker would call the broker dead. Wait (bounded) for the exec.
-  local n=100
-  while ((n-- > 0)) && ! is_our_broker "$pid" "$dir"; do
-    [[ -e /proc/$pid ]] || break
-    sleep 0.02
-  done
+    -cp "$libs/*" kafka.Kafka "$dir/server.properties"
+  bp_save "$dir/pid"
+  pid=$bp_pid start=$bp_start
 }
 
-# Ready = the broker logged "Kafka Server started" (KafkaRaftServer, after the broker
+# logged_since_launch DIR PATTERN: the broker's log holds PATTERN since the last launch. grep
+# reads a process substitution, not a pipe: with pipefail, `tail | grep -q` fails whenever grep
+# stops early and tail gets SIGPIPE.
+logged_since_launch() {
+  grep -q "$2" < <(tail -c +"$((log_offset + 1))" "$1/broker.log")
+}
+
+# Readiness probe: the broker logged "Kafka Server started" (KafkaRaftServer, after the broker
 # registered with the controller and unfenced) AND its port accepts TCP connections.
+broker_ready() {
+  if ((!logged_started)); then
+    logged_since_launch "$1" 'Kafka Server started' || return 1
+    logged_started=1
+  fi
+  port_open "$port"
+}
+
 # Returns 0 ready, 1 timed out, 2 the JVM exited, 3 a port was taken by someone else.
 wait_ready() {
-  local dir=$1 n=$((ready_timeout * 5)) started=0
-  while ((n-- > 0)); do
-    if ! is_our_broker "$pid" "$dir"; then
-      tail -c +"$((log_offset + 1))" "$dir/broker.log" | grep -q 'Address already in use' && return 3
-      return 2
-    fi
-    if ((!started)) && tail -c +"$((log_offset + 1))" "$dir/broker.log" | grep -q 'Kafka Server started'; then
-      started=1
-    fi
-    if ((started)) && port_open "$port"; then
-      return 0
-    fi
-    sleep 0.2
-  done
-  return 1
+  local dir=$1 rc=0
+  logged_started=0
+  bp_wait_ready "$pid" "$start" "$ready_timeout" broker_ready "$dir" || rc=$?
+  if ((rc == 2)) && logged_since_launch "$dir" 'Address already in use'; then
+    rc=3
+  fi
+  return "$rc"
 }
 
 fail_start() {
   local dir=$1 why=$2
-  kill -KILL "$pid" 2>/dev/null || true
-  wait_gone "$pid" "$dir" 5 || true
+  bp_kill "$pid" "$start" || true
   {
     echo "kafka-broker: $why; last lines of $dir/broker.log:"
     tail -n 60 "$dir/broker.log"
@@ -304,7 +251,7 @@ cmd_start() {
     case $rc in
       0) break ;;
       3) log "port $port or $cport taken meanwhile (try $attempt), retrying with new ports"
-         wait_gone "$pid" "$dir" 5 || kill -KILL "$pid" 2>/dev/null || true ;;
+         bp_kill "$pid" "$start" || true ;;
       2) fail_start "$dir" "the broker JVM exited during start-up" ;;
       *) fail_start "$dir" "not ready within ${ready_timeout}s" ;;
     esac
@@ -319,7 +266,7 @@ cmd_restart() {
   local dir=$1 rc=0
   dir=$(cd "$dir" && pwd)
   load_env "$dir"
-  is_our_broker "$pid" "$dir" && die "broker of $dir still running (pid $pid); kill or stop it first"
+  bp_alive "$pid" "$start" && die "broker of $dir still running (pid $pid); kill or stop it first"
   fetch_jars
   cport=$EVENTBUS_KAFKA_CONTROLLER_PORT
   launch "$dir" # same server.properties: same ports, same data, no reformat
@@ -339,10 +286,7 @@ cmd_kill() {
   local dir=$1
   dir=$(cd "$dir" && pwd)
   load_env "$dir"
-  if is_our_broker "$pid" "$dir"; then
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" "$dir" 10 || die "pid $pid survived SIGKILL"
-  fi
+  bp_kill "$pid" "$start" || die "pid $pid survived SIGKILL"
 }
 
 cmd_stop() {
@@ -350,15 +294,8 @@ cmd_stop() {
   [[ -d $dir ]] || { log "$dir does not exist; nothing to stop"; return 0; }
   dir=$(cd "$dir" && pwd)
   load_env "$dir"
-  if is_our_broker "$pid" "$dir"; then
-    # A clean shutdown lets KRaft close its log cleanly; 30 s is far above its usual ~1-3 s.
-    kill -TERM "$pid" 2>/dev/null || true
-    if ! wait_gone "$pid" "$dir" 30; then
-      log "pid $pid ignored SIGTERM for 30 s; sending SIGKILL"
-      kill -KILL "$pid" 2>/dev/null || true
-      wait_gone "$pid" "$dir" 10 || die "pid $pid survived SIGKILL; $dir kept"
-    fi
-  fi
+  # A clean shutdown lets KRaft close its log cleanly; 30 s is far above its usual ~1-3 s.
+  bp_stop "$pid" "$start" 30 || die "pid $pid survived SIGKILL; $dir kept"
   rm -rf "$dir" # load_env checked it is one of ours
 }
 
@@ -366,7 +303,7 @@ cmd_status() {
   local dir=$1
   dir=$(cd "$dir" && pwd)
   load_env "$dir"
-  is_our_broker "$pid" "$dir" && port_open "$port"
+  bp_alive "$pid" "$start" && port_open "$port"
 }
 
 # Kills every JVM carrying our marker property, e.g. from a CI trap after a test crashed

@@ -6,43 +6,46 @@
 # the JetStream store. The server picks its own free port (-p -1), read back from its log, so
 # two runs never race for a port.
 set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bp_name=nats-server
+# shellcheck source=scripts/lib/broker-process.sh
+source "$here/lib/broker-process.sh"
 
-wait_ready() {  # dir: bounded wait for "Server is ready" and the client port in the log
-  local dir="$1" deadline=$((SECONDS + 30)) port=""
-  while [ $SECONDS -lt $deadline ]; do
-    if ! kill -0 "$(cat "$dir/pid")" 2>/dev/null; then
-      echo "nats-server exited during start-up:" >&2; tail -20 "$dir/server.log" >&2; return 1
-    fi
-    if grep -q "Server is ready" "$dir/server.log" 2>/dev/null; then
-      port=$(sed -n 's/.*Listening for client connections on [0-9.]*:\([0-9]*\).*/\1/p' \
-        "$dir/server.log" | tail -1)
-      [ -n "$port" ] && { echo "$port"; return 0; }
-    fi
-    sleep 0.1
-  done
-  echo "nats-server not ready within 30 s:" >&2; tail -20 "$dir/server.log" >&2
+ready_timeout=30  # seconds; start-up takes well under one
+
+# Readiness probe: the log says "Server is ready" and names the client port (sets $port).
+logged_ready() {
+  local log=$1/server.log found
+  grep -q "Server is ready" "$log" 2>/dev/null || return 1
+  found=$(sed -n 's/.*Listening for client connections on [0-9.]*:\([0-9]*\).*/\1/p' "$log" | tail -1)
+  [ -n "$found" ] || return 1
+  port=$found
+}
+
+# launch DIR ARGS...: starts the server, records in DIR/pid which process it is, and waits
+# until it is ready. A server that is not ready in time is killed, not left running unseen.
+launch() {
+  local dir=$1 rc=0
+  shift
+  bp_launch "$dir/server.log" nats-server "$@"
+  bp_save "$dir/pid"
+  bp_wait_ready "$bp_pid" "$bp_start" "$ready_timeout" logged_ready "$dir" || rc=$?
+  case $rc in
+    0) return 0 ;;
+    2) echo "nats-server exited during start-up:" >&2 ;;
+    *) echo "nats-server not ready within $ready_timeout s:" >&2
+       bp_kill "$bp_pid" "$bp_start" || true ;;
+  esac
+  tail -20 "$dir/server.log" >&2
   return 1
 }
 
-launch() {  # dir args...: start in the background, record pid
-  local dir="$1"; shift
-  nats-server "$@" >>"$dir/server.log" 2>&1 &
-  echo $! >"$dir/pid"
-}
-
-write_env() {  # dir port
+write_env() {  # dir: after launch, which set bp_pid and $port
   cat >"$1/env" <<ENV
-EVENTBUS_NATS_URL=nats://127.0.0.1:$2
-EVENTBUS_NATS_PID=$(cat "$1/pid")
+EVENTBUS_NATS_URL=nats://127.0.0.1:$port
+EVENTBUS_NATS_PID=$bp_pid
 EVENTBUS_NATS_DIR=$1
 ENV
-}
-
-stop_pid() {  # pid signal: bounded wait for the process to go
-  local pid="$1" signal="$2" deadline=$((SECONDS + 15))
-  kill "-$signal" "$pid" 2>/dev/null || return 0
-  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
 }
 
 cmd="${1:-}"; shift || true
@@ -52,22 +55,28 @@ case "$cmd" in
     : >"$dir/args"
     [ $# -eq 0 ] || printf '%s\n' "$@" >"$dir/args"
     launch "$dir" -a 127.0.0.1 -p -1 -js -sd "$dir/store" "$@"
-    port=$(wait_ready "$dir")
     echo "$port" >"$dir/port"
-    write_env "$dir" "$port"
+    write_env "$dir"
     echo "$dir"
     ;;
   restart)  # the same port and store, as after a crash
     dir="$1"; mapfile -t args <"$dir/args"
+    bp_load "$dir/pid"
+    if bp_alive "$bp_pid" "$bp_start"; then
+      bp_log "the server of $dir still runs (pid $bp_pid); kill or stop it first"; exit 1
+    fi
     port=$(cat "$dir/port"); : >"$dir/server.log"
     launch "$dir" -a 127.0.0.1 -p "$port" -js -sd "$dir/store" "${args[@]}"
-    wait_ready "$dir" >/dev/null
-    write_env "$dir" "$port"
+    write_env "$dir"
     ;;
-  kill) stop_pid "$(cat "$1/pid")" KILL ;;
+  kill)
+    bp_load "$1/pid"
+    bp_kill "$bp_pid" "$bp_start" || { bp_log "pid $bp_pid survived SIGKILL"; exit 1; }
+    ;;
   stop)
     dir="$1"
-    [ -f "$dir/pid" ] && stop_pid "$(cat "$dir/pid")" TERM
+    bp_load "$dir/pid"
+    bp_stop "$bp_pid" "$bp_start" 15 || { bp_log "pid $bp_pid survived SIGKILL; $dir kept"; exit 1; }
     rm -rf "$dir"
     ;;
   *) echo "usage: $0 start [args] | stop DIR | kill DIR | restart DIR" >&2; exit 2 ;;

@@ -16,6 +16,9 @@ step "plain build + all tests"
 scripts/build.sh release
 ctest --test-dir build/release --output-on-failure -j 2 --timeout 600
 
+step "clang-tidy on src/ (the checks and their opt-outs: .clang-tidy)"
+scripts/tidy.sh build/release
+
 step "eventbus-bench smoke: 500 messages on memory, NATS and Kafka, with raw baselines"
 # Starts and stops its own brokers; fails on a lost or reordered message or a leaked thread.
 scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle-timeout 20 \

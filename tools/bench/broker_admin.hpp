@@ -23,8 +23,8 @@ void delete_topics(const Settings& settings, const std::string& transport,
 // The client library behind a transport, as the thread ledger names it.
 std::string library_of(const std::string& transport);
 
-// Threads nats.c starts once per process and keeps until nats_Close() (shared/MEASURED.md);
-// Bus::features().library_threads says the same once a bus exists.
+// Threads nats.c starts once per process and keeps until nats_Close() (docs/client-facts.md);
+// a bus that ends the library on close (nats.close_library_on_close) leaves none.
 inline constexpr std::size_t kNatsProcessThreads = 3;
 
 }  // namespace eventbus::bench

@@ -1,0 +1,61 @@
+#include "level_runs.hpp"
+
+#include <cstdio>
+
+#include "bus_runner.hpp"
+#include "environment.hpp"
+#include "raw_runners.hpp"
+#include "report_rows.hpp"
+#include "run_id.hpp"
+
+namespace eventbus::bench {
+
+namespace {
+
+void note(const RunMetrics& m) {
+  std::fprintf(stderr, "  %-6s %-3s %-8s %8llu msgs  %10s msg/s  %s\n", m.transport.c_str(),
+               m.client.c_str(), m.level.c_str(), static_cast<unsigned long long>(m.messages),
+               with_commas(m.throughput).c_str(), m.error.empty() ? "" : m.error.c_str());
+}
+
+// One transport's runs of one level: the raw client first (when baselines are on), then the bus.
+void run_transport(Results& results, RunContext context, const std::string& transport,
+                   const Level& level, std::size_t repeat) {
+  const Settings& settings = context.settings;
+  if (settings.baselines && transport != "memory") {
+    results.runs.push_back(transport == "nats" ? run_raw_nats(context, level, repeat)
+                                               : run_raw_kafka(context, level, repeat));
+    note(results.runs.back());
+    context.run_id = next_run_id();
+  }
+  results.runs.push_back(run_bus(context, transport, level, repeat));
+  note(results.runs.back());
+}
+
+}  // namespace
+
+Results run_levels(const Settings& settings) {
+  ProcessSampler sampler;  // the benchmark's own thread, running for the whole invocation
+  sampler.start();
+  ThreadLedger ledger;  // idle count taken with the sampler running
+  Results results{settings, collect_environment(settings), collect_configuration(settings), {}};
+  if (settings.prime) {
+    // Unmeasured for the tables (a cold broker JVM or file store would weigh on whichever
+    // run came first) but kept in the JSON and judged for loss, order and leaks like any run.
+    for (const auto& transport : settings.transports)
+      run_transport(results, {settings, sampler, ledger, next_run_id()}, transport, {"prime", 500},
+                    0);
+  }
+  for (const auto& level : settings.levels) {
+    for (std::size_t repeat = 0; repeat < settings.repeats; ++repeat) {
+      for (const auto& transport : settings.transports)
+        run_transport(results, {settings, sampler, ledger, next_run_id()}, transport, level,
+                      repeat);
+    }
+  }
+  results.environment.emplace_back("load_at_end", load_average());
+  sampler.stop();
+  return results;
+}
+
+}  // namespace eventbus::bench
