@@ -1,6 +1,6 @@
-// Encodes and decodes the WIRE.md JSON envelope, byte-compatible with the Go SDK.
+// Encodes and decodes the docs/wire-format.md JSON envelope, byte-compatible with the Go SDK.
 //
-// encode() writes fields in WIRE.md order with Go's encoding/json string escaping
+// encode() writes fields in docs/wire-format.md order with Go's encoding/json string escaping
 // (HTML-safe <, >, &, U+2028/2029 escaped) and the payload compacted as Go does for
 // json.RawMessage, so an envelope decoded from a Go service re-encodes to the same bytes.
 #pragma once

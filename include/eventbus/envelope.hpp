@@ -1,4 +1,4 @@
-// The domain-event envelope shared with the Go SDK (see shared/WIRE.md).
+// The domain-event envelope shared with the Go SDK (see docs/wire-format.md).
 #pragma once
 
 #include <cstdint>
@@ -30,8 +30,8 @@ struct ValidationError {
   explicit operator bool() const noexcept { return static_cast<bool>(code); }
 };
 
-// Checks every WIRE.md rule; returns an empty ValidationError when the envelope is valid.
-// The aggregate id is checked after trimming surrounding blanks, as the Go SDK does.
+// Checks every docs/wire-format.md rule; returns an empty ValidationError when the envelope is
+// valid. The aggregate id is checked after trimming surrounding blanks, as the Go SDK does.
 ValidationError validate(const Envelope& envelope);
 
 // A new envelope with a UUIDv7 event id and the current time.

@@ -34,7 +34,7 @@ struct NatsOptions {
   // instead of blocking the publisher (the "write i/o timeout" of the Go SDK). Must be > 0.
   std::chrono::milliseconds write_timeout{2000};
   // true: flush every message at once (lowest latency); false: let nats.c coalesce writes
-  // for up to ~1 ms (about twice the bulk throughput, see shared/MEASURED.md).
+  // for up to ~1 ms (about twice the bulk throughput, see docs/client-facts.md).
   bool send_asap = false;
 
   // Authentication: at most one of user/password, token, nkey seed file, credentials file.

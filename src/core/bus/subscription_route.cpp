@@ -9,7 +9,7 @@
 namespace eventbus::core {
 namespace {
 
-// WIRE.md: a reader takes the aggregate id from the envelope, then the X-Aggregate-ID
+// docs/wire-format.md: a reader takes the aggregate id from the envelope, then the X-Aggregate-ID
 // header, then the key.
 std::string_view header_value(const Headers& headers, std::string_view name) {
   for (const auto& [key, value] : headers) {

@@ -1,4 +1,4 @@
-// The WIRE.md rules of an envelope, checked field by field in wire order.
+// The docs/wire-format.md rules of an envelope, checked field by field in wire order.
 #include "eventbus/envelope.hpp"
 
 #include <cstdio>

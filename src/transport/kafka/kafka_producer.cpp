@@ -11,7 +11,8 @@
 namespace eventbus::kafka {
 namespace {
 
-// WIRE.md's headers: always id, aggregate, version and type; the optional ones when set.
+// docs/wire-format.md's headers: always id, aggregate, version and type; the optional ones when
+// set.
 void add_envelope_headers(rd_kafka_headers_t* h, const Envelope& e) {
   const auto add = [h](const char* name, const std::string& value) {
     rd_kafka_header_add(h, name, -1, value.data(), static_cast<ssize_t>(value.size()));

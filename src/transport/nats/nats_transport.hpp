@@ -7,7 +7,7 @@
 // publisher's.
 // Consuming: a durable pull consumer per (topic, group), fetched in batches by one thread per
 // subscription; acks after the handler; InProgress while a message waits or runs for long.
-// Threads (see shared/MEASURED.md): nats.c's 3 per process, 2 per connection, 1 for the
+// Threads (see docs/client-facts.md): nats.c's 3 per process, 2 per connection, 1 for the
 // JetStream API, 1 for async-publish acks; the preparer; one fetcher per subscription; with
 // retry_on_failed_connect, a connector until the first connection is made.
 #pragma once
