@@ -3,7 +3,7 @@
 #include "config/config_error.hpp"
 #include "config/schema.hpp"
 #include "config/value_reader.hpp"
-#include "core/bus/topic_name.hpp"
+#include "core/topic_name.hpp"
 
 namespace eventbus::config {
 namespace {

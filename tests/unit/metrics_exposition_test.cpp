@@ -6,7 +6,7 @@
 
 #include <cmath>
 
-#include "core/metrics/exposition.hpp"
+#include "prometheus/exposition.hpp"
 #include "support/prometheus_text.hpp"
 
 namespace {

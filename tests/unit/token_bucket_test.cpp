@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "core/bus/stop_signal.hpp"
 #include "core/rate_limit/rate_gate.hpp"
+#include "core/stop_signal.hpp"
 #include "support/wait.hpp"
 
 namespace {

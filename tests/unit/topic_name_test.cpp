@@ -1,6 +1,6 @@
 // Topic names every transport can carry: Kafka's alphabet and length, no NATS wildcards, no
 // empty '.'-separated tokens; each refusal is invalid_topic with a detail saying why.
-#include "core/bus/topic_name.hpp"
+#include "core/topic_name.hpp"
 
 #include <gtest/gtest.h>
 

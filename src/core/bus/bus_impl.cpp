@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/bus/topic_name.hpp"
+#include "core/topic_name.hpp"
 #include "core/transport_factory.hpp"
 #include "core/wire/traceparent_header.hpp"
 #include "eventbus/codec.hpp"

@@ -10,7 +10,6 @@
 #include <shared_mutex>
 #include <vector>
 
-#include "core/bus/stop_signal.hpp"
 #include "core/bus/subscription_route.hpp"
 #include "core/dispatch/ordered_dispatcher.hpp"
 #include "core/health/bus_monitor.hpp"
@@ -20,6 +19,7 @@
 #include "core/publish/in_flight_limiter.hpp"
 #include "core/publish/tenant_completions.hpp"
 #include "core/rate_limit/rate_limits.hpp"
+#include "core/stop_signal.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 

@@ -2,7 +2,7 @@
 #include <algorithm>
 
 #include "core/bus/bus_impl.hpp"
-#include "core/bus/topic_name.hpp"
+#include "core/topic_name.hpp"
 #include "eventbus/error.hpp"
 
 namespace eventbus {

@@ -8,12 +8,12 @@
 #include <string>
 #include <variant>
 
-#include "core/bus/stop_signal.hpp"
 #include "core/delivery.hpp"
 #include "core/dispatch/ordered_dispatcher.hpp"
 #include "core/health/subscription_progress.hpp"
 #include "core/metrics/bus_metrics.hpp"
 #include "core/rate_limit/rate_gate.hpp"
+#include "core/stop_signal.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
 

@@ -1,6 +1,6 @@
 #include "core/metrics/bus_metrics.hpp"
 
-#include "core/bus/topic_name.hpp"
+#include "core/topic_name.hpp"
 
 namespace eventbus::core {
 namespace {

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstdint>
 
-#include "core/bus/stop_signal.hpp"
 #include "core/rate_limit/token_bucket.hpp"
+#include "core/stop_signal.hpp"
 
 namespace eventbus::core {
 

@@ -1,8 +1,8 @@
-#include "core/metrics/bus_collector.hpp"
+#include "prometheus/bus_collector.hpp"
 
 #include "core/bus/bus_impl.hpp"
 #include "core/health/thread_count.hpp"
-#include "core/metrics/health_metrics.hpp"
+#include "prometheus/health_metrics.hpp"
 
 namespace eventbus::metrics {
 namespace {

@@ -1,4 +1,4 @@
-#include "core/bus/stop_signal.hpp"
+#include "core/stop_signal.hpp"
 
 namespace eventbus::core {
 

@@ -2,8 +2,8 @@
 // process-wide ones. The README's "Metrics" section lists every family written here.
 #pragma once
 
-#include "core/metrics/exposition.hpp"
 #include "eventbus/bus.hpp"
+#include "prometheus/exposition.hpp"
 
 namespace eventbus::metrics {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/metrics/exposition.hpp"
+#include "prometheus/exposition.hpp"
 
 namespace eventbus::metrics {
 

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "core/bus/bus_impl.hpp"
-#include "core/metrics/bus_collector.hpp"
 #include "core/metrics/metrics_link.hpp"
 #include "eventbus/metrics.hpp"
+#include "prometheus/bus_collector.hpp"
 
 namespace eventbus {
 

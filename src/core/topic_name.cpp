@@ -1,4 +1,4 @@
-#include "core/bus/topic_name.hpp"
+#include "core/topic_name.hpp"
 
 #include "eventbus/error.hpp"
 

@@ -1,4 +1,4 @@
-#include "core/metrics/health_metrics.hpp"
+#include "prometheus/health_metrics.hpp"
 
 namespace eventbus::metrics {
 

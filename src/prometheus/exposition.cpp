@@ -1,4 +1,4 @@
-#include "core/metrics/exposition.hpp"
+#include "prometheus/exposition.hpp"
 
 #include <algorithm>
 #include <charconv>
