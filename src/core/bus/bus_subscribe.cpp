@@ -1,7 +1,8 @@
-// Subscribing, dead-lettering and the blocking publish: the parts of Bus::Impl that wait.
+// Subscribing and dead-lettering: the parts of Bus::Impl that run for a subscription.
 #include <algorithm>
 
 #include "core/bus/bus_impl.hpp"
+#include "core/bus/completion_waiter.hpp"
 #include "core/topic_name.hpp"
 #include "eventbus/error.hpp"
 
@@ -15,30 +16,6 @@ std::string one_line(std::string_view text) {
       out.begin(), out.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
   return out;
 }
-
-// Waits on the caller's stack for one completion; the completion captures only its address,
-// which fits std::function's small buffer.
-struct CompletionWaiter {
-  std::mutex mutex;
-  std::condition_variable fired;
-  bool done = false;
-  OwnedPublishResult result;
-
-  void set(const PublishResult& r) {
-    std::lock_guard lock(mutex);
-    result = OwnedPublishResult{r.error,
-                                std::string(r.topic),
-                                std::string(r.event_id),
-                                std::string(r.aggregate_id),
-                                std::string(r.detail),
-                                std::string(r.stream),
-                                r.partition,
-                                r.offset,
-                                r.tenant_id};
-    done = true;
-    fired.notify_all();
-  }
-};
 
 }  // namespace
 
@@ -79,7 +56,7 @@ std::error_code Bus::Impl::subscribe(std::string_view topic,
 bool Bus::Impl::publish_dead_letter(const core::Delivery& delivery, const HandlerResult& why,
                                     std::uint32_t attempts) noexcept {
   try {
-    CompletionWaiter waiter;
+    core::CompletionWaiter waiter;
     auto message = std::make_unique<core::PendingPublish>(
         *this, [&waiter](const PublishResult& r) { waiter.set(r); });
     message->topic = delivery.topic + ".dlq";
@@ -102,28 +79,6 @@ bool Bus::Impl::publish_dead_letter(const core::Delivery& delivery, const Handle
   } catch (const std::exception&) {
     return false;  // out of memory: the delivery is nacked and comes back later
   }
-}
-
-OwnedPublishResult Bus::Impl::publish_envelope_sync(std::string_view topic,
-                                                    const Envelope& envelope,
-                                                    milliseconds timeout) {
-  // Shared: when we time out, the completion may still fire later and must find it alive.
-  auto waiter = std::make_shared<CompletionWaiter>();
-  const PublishCall call{OverflowPolicy::block, timeout, {}};
-  publish_envelope(
-      topic, envelope, [waiter](const PublishResult& r) { waiter->set(r); }, call);
-  std::unique_lock lock(waiter->mutex);
-  if (!waiter->fired.wait_for(lock, timeout, [&] { return waiter->done; })) {
-    OwnedPublishResult late;
-    late.error = make_error_code(errc::publish_timeout);
-    late.topic = topic;
-    late.event_id = envelope.event_id;
-    late.aggregate_id = envelope.aggregate_id;
-    late.tenant_id = envelope.tenant_id;
-    late.detail = "no broker answer within the timeout; the message may still be stored";
-    return late;
-  }
-  return waiter->result;
 }
 
 }  // namespace eventbus
