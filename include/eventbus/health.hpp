@@ -32,6 +32,9 @@ struct PartitionLag {
   // Fetched but not yet finished: Kafka fetch position - committable watermark (messages in
   // the process or not yet committed); NATS NumAckPending.
   std::int64_t unacked = 0;
+  // NATS: pull requests the server stopped answering (two idle heartbeats missed: a frozen or
+  // restarted server, a lost status), each issued again. Kafka: 0.
+  std::uint64_t lost_pull_requests = 0;
   // pending + unacked: what a restart would have to (re)deliver.
   std::int64_t lag() const noexcept { return pending + unacked; }
 };

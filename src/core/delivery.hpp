@@ -1,9 +1,11 @@
 // One received message on its way through the dispatcher to a handler, and back as an ack.
 //
 // Transports derive from Delivery to carry what their ack needs (a natsMsg, a partition
-// offset, a memory sequence). The dispatcher calls exactly one of ack() or nack() per delivery.
+// offset, a memory sequence). The dispatcher calls exactly one of ack(), nack() or nack_after() per
+// delivery.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -26,6 +28,9 @@ class Delivery {
   virtual void ack() noexcept = 0;
   // Given up without a dead letter (abandoned by close, or the dead letter failed): deliver again.
   virtual void nack() noexcept = 0;
+  // nack(), asking the broker to wait `delay` before it delivers again (NATS: a Nak with a
+  // delay); brokers without such a wait redeliver at their own pace.
+  virtual void nack_after(std::chrono::milliseconds /*delay*/) noexcept { nack(); }
   // A handler is still working on it: keep the broker from redelivering (NATS InProgress).
   virtual void in_progress() noexcept {}
 

@@ -196,7 +196,9 @@ bool OrderedDispatcher::settle(Delivery& delivery, const HandlerResult& result,
     delivery.ack();
     return true;
   }
-  delivery.nack();
+  // Not now: the broker waits the retry backoff first, so a dead letter that keeps failing
+  // (its topic refused, the broker busy) does not turn into a hot loop of redeliveries.
+  delivery.nack_after(options_.retry.backoff_after(attempt));
   return false;
 }
 

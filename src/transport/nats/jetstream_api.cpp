@@ -19,7 +19,7 @@ JetStreamApi::JetStreamApi(const NatsConnection& connection, const std::string& 
 ApiAnswer JetStreamApi::request(std::string_view operation, const nlohmann::json& body,
                                 std::chrono::milliseconds timeout) const {
   ApiAnswer answer;
-  const std::string subject = prefix_ + std::string(operation);
+  const std::string subject = this->subject(operation);
   const std::string payload = body.is_null() ? std::string() : body.dump();
   natsConnection* nc = connection_.get();
   if (nc == nullptr) {

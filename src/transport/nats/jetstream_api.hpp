@@ -45,6 +45,8 @@ class JetStreamApi {
   // Sends `body` to "$JS[.<domain>].API.<operation>" and waits up to `timeout` for the answer.
   ApiAnswer request(std::string_view operation, const nlohmann::json& body,
                     std::chrono::milliseconds timeout) const;
+  // "$JS[.<domain>].API.<operation>".
+  std::string subject(std::string_view operation) const { return prefix_ + std::string(operation); }
 
  private:
   const NatsConnection& connection_;

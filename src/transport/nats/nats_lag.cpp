@@ -34,16 +34,15 @@ std::vector<PartitionLag> NatsTransport::lag() {
   // hold anything up for long.
   o.Wait = std::min<std::int64_t>(options_.nats.api_timeout.count(), 1000);
   std::vector<PartitionLag> out;
-  // (natsSubscription_GetConsumerInfo answers "Invalid Subscription" for our bound pull
-  // subscriptions, hence the stream and durable names.) js_ is held only while asking: close()
-  // resets it under js_mutex_.
+  // js_ is held only while asking: close() resets it under js_mutex_.
   std::lock_guard js_lock(js_mutex_);
   if (!js_) return {};
   for (const auto& consumer : consumers) {
     jsConsumerInfo* raw = nullptr;
     jsErrCode jerr = static_cast<jsErrCode>(0);
-    const natsStatus s = js_GetConsumerInfo(&raw, js_.get(), consumer->stream.c_str(),
-                                            consumer->durable.c_str(), &o, &jerr);
+    const ConsumerAddress& at = consumer->address();
+    const natsStatus s =
+        js_GetConsumerInfo(&raw, js_.get(), at.stream.c_str(), at.durable.c_str(), &o, &jerr);
     ConsumerInfoPtr info(raw);
     if (s != NATS_OK || !info) {
       log_->debug("nats", "consumer info for {}: {}", consumer->topic(), natsStatus_GetText(s));
@@ -52,8 +51,9 @@ std::vector<PartitionLag> NatsTransport::lag() {
     PartitionLag& lag = out.emplace_back();
     lag.topic = consumer->topic();
     lag.group = consumer->group();
-    lag.stream = consumer->stream;
-    lag.consumer = consumer->durable;
+    lag.stream = at.stream;
+    lag.consumer = at.durable;
+    lag.lost_pull_requests = consumer->lost_requests();
     lag.pending = static_cast<std::int64_t>(info->NumPending);
     lag.unacked = info->NumAckPending;
   }

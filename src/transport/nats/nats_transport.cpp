@@ -25,13 +25,6 @@ std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error)
   return text;
 }
 
-void pause(std::stop_token stop, std::chrono::milliseconds how_long) {
-  std::mutex m;
-  std::condition_variable_any cv;
-  std::unique_lock lock(m);
-  cv.wait_for(lock, stop, how_long, [] { return false; });
-}
-
 }  // namespace
 
 NatsTransport::NatsTransport(const BusOptions& options, core::LogPtr log)
@@ -42,6 +35,7 @@ NatsTransport::NatsTransport(const BusOptions& options, core::LogPtr log)
       connection_(
           std::make_shared<NatsConnection>(options_, log_, [this] { on_connection_lost(); })),
       streams_(std::make_unique<NatsStreams>(*connection_, options_, log_)),
+      api_(std::make_unique<JetStreamApi>(*connection_, options_.nats.domain)),
       preparer_(std::make_unique<core::TopicPreparer>(preparer_hooks(), options_.nats.api_timeout,
                                                       options_.publish.ack_timeout)) {
   if (options_.nats.retry_on_failed_connect) {
@@ -120,7 +114,7 @@ void NatsTransport::start_connector() {
       if (ec == errc::closed) return;
       if (detail != last) log->warn("nats", "{}; trying again", detail);  // once per new cause
       last = detail;
-      pause(stop, wait);
+      core::pause_unless_stopped(stop, wait);
     }
   });
 }

@@ -5,8 +5,9 @@
 // own; Nats-Msg-Id is the event id, so the stream's duplicate window drops retried copies.
 // Which stream carries a topic is found (or made) by the TopicPreparer's thread, never on a
 // publisher's.
-// Consuming: a durable pull consumer per (topic, group), fetched in batches by one thread per
-// subscription; acks after the handler; InProgress while a message waits or runs for long.
+// Consuming: a durable pull consumer per (topic, group), read through pull requests of our own
+// (pull_fetcher.hpp: pipelined, with heartbeats; never natsSubscription_Fetch) by one thread
+// per subscription; acks after the handler; InProgress while a message waits or runs for long.
 // Threads (see docs/client-facts.md): nats.c's 3 per process, 2 per connection, 1 for the
 // JetStream API, 1 for async-publish acks; the preparer; one fetcher per subscription; with
 // retry_on_failed_connect, a connector until the first connection is made.
@@ -25,6 +26,7 @@
 #include "core/publish/topic_preparer.hpp"
 #include "core/transport.hpp"
 #include "eventbus/options.hpp"
+#include "transport/nats/jetstream_api.hpp"
 #include "transport/nats/nats_connection.hpp"
 #include "transport/nats/nats_consumer.hpp"
 #include "transport/nats/nats_streams.hpp"
@@ -61,10 +63,10 @@ class NatsTransport final : public core::Transport {
     NatsTransport* owner = nullptr;
   };
   void start_connector();
-  std::shared_ptr<NatsConsumer> make_consumer(const core::SubscriptionSpec& spec,
-                                              const std::string& stream, core::Deadline deadline);
-  void fetch_loop(std::stop_token stop, const std::shared_ptr<NatsConsumer>& consumer,
-                  core::DeliverySink& sink);
+  std::chrono::milliseconds ensure_consumer(const core::SubscriptionSpec& spec,
+                                            const std::string& stream, core::Deadline deadline);
+  bool remake_consumer(const core::SubscriptionSpec& spec, const std::string& stream,
+                       std::string& detail);
   std::vector<std::unique_ptr<core::PendingPublish>> take_pending();
   static void fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
                    std::error_code error, std::string_view detail);
@@ -80,6 +82,7 @@ class NatsTransport final : public core::Transport {
   PendingTable pending_;
   std::shared_ptr<NatsConnection> connection_;
   std::unique_ptr<NatsStreams> streams_;
+  std::unique_ptr<JetStreamApi> api_;  // for the subjects of pull requests
 
   mutable std::mutex consumers_mutex_;  // also guards connection_ being reset by close()
   bool consuming_stopped_ = false;
