@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "eventbus/options.hpp"
+#include "raw_runners.hpp"
 
 namespace eventbus::bench {
 namespace {
@@ -95,8 +96,16 @@ Facts collect_configuration(const Settings& settings) {
            " partitions, fnv1a_random, cooperative-sticky, commit every " +
            ms(o.kafka.commit_interval)},
       {"raw nats", "js_PublishAsync MaxPending " + in_flight +
-                       ", send_asap false, file storage, pull Fetch(256), natsMsg_Ack each, one "
-                       "fetch thread per topic"},
+                       ", send_asap false, file storage, durable pull consumer, Fetch(256), "
+                       "AckExplicit, MaxAckPending " +
+                       std::to_string(kRawMaxAckPending) +
+                       ", natsMsg_Ack each, one fetch thread per topic"},
+      {"raw nats push",
+       "publishing as raw nats; durable push consumer (js_Subscribe callback, deliver subject "
+       "by nats.c), AckExplicit, MaxAckPending " +
+           std::to_string(kRawMaxAckPending) + ", flow control, idle heartbeat " +
+           std::to_string(kRawPushHeartbeat.count()) +
+           " s, natsMsg_Ack each in the callback, one nats.c delivery thread per topic"},
       {"raw kafka",
        "acks=all, idempotent, linger 5 ms, batch.size 1000000, fnv1a_random, key = "
        "aggregate, 4 partitions; one consumer (auto commit) polling all topics"},

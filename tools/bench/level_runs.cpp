@@ -1,6 +1,7 @@
 #include "level_runs.hpp"
 
 #include <cstdio>
+#include <utility>
 
 #include "bus_runner.hpp"
 #include "environment.hpp"
@@ -13,23 +14,31 @@ namespace eventbus::bench {
 namespace {
 
 void note(const RunMetrics& m) {
-  std::fprintf(stderr, "  %-6s %-3s %-8s %8llu msgs  %10s msg/s  %s\n", m.transport.c_str(),
+  std::fprintf(stderr, "  %-6s %-8s %-8s %8llu msgs  %10s msg/s  %s\n", m.transport.c_str(),
                m.client.c_str(), m.level.c_str(), static_cast<unsigned long long>(m.messages),
                with_commas(m.throughput).c_str(), m.error.empty() ? "" : m.error.c_str());
 }
 
-// One transport's runs of one level: the raw client first (when baselines are on), then the bus.
+// One run, listed and printed; the next run gets a fresh id (its topics, streams and groups).
+void add_run(Results& results, RunContext& context, RunMetrics run) {
+  results.runs.push_back(std::move(run));
+  note(results.runs.back());
+  context.run_id = next_run_id();
+}
+
+// One transport's runs of one level, interleaved so that a drift in load or broker state weighs
+// on all of them alike: the raw clients first (when baselines are on; for NATS its Fetch then
+// its push consumer), then the bus.
 void run_transport(Results& results, RunContext context, const std::string& transport,
                    const Level& level, std::size_t repeat) {
   const Settings& settings = context.settings;
-  if (settings.baselines && transport != "memory") {
-    results.runs.push_back(transport == "nats" ? run_raw_nats(context, level, repeat)
-                                               : run_raw_kafka(context, level, repeat));
-    note(results.runs.back());
-    context.run_id = next_run_id();
+  if (settings.baselines && transport == "nats") {
+    add_run(results, context, run_raw_nats(context, level, repeat));
+    add_run(results, context, run_raw_nats_push(context, level, repeat));
+  } else if (settings.baselines && transport == "kafka") {
+    add_run(results, context, run_raw_kafka(context, level, repeat));
   }
-  results.runs.push_back(run_bus(context, transport, level, repeat));
-  note(results.runs.back());
+  add_run(results, context, run_bus(context, transport, level, repeat));
 }
 
 }  // namespace

@@ -11,22 +11,27 @@ namespace {
 
 using Cell = std::function<std::string(const RunMetrics&, const Summary&)>;
 
-// A cell from the bus runs of a level and transport.
-Row bus_row(std::string label, Cell cell) {
+// A cell from the runs of one client (see RunMetrics::client) at a level and transport; "-"
+// where that client did not run (the raw push baseline exists for NATS only).
+Row client_row(const char* client, std::string label, Cell cell) {
   return {std::move(label),
-          [cell](const Results& r, const std::string& level,
-                 const std::string& transport) -> std::string {
-            const Summary s = r.summary(level, transport, "bus");
+          [client, cell](const Results& r, const std::string& level,
+                         const std::string& transport) -> std::string {
+            const Summary s = r.summary(level, transport, client);
             return s.present() ? cell(*s.median, s) : "-";
           }};
 }
 
-Row raw_row(std::string label, Cell cell) {
+Row bus_row(std::string label, Cell cell) {
+  return client_row(kBusClient, std::move(label), std::move(cell));
+}
+
+// bus / `baseline` median throughput.
+Row ratio_row(const char* baseline, std::string label) {
   return {std::move(label),
-          [cell](const Results& r, const std::string& level,
-                 const std::string& transport) -> std::string {
-            const Summary s = r.summary(level, transport, "raw");
-            return s.present() ? cell(*s.median, s) : "-";
+          [baseline](const Results& r, const std::string& level, const std::string& transport) {
+            const double ratio = r.ratio(level, transport, baseline);
+            return ratio > 0 ? fixed(ratio, 2) : std::string("-");
           }};
 }
 
@@ -67,6 +72,12 @@ std::string throughput(const RunMetrics& m, const Summary& s) {
     text += " (" + with_commas(s.throughput_min) + "-" + with_commas(s.throughput_max) + ")";
   }
   return text;
+}
+
+std::string send_e2e_p99(const RunMetrics& m, const Summary&) {
+  if (m.end_to_end.count == 0) return "-";
+  return pair(millis(static_cast<double>(m.send.p99)),
+              millis(static_cast<double>(m.end_to_end.p99)));
 }
 
 std::vector<Row> make_rows() {
@@ -112,17 +123,12 @@ std::vector<Row> make_rows() {
       bus_row("subscribe + warm-up / close (ms)", [](const RunMetrics& m, const Summary&) {
         return pair(fixed(m.warmup_ms, 0), fixed(m.close_ms, 0));
       }));
-  rows.push_back(raw_row("raw client throughput (msg/s)", throughput));
-  rows.push_back(raw_row("raw send p99 / e2e p99 (ms)", [](const RunMetrics& m, const Summary&) {
-    if (m.end_to_end.count == 0) return std::string("-");
-    return pair(millis(static_cast<double>(m.send.p99)),
-                millis(static_cast<double>(m.end_to_end.p99)));
-  }));
-  rows.push_back({"bus / raw throughput",
-                  [](const Results& r, const std::string& level, const std::string& transport) {
-                    const double ratio = r.ratio(level, transport);
-                    return ratio > 0 ? fixed(ratio, 2) : std::string("-");
-                  }});
+  rows.push_back(client_row(kRawClient, "raw client throughput (msg/s)", throughput));
+  rows.push_back(client_row(kRawClient, "raw send p99 / e2e p99 (ms)", send_e2e_p99));
+  rows.push_back(client_row(kRawPushClient, "raw push throughput (msg/s)", throughput));
+  rows.push_back(client_row(kRawPushClient, "raw push send p99 / e2e p99 (ms)", send_e2e_p99));
+  rows.push_back(ratio_row(kRawClient, "bus / raw throughput"));
+  rows.push_back(ratio_row(kRawPushClient, "bus / raw push throughput"));
   return rows;
 }
 

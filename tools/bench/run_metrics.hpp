@@ -14,9 +14,16 @@ struct LatencySummary {  // nanoseconds
   std::int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, max = 0;
 };
 
+// RunMetrics::client: the bus, or a client library used directly (a baseline). NATS has two
+// baselines: its Fetch consumer (what the bus's transport uses) and its push consumer (nats.c's
+// fastest way to consume, the ceiling).
+inline constexpr const char* kBusClient = "bus";
+inline constexpr const char* kRawClient = "raw";           // nats.c Fetch / librdkafka
+inline constexpr const char* kRawPushClient = "raw-push";  // nats.c push consumer
+
 struct RunMetrics {
   std::string transport;  // memory | nats | kafka
-  std::string client;     // "bus", or "raw" for the client library used directly
+  std::string client;     // kBusClient, kRawClient or kRawPushClient
   std::string level;
   std::uint64_t messages = 0;
   std::uint64_t aggregates = 0;

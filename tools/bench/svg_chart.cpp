@@ -1,8 +1,12 @@
-// The chart: two log-scale panels over the levels, throughput (bus solid, raw client dashed)
-// and p99 latency (end-to-end solid, send dashed), one colour per transport. Plain SVG.
+// The chart: two log-scale panels over the levels, throughput (bus solid, raw client dashed,
+// raw push dotted: NATS only) and p99 latency (end-to-end solid, send dashed), one colour per
+// transport. Plain SVG.
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "report_rows.hpp"
 #include "reports.hpp"
@@ -11,6 +15,10 @@ namespace eventbus::bench {
 namespace {
 
 constexpr double kPanelWidth = 440, kPanelHeight = 280, kTop = 80, kLeft = 70, kGap = 110;
+// stroke-dasharray values; solid is none.
+constexpr const char* kSolid = "";
+constexpr const char* kDashed = "6,4";
+constexpr const char* kDotted = "2,3";
 
 struct Point {
   double x, y;
@@ -125,13 +133,15 @@ Series series(const Results& r, const std::string& transport, const std::string&
   return s;
 }
 
-// What solid and dashed mean in one panel, under it.
-void style_legend(Svg& svg, double left, double y, const std::string& solid,
-                  const std::string& dashed) {
-  svg.line({left + 20, y - 4}, {left + 44, y - 4}, "#555", 2);
-  svg.text({left + 50, y}, solid);
-  svg.line({left + 200, y - 4}, {left + 224, y - 4}, "#555", 2, "6,4");
-  svg.text({left + 230, y}, dashed);
+// What each line style means in one panel, under it: (label, dash) pairs, left to right.
+void style_legend(Svg& svg, double left, double y,
+                  const std::vector<std::pair<std::string, std::string>>& styles) {
+  const double step = kPanelWidth / static_cast<double>(styles.size());
+  for (std::size_t i = 0; i < styles.size(); ++i) {
+    const double x = left + 20 + step * static_cast<double>(i);
+    svg.line({x, y - 4}, {x + 24, y - 4}, "#555", 2, styles[i].second);
+    svg.text({x + 30, y}, styles[i].first);
+  }
 }
 
 void colour_legend(Svg& svg, const Results& r, double y) {
@@ -162,21 +172,26 @@ std::string svg_chart(const Results& r) {
            "middle", 13);
   std::vector<Series> throughput, latency;
   for (const auto& t : r.settings.transports) {
-    throughput.push_back(series(r, t, "bus", "", [](const RunMetrics& m) { return m.throughput; }));
     throughput.push_back(
-        series(r, t, "raw", "6,4", [](const RunMetrics& m) { return m.throughput; }));
-    latency.push_back(series(r, t, "bus", "", [](const RunMetrics& m) {
+        series(r, t, kBusClient, kSolid, [](const RunMetrics& m) { return m.throughput; }));
+    throughput.push_back(
+        series(r, t, kRawClient, kDashed, [](const RunMetrics& m) { return m.throughput; }));
+    throughput.push_back(
+        series(r, t, kRawPushClient, kDotted, [](const RunMetrics& m) { return m.throughput; }));
+    latency.push_back(series(r, t, kBusClient, kSolid, [](const RunMetrics& m) {
       return static_cast<double>(m.end_to_end.p99) / 1e6;
     }));
-    latency.push_back(series(r, t, "bus", "6,4", [](const RunMetrics& m) {
+    latency.push_back(series(r, t, kBusClient, kDashed, [](const RunMetrics& m) {
       return static_cast<double>(m.send.p99) / 1e6;
     }));
   }
   panel(svg, kLeft, "throughput (msg/s, log scale)", r.settings.levels, throughput);
   panel(svg, kLeft + kPanelWidth + kGap, "p99 latency (ms, log scale)", r.settings.levels, latency);
   const double under = kTop + kPanelHeight + 56;
-  style_legend(svg, kLeft, under, "bus", "raw client library");
-  style_legend(svg, kLeft + kPanelWidth + kGap, under, "end-to-end (bus)", "send (bus)");
+  style_legend(svg, kLeft, under,
+               {{"bus", kSolid}, {"raw client library", kDashed}, {"raw push (NATS)", kDotted}});
+  style_legend(svg, kLeft + kPanelWidth + kGap, under,
+               {{"end-to-end (bus)", kSolid}, {"send (bus)", kDashed}});
   colour_legend(svg, r, height - 10);
   return svg.finish();
 }
