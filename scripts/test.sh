@@ -49,6 +49,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L "$sanitized_labels"
 ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L kafka -R "$sanitized_kafka"
+# The NATS broker-crash test twice in a row under ASan (scripts/crash-loop.sh 20 for the full
+# form): restarts are where the consume path once corrupted the heap.
+scripts/crash-loop.sh 2
 
 step "ThreadSanitizer"
 scripts/build.sh tsan

@@ -56,9 +56,14 @@ struct NatsOptions {
   // to a stream of its own, "<stream_name>_<topic with '.' as '_'>". Empty stream_name: each
   // topic gets a stream of its own named "EB_<topic>" ('.' as "_d", '_' as "_u").
   std::string stream_name;
-  std::vector<std::string> stream_subjects;   // may hold wildcards: "orders.>", "audit.*"
-  int fetch_batch = 256;                      // messages per pull request; must be > 0
-  std::chrono::milliseconds fetch_wait{250};  // an idle pull waits this long; must be > 0
+  std::vector<std::string> stream_subjects;  // may hold wildcards: "orders.>", "audit.*"
+  // Messages per pull request. The bus keeps a request open whenever no more than half a batch
+  // is still owed, so at most 1.5 batches are on their way per subscription. Must be > 0.
+  int fetch_batch = 256;
+  // How long a pull request stays open on a server with nothing to send. The server sends an
+  // idle heartbeat every half of it; a subscription that hears nothing for this long takes its
+  // requests as lost, counts them (PartitionLag::lost_pull_requests) and asks again. Must be > 0.
+  std::chrono::milliseconds fetch_wait{5000};
   std::chrono::milliseconds ack_wait{30000};  // consumer AckWait; must be > 0
   std::int64_t max_ack_pending = 4096;        // consumer MaxAckPending: unacked per consumer; > 0
   std::int64_t max_deliver = -1;              // consumer MaxDeliver; -1: unlimited

@@ -85,9 +85,11 @@ Facts collect_configuration(const Settings& settings) {
            (o.default_topic.storage.value_or(TopicOptions::kDefaultStorage) == StorageType::file
                 ? "file"
                 : "memory") +
-           " storage, durable pull consumer, Fetch(" + std::to_string(o.nats.fetch_batch) +
-           "), AckExplicit, MaxAckPending " + std::to_string(o.nats.max_ack_pending) +
-           ", Nats-Msg-Id dedup"},
+           " storage, durable pull consumer read by pipelined pull requests of " +
+           std::to_string(o.nats.fetch_batch) +
+           " (up to 1.5 batches open), AckExplicit, "
+           "MaxAckPending " +
+           std::to_string(o.nats.max_ack_pending) + ", Nats-Msg-Id dedup"},
       {"bus kafka",
        std::string("acks=all, idempotent ") + (o.kafka.idempotent ? "yes" : "no") + ", linger " +
            ms(o.kafka.linger) + ", batch.size " + std::to_string(o.kafka.batch_size) +

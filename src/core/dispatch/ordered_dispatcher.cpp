@@ -95,8 +95,18 @@ void OrderedDispatcher::enqueue_locked(std::size_t index, DeliveryPtr delivery) 
     lane.scheduled = true;
     busy_lanes_.fetch_add(1, std::memory_order_relaxed);
     ready_.push_back(index);
-    work_.notify_one();
+    wake_worker_if_needed_locked();
   }
+}
+
+// A ready lane needs a sleeping worker only when the awake ones that are not inside a handler
+// (they take ready lanes before they sleep) are fewer than the ready lanes: a worker in a
+// long handler must not keep other lanes waiting, and a wake-up nobody needs costs two
+// context switches per message under load.
+void OrderedDispatcher::wake_worker_if_needed_locked() {
+  if (sleeping_ == 0) return;
+  const std::size_t free_awake = workers_.size() - sleeping_ - running_;
+  if (ready_.size() > free_awake) work_.notify_one();
 }
 
 void OrderedDispatcher::stop_intake() {
@@ -117,12 +127,14 @@ void OrderedDispatcher::worker_loop() {
       continue;
     }
     if (stopping_ && (queued_.load() == 0 || abandoning_)) break;
+    ++sleeping_;
     if (!backoffs_.empty()) {
       const Clock::time_point wake = backoffs_.top().first;  // a copy: top() moves while we wait
       work_.wait_until(lock, wake);
     } else {
       work_.wait(lock);
     }
+    --sleeping_;
   }
   t_current_dispatcher = nullptr;
 }

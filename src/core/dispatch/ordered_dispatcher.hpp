@@ -83,6 +83,7 @@ class OrderedDispatcher {
   using Timer = std::pair<Clock::time_point, std::size_t>;
 
   void enqueue_locked(std::size_t lane_index, DeliveryPtr delivery);
+  void wake_worker_if_needed_locked();
   void worker_loop();
   void run_head_locked(std::size_t lane_index, std::unique_lock<std::mutex>& lock);
   void finish_head_locked(Lane& lane, std::size_t lane_index);
@@ -101,7 +102,8 @@ class OrderedDispatcher {
   std::condition_variable idle_;      // drain: queue empty or handlers finished
   std::size_t room_waiters_ = 0;
   std::atomic<std::uint64_t> room_epoch_{0};  // raised under mutex_, read without it too
-  std::size_t running_ = 0;
+  std::size_t running_ = 0;   // workers running a handler (or a nack), the lock let go
+  std::size_t sleeping_ = 0;  // workers waiting on work_
   bool intake_closed_ = false;
   bool abandoning_ = false;  // deadline passed: no more retries, nack instead
   bool stopping_ = false;    // workers exit when idle
