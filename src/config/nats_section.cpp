@@ -86,6 +86,10 @@ const Section& consumer_section() {
        }},
       {"ackWait", "", KeyKind::value, &read_ack_wait},
       {"maxDeliver", "", KeyKind::value, &read_max_deliver},
+      {"messageId", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().nats.message_id = read_bool(v, p);
+       }},
       {"maxWaiting", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().nats.max_waiting = read_int(v, p, 1, kMaxInt64);
@@ -138,6 +142,10 @@ const Section& jetstream_section() {
        }},
       {"ackWait", "", KeyKind::value, &read_ack_wait},
       {"maxDeliver", "", KeyKind::value, &read_max_deliver},
+      {"messageId", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().nats.message_id = read_bool(v, p);
+       }},
       {"domain", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().nats.domain = read_string(v, p);

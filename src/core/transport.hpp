@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -33,6 +34,16 @@ class DeliverySink {
   // delivery stays with the caller, who pauses its source and offers it again after
   // wait_for_room(); `closed`: it was nacked and is gone.
   virtual SubmitResult try_deliver(DeliveryPtr& delivery) = 0;
+  // Offers the deliveries at the front of `queue` in order, as try_deliver() would, until one
+  // meets a full lane (it stays, with every one behind it); true when none is left. Take
+  // room_epoch() before. One call for a burst: the sink may take the whole burst at once.
+  virtual bool try_deliver_all(std::deque<DeliveryPtr>& queue) {
+    while (!queue.empty()) {
+      if (try_deliver(queue.front()) == SubmitResult::full) return false;
+      queue.pop_front();
+    }
+    return true;
+  }
   // Room is signalled, never polled for: take room_epoch() before offering, and after a `full`
   // wait_for_room(epoch, ...) returns at once if room came meanwhile, else once a lane gets
   // room or a handling token is due, at `until`, or when `stop` is requested.

@@ -58,5 +58,19 @@ TEST(NatsDeduplication, DifferentEventIdsWithTheSameContentAreBothStored) {
   EXPECT_EQ(second.offset, first.offset + 1);
 }
 
+// nats.message_id = false: no Nats-Msg-Id, so the server cannot tell a re-sent event.
+TEST(NatsDeduplication, WithoutMessageIdsTheSameEnvelopeTwiceIsStoredTwice) {
+  const std::string topic = unique_name("nats", "t");
+  BusOptions options = nats_bus_options(shared_nats_url());
+  options.nats.message_id = false;
+  Bus bus(options);
+  const Envelope twice = make_envelope("order-1", "OrderPlaced", 1, R"({"n":1})");
+  const OwnedPublishResult first = bus.publish_envelope_sync(topic, twice, 10s);
+  const OwnedPublishResult second = bus.publish_envelope_sync(topic, twice, 10s);
+  ASSERT_FALSE(first.error) << first.detail;
+  ASSERT_FALSE(second.error) << second.detail;
+  EXPECT_EQ(second.offset, first.offset + 1);
+}
+
 }  // namespace
 }  // namespace eventbus::testing

@@ -206,6 +206,7 @@ nats:
   jetstream:
     enabled: true
     publishTimeout: 12s
+    messageId: false
     ackWait: 40s
     maxDeliver: 7
     stream: {name: ORDERS, subjects: ["orders.>", audit], maxAge: 24h, retention: limits}
@@ -222,6 +223,8 @@ topicDefaults: {allowPartitionIncrease: true}
                      .bus;
   EXPECT_EQ(b.publish.ack_timeout, milliseconds{12000});
   EXPECT_EQ(b.nats.ack_wait, milliseconds{40000});
+  EXPECT_FALSE(b.nats.message_id);
+  EXPECT_TRUE(eventbus::BusOptions{}.nats.message_id);
   EXPECT_EQ(b.log.level, eventbus::LogLevel::warning);
   EXPECT_EQ(b.subscribe_timeout, milliseconds{5000});
   EXPECT_EQ(b.nats.max_deliver, 7);

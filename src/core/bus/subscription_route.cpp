@@ -75,6 +75,22 @@ SubmitResult SubscriptionRoute::try_deliver(DeliveryPtr& delivery) {
   return result;
 }
 
+// A burst decoded first, then handed to the dispatcher under one lock. A handling rate limit
+// takes a token per delivery: then one at a time.
+bool SubscriptionRoute::try_deliver_all(std::deque<DeliveryPtr>& queue) {
+  if (rate_.gate.limited()) return DeliverySink::try_deliver_all(queue);
+  for (auto& delivery : queue) {
+    if (delivery->route == nullptr) prepare(*delivery);
+    progress_.accepted();
+  }
+  const std::size_t offered = queue.size();
+  bool closed = false;
+  const std::size_t queued = dispatcher_.try_submit_all(queue, closed);
+  for (std::size_t i = queued; i < offered; ++i)  // refused: counted out again
+    progress_.finished();
+  return queue.empty();
+}
+
 HandlerResult SubscriptionRoute::handle(const Delivery& delivery, std::uint32_t attempt) noexcept {
   HandlerResult result;
   if (delivery.decode_error) {  // poison: never retried, straight to the dead-letter topic

@@ -55,6 +55,7 @@ class SubscriptionRoute final : public MessageRoute, public DeliverySink {
         metrics_(metrics) {}
 
   SubmitResult try_deliver(DeliveryPtr& delivery) override;
+  bool try_deliver_all(std::deque<DeliveryPtr>& queue) override;
   std::uint64_t room_epoch() const override { return dispatcher_.room_epoch(); }
   void wait_for_room(std::uint64_t since, Clock::time_point until, std::stop_token stop) override;
   HandlerResult handle(const Delivery& delivery, std::uint32_t attempt) noexcept override;

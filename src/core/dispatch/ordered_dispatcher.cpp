@@ -78,6 +78,27 @@ SubmitResult OrderedDispatcher::try_submit(DeliveryPtr& delivery) {
   return SubmitResult::accepted;
 }
 
+std::size_t OrderedDispatcher::try_submit_all(std::deque<DeliveryPtr>& queue, bool& closed) {
+  std::unique_lock lock(mutex_);
+  closed = intake_closed_;
+  if (closed) {
+    lock.unlock();
+    for (auto& delivery : queue)
+      delivery->nack();
+    queue.clear();
+    return 0;
+  }
+  std::size_t taken = 0;
+  for (; taken < queue.size(); ++taken) {
+    const std::size_t index = lane_of(queue[taken]->lane_key);
+    if (lanes_[index].queue.size() >= options_.lane_capacity) break;
+    enqueue_locked(index, std::move(queue[taken]));
+  }
+  lock.unlock();
+  queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(taken));
+  return taken;
+}
+
 void OrderedDispatcher::wait_for_room(std::uint64_t since, Clock::time_point until,
                                       std::stop_token stop) {
   std::unique_lock lock(mutex_);

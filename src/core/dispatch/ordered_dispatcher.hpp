@@ -54,6 +54,9 @@ class OrderedDispatcher {
   bool submit(DeliveryPtr delivery);
   // Never blocks: for fetchers that pause a source (a Kafka partition) instead of waiting.
   SubmitResult try_submit(DeliveryPtr& delivery);
+  // try_submit() for the front of `queue` under one lock, up to the first full lane; returns
+  // how many it queued. When intake is closed it nacks and drops them all (`closed`).
+  std::size_t try_submit_all(std::deque<DeliveryPtr>& queue, bool& closed);
   // Counts the times a lane got room (a head finished) or intake stopped. A fetcher takes it
   // before try_submit(); after a `full`, wait_for_room(since) returns at once if room came
   // meanwhile, else at the next room, at `until`, or when `stop` is requested.

@@ -155,7 +155,7 @@ natsStatus NatsTransport::send(core::PendingPublish& message, std::string& detai
   natsStatus s = natsMsg_Create(&raw, message.topic.c_str(), nullptr, message.payload.data(),
                                 static_cast<int>(message.payload.size()));
   MessagePtr msg(raw);
-  if (s == NATS_OK && !message.event_id.empty()) {
+  if (s == NATS_OK && options_.nats.message_id && !message.event_id.empty()) {
     s = natsMsgHeader_Set(msg.get(), "Nats-Msg-Id", message.event_id.c_str());
   }
   for (const auto& [key, value] : message.headers) {

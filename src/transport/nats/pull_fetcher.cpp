@@ -9,6 +9,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
+// At most this many messages are read from nats.c's queue before they are offered together.
+constexpr std::size_t kBurst = 64;
+
 // After a refusal or a failed remake, the next try waits this long (at most a second): long
 // enough not to spin against a server that keeps refusing, short enough to resume soon.
 milliseconds retry_pause(milliseconds heartbeat) {
@@ -52,12 +55,20 @@ void PullFetcher::run(std::stop_token stop) {
     remake_if_needed(now);
     renew_if_due();
     if (!held_.empty()) {
-      std::uint64_t epoch = 0;
-      if (!offer_held(epoch)) wait_for_room(stop, epoch);
+      const std::uint64_t epoch = sink_.room_epoch();
+      if (!sink_.try_deliver_all(held_)) wait_for_room(stop, epoch);
       continue;
     }
     request_if_due(now);
-    if (!read(wait_ms(now))) watch_heartbeats(Clock::now());
+    if (!read(wait_ms(now))) {
+      watch_heartbeats(Clock::now());
+      continue;
+    }
+    // What else has arrived is offered with it: one hand-over for a burst, and nats.c's
+    // collector woken once for the burst's messages, not once each.
+    while (held_.size() < kBurst && read(0)) {
+    }
+    spent_.clear();
   }
   held_.clear();  // each delivery naks itself: the server sends it again at once
 }
@@ -90,17 +101,7 @@ bool PullFetcher::read(std::int64_t timeout_ms) {
   }
   window_.received();
   held_.push_back(std::make_unique<NatsDelivery>(consumer_, message.get(), last_emptied_));
-  return true;
-}
-
-// Offers what is held, in order, until a lane is full; false then, with `epoch` taken before
-// that offer. A delivery the dispatcher refused as closed was naked and is gone.
-bool PullFetcher::offer_held(std::uint64_t& epoch) {
-  while (!held_.empty()) {
-    epoch = sink_.room_epoch();
-    if (sink_.try_deliver(held_.front()) == core::SubmitResult::full) return false;
-    held_.pop_front();
-  }
+  spent_.push_back(std::move(message));  // copied; freed with the rest of its burst
   return true;
 }
 
@@ -110,6 +111,7 @@ bool PullFetcher::offer_held(std::uint64_t& epoch) {
 void PullFetcher::wait_for_room(std::stop_token stop, std::uint64_t epoch) {
   while (read(0)) {
   }
+  spent_.clear();
   sink_.wait_for_room(epoch, next_renewal_, stop);
 }
 

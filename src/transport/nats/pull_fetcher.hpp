@@ -17,11 +17,13 @@
 #include <memory>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "core/deadline.hpp"
 #include "core/log.hpp"
 #include "core/transport.hpp"
 #include "transport/nats/nats_consumer.hpp"
+#include "transport/nats/nats_handles.hpp"
 #include "transport/nats/pull_protocol.hpp"
 #include "transport/nats/pull_window.hpp"
 
@@ -42,7 +44,6 @@ class PullFetcher {
  private:
   using Clock = core::Clock;
   bool read(std::int64_t timeout_ms);
-  bool offer_held(std::uint64_t& epoch);
   void wait_for_room(std::stop_token stop, std::uint64_t epoch);
   void request_if_due(Clock::time_point now);
   void watch_heartbeats(Clock::time_point now);
@@ -64,6 +65,7 @@ class PullFetcher {
   const std::chrono::milliseconds renew_every_;  // a third of the server's AckWait
   PullWindow window_;
   std::deque<core::DeliveryPtr> held_;  // taken from nats.c, waiting for room in their lane
+  std::vector<MessagePtr> spent_;       // read and copied, to be freed together
   std::string request_body_;
   std::uint64_t reconnects_seen_;
   Clock::time_point last_heard_;     // a message, a status, or the first request sent
