@@ -33,10 +33,10 @@ std::error_code InFlightLimiter::acquire(std::chrono::steady_clock::time_point d
 }
 
 void InFlightLimiter::release() noexcept {
-  count_.fetch_sub(1);
-  if (waiters_.load() > 0) {
+  const std::size_t left = count_.fetch_sub(1) - 1;
+  if (waiters_.load() > 0 && left <= wake_at_) {
     std::lock_guard lock(mutex_);
-    room_.notify_one();
+    room_.notify_all();
   }
 }
 

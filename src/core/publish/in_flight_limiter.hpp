@@ -2,6 +2,7 @@
 // caller that finds the bound reached takes the mutex to wait, so the common case adds no lock.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -13,7 +14,8 @@ namespace eventbus::core {
 
 class InFlightLimiter {
  public:
-  explicit InFlightLimiter(std::size_t limit) noexcept : limit_(limit) {}
+  explicit InFlightLimiter(std::size_t limit) noexcept
+      : limit_(limit), wake_at_(limit - std::max<std::size_t>(1, std::min(limit, limit / 8))) {}
 
   // Takes a slot. With no room: fails at once (in_flight_limit) when `deadline` has passed,
   // otherwise waits until then (publish_timeout). Returns closed after shutdown().
@@ -29,6 +31,11 @@ class InFlightLimiter {
   bool try_acquire() noexcept;
 
   const std::size_t limit_;
+  // Waiters are woken once the count is down to this, an eighth of the bound below it, all at
+  // once: waking one per release (one per broker ack) cost two context switches per message
+  // while publishers kept the bound full. A release above it leaves them to their deadline or
+  // a later release, which under load comes within microseconds.
+  const std::size_t wake_at_;
   std::atomic<std::size_t> count_{0};
   std::atomic<std::size_t> waiters_{0};
   std::atomic<bool> shut_{false};
