@@ -21,18 +21,14 @@ ApiAnswer JetStreamApi::request(std::string_view operation, const nlohmann::json
   ApiAnswer answer;
   const std::string subject = this->subject(operation);
   const std::string payload = body.is_null() ? std::string() : body.dump();
-  natsConnection* nc = connection_.get();
-  if (nc == nullptr) {
+  if (connection_.get() == nullptr) {
     answer.status = NATS_NOT_YET_CONNECTED;
     answer.text = "not connected to a server yet";
     return answer;
   }
-  natsMsg* reply = nullptr;
+  MessagePtr owned;
   // A request that close() cuts short returns at once: closing the connection wakes it.
-  answer.status = natsConnection_Request(&reply, nc, subject.c_str(), payload.data(),
-                                         static_cast<int>(payload.size()),
-                                         std::max<std::int64_t>(1, timeout.count()));
-  MessagePtr owned(reply);
+  answer.status = connection_.request(subject, payload, timeout, owned);
   if (answer.status != NATS_OK) {
     answer.text = std::string(natsStatus_GetText(answer.status));
     if (answer.status == NATS_TIMEOUT) answer.text += " (no answer within the API timeout)";

@@ -1,5 +1,7 @@
 #include "transport/nats/nats_connection.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "eventbus/error.hpp"
@@ -153,10 +155,54 @@ bool NatsConnection::connected() const noexcept {
 void NatsConnection::close() noexcept {
   closing_.store(true);  // also stops a connect() under way from keeping what it makes
   if (get() == nullptr) return;
-  natsConnection_Close(connection_.get());  // idempotent in nats.c
-  std::unique_lock lock(mutex_);
-  // Bounded: the callback thread only has to run the callbacks queued before this one.
-  closed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return closed_; });
+  natsConnection_Close(connection_.get());  // idempotent in nats.c; joins the reader thread
+  {
+    std::unique_lock lock(mutex_);
+    // Bounded: the callback thread only has to run the callbacks queued before this one.
+    closed_cv_.wait_for(lock, std::chrono::seconds(5), [&] { return closed_; });
+  }
+  std::vector<Parked> parked;
+  {
+    std::lock_guard lock(parked_mutex_);
+    parked.swap(parked_);
+  }
+}
+
+natsStatus NatsConnection::request(std::string_view subject, std::string_view body,
+                                   std::chrono::milliseconds timeout, MessagePtr& reply) const {
+  natsConnection* nc = get();
+  if (nc == nullptr) return NATS_NOT_YET_CONNECTED;
+  natsInbox* raw_inbox = nullptr;
+  natsStatus s = natsInbox_Create(&raw_inbox);
+  if (s != NATS_OK) return s;
+  const std::string inbox(raw_inbox);
+  natsInbox_Destroy(raw_inbox);
+  natsSubscription* raw_sub = nullptr;
+  s = natsConnection_SubscribeSync(&raw_sub, nc, inbox.c_str());
+  if (s != NATS_OK) return s;
+  SubscriptionPtr subscription(raw_sub);
+  const std::string to(subject);
+  s = natsConnection_PublishRequest(nc, to.c_str(), inbox.c_str(), body.data(),
+                                    static_cast<int>(body.size()));
+  natsMsg* answer = nullptr;
+  if (s == NATS_OK) {
+    s = natsSubscription_NextMsg(&answer, subscription.get(),
+                                 std::max<std::int64_t>(1, timeout.count()));
+  }
+  reply.reset(answer);
+  natsSubscription_Unsubscribe(subscription.get());
+  // Answered: the reader let go of the subscription before we could take its message.
+  if (s == NATS_OK) return s;
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<Parked> expired;
+  std::lock_guard lock(parked_mutex_);
+  auto keep = std::partition(parked_.begin(), parked_.end(), [&](const Parked& p) {
+    return now - p.since < std::chrono::seconds(10);
+  });
+  std::move(keep, parked_.end(), std::back_inserter(expired));  // freed after the lock
+  parked_.erase(keep, parked_.end());
+  parked_.push_back({std::move(subscription), now});
+  return s;
 }
 
 void NatsConnection::on_closed(natsConnection*, void* self) noexcept {

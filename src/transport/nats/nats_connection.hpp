@@ -2,11 +2,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/log.hpp"
 #include "eventbus/options.hpp"
@@ -36,6 +39,14 @@ class NatsConnection {
   // Closes the connection (idempotent); the handle stays valid for late acks, which then fail.
   void close() noexcept;
 
+  // Publishes `body` to `subject` and waits up to `timeout` for one reply, on an inbox
+  // subscription of its own: never on nats.c's shared request-reply subscription, which
+  // natsConnection_Close (nats.c 3.4.1) frees before it joins the reader thread that may still
+  // be handing it a reply. A subscription whose reply did not come is kept, unsubscribed, until
+  // the reader can no longer hold it (see parked_). NATS_OK: `reply` holds the answer.
+  natsStatus request(std::string_view subject, std::string_view body,
+                     std::chrono::milliseconds timeout, MessagePtr& reply) const;
+
  private:
   static void on_reconnected(natsConnection*, void* self) noexcept;
   static void on_disconnected(natsConnection*, void* self) noexcept;
@@ -56,6 +67,16 @@ class NatsConnection {
   NatsOptions nats_;     // for the words of connection errors
   std::string servers_;  // the server list as messages show it (no user info)
   ConnectionPtr connection_;
+  // Inbox subscriptions of requests left unanswered. nats.c's reader looks a subscription up
+  // and then uses it without a reference, so one unsubscribed under it must stay allocated
+  // until that use is over: kept 10 s (a lookup takes microseconds), and all until close()
+  // has joined the reader.
+  struct Parked {
+    SubscriptionPtr subscription;
+    std::chrono::steady_clock::time_point since;
+  };
+  mutable std::mutex parked_mutex_;
+  mutable std::vector<Parked> parked_;
   std::atomic<natsConnection*> current_{nullptr};  // connection_, published to other threads
 };
 

@@ -28,24 +28,16 @@ std::vector<PartitionLag> NatsTransport::lag() {
     if (consuming_stopped_) return {};
     consumers = consumers_;
   }
-  jsOptions o;
-  jsOptions_Init(&o);
   // Bounded well below close()'s usual deadlines: a monitor sampling a dead server must not
   // hold anything up for long.
-  o.Wait = std::min<std::int64_t>(options_.nats.api_timeout.count(), 1000);
+  const auto wait = std::min(options_.nats.api_timeout, std::chrono::milliseconds(1000));
   std::vector<PartitionLag> out;
-  // js_ is held only while asking: close() resets it under js_mutex_.
-  std::lock_guard js_lock(js_mutex_);
-  if (!js_) return {};
   for (const auto& consumer : consumers) {
-    jsConsumerInfo* raw = nullptr;
-    jsErrCode jerr = static_cast<jsErrCode>(0);
     const ConsumerAddress& at = consumer->address();
-    const natsStatus s =
-        js_GetConsumerInfo(&raw, js_.get(), at.stream.c_str(), at.durable.c_str(), &o, &jerr);
-    ConsumerInfoPtr info(raw);
-    if (s != NATS_OK || !info) {
-      log_->debug("nats", "consumer info for {}: {}", consumer->topic(), natsStatus_GetText(s));
+    const ApiAnswer info =
+        api_->request("CONSUMER.INFO." + at.stream + "." + at.durable, nullptr, wait);
+    if (!info.ok()) {
+      log_->debug("nats", "consumer info for {}: {}", consumer->topic(), info.text);
       continue;  // unknown is left out rather than reported as 0
     }
     PartitionLag& lag = out.emplace_back();
@@ -53,9 +45,9 @@ std::vector<PartitionLag> NatsTransport::lag() {
     lag.group = consumer->group();
     lag.stream = at.stream;
     lag.consumer = at.durable;
+    lag.pending = info.body.value("num_pending", std::int64_t{0});
+    lag.unacked = info.body.value("num_ack_pending", std::int64_t{0});
     lag.lost_pull_requests = consumer->lost_requests();
-    lag.pending = static_cast<std::int64_t>(info->NumPending);
-    lag.unacked = info->NumAckPending;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // bus's settings, read by one PullFetcher thread per subscription (pull_fetcher.hpp).
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "eventbus/error.hpp"
@@ -15,39 +16,37 @@ namespace {
 
 constexpr std::int64_t kNanosPerMilli = 1000000;
 
-// The consumer configuration, with storage for the BackOff array it points into.
-struct ConsumerConfig {
-  jsConsumerConfig config;
-  std::string durable;
-  std::vector<std::int64_t> backoff;
-
-  ConsumerConfig(const NatsOptions& n, const core::SubscriptionSpec& spec)
-      : durable(consumer_name(spec.group, spec.topic)) {
-    jsConsumerConfig_Init(&config);
-    config.Durable = durable.c_str();
-    config.FilterSubject = spec.topic.c_str();
-    config.DeliverPolicy = js_DeliverAll;
-    config.AckPolicy = js_AckExplicit;
-    config.AckWait = n.ack_wait.count() * kNanosPerMilli;
-    config.MaxAckPending = n.max_ack_pending;
-    config.MaxDeliver = n.max_deliver;
-    config.MaxWaiting = n.max_waiting;
+// The durable consumer's configuration, as the JetStream API takes it.
+nlohmann::json consumer_config(const NatsOptions& n, const core::SubscriptionSpec& spec,
+                               const std::string& durable) {
+  nlohmann::json config{{"durable_name", durable},
+                        {"filter_subject", spec.topic},
+                        {"deliver_policy", "all"},
+                        {"ack_policy", "explicit"},
+                        {"replay_policy", "instant"},
+                        {"ack_wait", n.ack_wait.count() * kNanosPerMilli},
+                        {"max_ack_pending", n.max_ack_pending},
+                        {"max_deliver", n.max_deliver},
+                        {"max_waiting", n.max_waiting}};
+  if (!n.backoff.empty()) {
+    nlohmann::json& backoff = config["backoff"] = nlohmann::json::array();
     for (auto d : n.backoff)
       backoff.push_back(d.count() * kNanosPerMilli);
-    if (!backoff.empty()) {
-      config.BackOff = backoff.data();
-      config.BackOffLen = static_cast<int>(backoff.size());
-    }
   }
-};
+  return config;
+}
 
 // How long the server lets a delivery go unacked before it sends it again. nats-server 2.9
 // replaces AckWait with BackOff[0] when BackOff is set, and waits BackOff[n-1] after the n-th
 // delivery: the shortest of them is what renewals must beat.
-std::chrono::milliseconds server_ack_wait(const jsConsumerConfig& c) {
-  std::int64_t nanos = c.AckWait;
-  for (int i = 0; i < c.BackOffLen; ++i)
-    if (c.BackOff[i] > 0 && (nanos <= 0 || c.BackOff[i] < nanos)) nanos = c.BackOff[i];
+std::chrono::milliseconds server_ack_wait(const nlohmann::json& config) {
+  std::int64_t nanos = config.value("ack_wait", std::int64_t{0});
+  if (const auto backoff = config.find("backoff"); backoff != config.end() && backoff->is_array()) {
+    for (const auto& step : *backoff) {
+      const std::int64_t d = step.is_number_integer() ? step.get<std::int64_t>() : 0;
+      if (d > 0 && (nanos <= 0 || d < nanos)) nanos = d;
+    }
+  }
   return std::chrono::milliseconds(nanos / kNanosPerMilli);
 }
 
@@ -98,30 +97,25 @@ std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
 std::chrono::milliseconds NatsTransport::ensure_consumer(const core::SubscriptionSpec& spec,
                                                          const std::string& stream,
                                                          core::Deadline deadline) {
-  ConsumerConfig cfg(options_.nats, spec);
-  jsOptions wait;  // each request within nats.api_timeout and the deadline
-  jsOptions_Init(&wait);
-  wait.Wait = std::max<std::int64_t>(
-      1, std::min<std::int64_t>(options_.nats.api_timeout.count(), core::ms_left(deadline)));
-  if (!options_.nats.domain.empty()) wait.Domain = options_.nats.domain.c_str();
-  jsConsumerInfo* raw = nullptr;
-  jsErrCode jerr = static_cast<jsErrCode>(0);
-  // js_ is reset only by close(), which comes after every subscribe returned (the Bus
-  // serialises them) and every fetcher was joined (stop_consuming).
-  natsStatus s = js_AddConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, &wait, &jerr);
-  ConsumerInfoPtr info(raw);
-  if (s != NATS_OK && jerr == JSConsumerNameExistErr) {
-    raw = nullptr;
-    s = js_UpdateConsumer(&raw, js_.get(), stream.c_str(), &cfg.config, &wait, &jerr);
-    info.reset(raw);
+  const std::string durable = consumer_name(spec.group, spec.topic);
+  const auto wait = std::chrono::milliseconds(std::max<std::int64_t>(
+      1, std::min<std::int64_t>(options_.nats.api_timeout.count(), core::ms_left(deadline))));
+  // nats-server 2.9 creates the durable, or updates the one of that name (2.10 and later do the
+  // same for a request without an "action").
+  const ApiAnswer answer = api_->request(
+      "CONSUMER.DURABLE.CREATE." + stream + "." + durable,
+      {{"stream_name", stream}, {"config", consumer_config(options_.nats, spec, durable)}}, wait);
+  if (!answer.ok()) {
+    throw std::system_error(
+        answer.error(), "nats: consumer " + durable + " on stream " + stream + ": " + answer.text);
   }
-  check(s, "nats: consumer " + cfg.durable + " on stream " + stream, jerr);
-  std::chrono::milliseconds ack_wait = server_ack_wait(*info->Config);
+  std::chrono::milliseconds ack_wait =
+      server_ack_wait(answer.body.value("config", nlohmann::json::object()));
   if (ack_wait != options_.nats.ack_wait) {
     log_->warn("nats",
                "consumer {} on stream {}: the server redelivers after {} ms, "
                "not nats.ack_wait = {} ms (with nats.backoff it takes backoff[0])",
-               cfg.durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
+               durable, stream, ack_wait.count(), options_.nats.ack_wait.count());
   }
   if (ack_wait.count() <= 0) ack_wait = options_.nats.ack_wait;
   return ack_wait;

@@ -8,9 +8,10 @@
 // Consuming: a durable pull consumer per (topic, group), read through pull requests of our own
 // (pull_fetcher.hpp: pipelined, with heartbeats; never natsSubscription_Fetch) by one thread
 // per subscription; acks after the handler; InProgress while a message waits or runs for long.
-// Threads (see docs/client-facts.md): nats.c's 3 per process, 2 per connection, 1 for the
-// JetStream API, 1 for async-publish acks; the preparer; one fetcher per subscription; with
-// retry_on_failed_connect, a connector until the first connection is made.
+// Threads (see docs/client-facts.md): nats.c's 3 per process, 2 per connection, 1 for
+// async-publish acks; the preparer; one fetcher per subscription; with
+// retry_on_failed_connect, a connector until the first connection is made. JetStream API
+// requests go through NatsConnection::request, on inboxes of their own (no nats.c thread).
 #pragma once
 
 #include <condition_variable>
