@@ -47,17 +47,19 @@ PullStatus classify_pull_status(std::string_view code, std::string_view descript
     status.unfilled = unfilled;
     return status;
   }
-  if (code == "404" || code == "408") {
+  const bool is_409 = code == "409";
+  // Ends without a count: which request ended is unknown, or every request is gone.
+  const bool forgets_all = code == "404" || code == "408" ||
+                           (is_409 && (starts_with(description, "Leadership Change") ||
+                                       starts_with(description, "Server Shutdown")));
+  if (forgets_all) {
     status.kind = Kind::requests_forgotten;
-  } else if (code == "409" && starts_with(description, "Consumer Deleted")) {
+  } else if (is_409 && starts_with(description, "Consumer Deleted")) {
     status.kind = Kind::consumer_deleted;
-  } else if (code == "409" && (starts_with(description, "Leadership Change") ||
-                               starts_with(description, "Server Shutdown"))) {
-    status.kind = Kind::requests_forgotten;
-  } else if (code == "409" && starts_with(description, "Exceeded MaxWaiting")) {
+  } else if (is_409 && starts_with(description, "Exceeded MaxWaiting")) {
     status.kind = Kind::max_waiting;
   } else if (constexpr std::string_view kBatch = "Exceeded MaxRequestBatch of ";
-             code == "409" && starts_with(description, kBatch) &&
+             is_409 && starts_with(description, kBatch) &&
              parse_number(description.substr(kBatch.size()), status.limit) && status.limit > 0) {
     status.kind = Kind::batch_limit;
   } else {
