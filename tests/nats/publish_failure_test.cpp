@@ -3,6 +3,7 @@
 #include <atomic>
 #include <vector>
 
+#include "core/bus/completion_waiter.hpp"
 #include "nats/nats_test.hpp"
 #include "support/broker_process.hpp"
 #include "support/wait.hpp"
@@ -21,15 +22,7 @@ struct Outcome {
   Completion completion() {
     return [this](const PublishResult& r) {
       signal.update([&] {
-        if (++fired == 1)
-          first = {r.error,
-                   std::string(r.topic),
-                   std::string(r.event_id),
-                   std::string(r.aggregate_id),
-                   std::string(r.detail),
-                   std::string(r.stream),
-                   r.partition,
-                   r.offset};
+        if (++fired == 1) first = core::own(r);
       });
     };
   }

@@ -3,26 +3,18 @@
 
 #include <chrono>
 #include <cstddef>
-#include <filesystem>
-#include <system_error>
 #include <thread>
 
+#include "core/health/thread_count.hpp"
 #include "eventbus/bus.hpp"
 #include "eventbus/options.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {
 
-// Threads of this process now: entries of /proc/self/task, what a leak check must compare.
-inline std::size_t process_thread_count() {
-  std::error_code ec;
-  std::size_t count = 0;
-  for (std::filesystem::directory_iterator it("/proc/self/task", ec), end; !ec && it != end;
-       it.increment(ec)) {
-    ++count;
-  }
-  return count;
-}
+// Threads of this process now: entries of /proc/self/task, what a leak check must compare
+// (the library's own count, which the metrics endpoint reports).
+using core::process_thread_count;
 
 // Threads the client library behind a bus with `options` starts once per process and keeps
 // after every bus is gone; leak checks count them as the baseline. nats.c keeps 3, ended only

@@ -11,6 +11,7 @@
 #include "broker_admin.hpp"
 #include "message_factory.hpp"
 #include "raw_runners.hpp"
+#include "raw_sender.hpp"
 #include "sender_pool.hpp"
 
 namespace eventbus::bench {
@@ -210,17 +211,11 @@ RunMetrics run_raw_kafka(RunContext& context, const Level& level, std::size_t re
     }
     frame.wait_for_warmup(recorder, topics.size());
     std::vector<std::string> buffers(settings.senders, factory.raw_template());
-    SenderPool senders(s, settings.senders, [&](std::size_t k, std::uint64_t seq) {
-      std::string& bytes = buffers[k];
-      write_digits(bytes.data() + at.seq, kSeqDigits, seq);
-      const std::int64_t start = now_ns();
-      write_digits(bytes.data() + at.sent_ns, kSentDigits, static_cast<std::uint64_t>(start));
-      recorder.publish_started(seq, start);
-      const bool accepted =
-          client->publish(topics[s.topic_of(seq)], keys[s.aggregate_of(seq)], bytes, seq);
-      recorder.publish_returned(start, now_ns());
-      if (!accepted) recorder.completed(seq, false);
-    });
+    SenderPool senders(
+        s, settings.senders,
+        raw_sender(buffers, at, recorder, [&](std::uint64_t seq, const std::string& bytes) {
+          return client->publish(topics[s.topic_of(seq)], keys[s.aggregate_of(seq)], bytes, seq);
+        }));
     frame.wait_for_messages(recorder, senders);
     frame.closing();
     client.reset();

@@ -10,6 +10,19 @@
 
 namespace eventbus::core {
 
+// A completion's result, kept beyond the call (its string views point into the bus).
+inline OwnedPublishResult own(const PublishResult& r) {
+  return OwnedPublishResult{r.error,
+                            std::string(r.topic),
+                            std::string(r.event_id),
+                            std::string(r.aggregate_id),
+                            std::string(r.detail),
+                            std::string(r.stream),
+                            r.partition,
+                            r.offset,
+                            r.tenant_id};
+}
+
 // Waits on the caller's stack for one completion; the completion captures only its address,
 // which fits std::function's small buffer.
 struct CompletionWaiter {
@@ -20,15 +33,7 @@ struct CompletionWaiter {
 
   void set(const PublishResult& r) {
     std::lock_guard lock(mutex);
-    result = OwnedPublishResult{r.error,
-                                std::string(r.topic),
-                                std::string(r.event_id),
-                                std::string(r.aggregate_id),
-                                std::string(r.detail),
-                                std::string(r.stream),
-                                r.partition,
-                                r.offset,
-                                r.tenant_id};
+    result = own(r);
     done = true;
     fired.notify_all();
   }
