@@ -19,11 +19,9 @@ class KafkaDelivery final : public core::Delivery {
   explicit KafkaDelivery(std::shared_ptr<PartitionState> state) : state_(std::move(state)) {}
   void ack() noexcept override { settle(true); }
   void nack() noexcept override { settle(false); }
-  void mark_dispatched() {
-    std::lock_guard lock(state_->mutex);
-    ++state_->dispatched;
-    dispatched_ = true;
-  }
+  // Counted in (true) before it is offered, since the ack may come before the offer returns,
+  // and out again (false) when it was not taken. The caller holds the partition's mutex.
+  void set_dispatched_locked(bool on) noexcept { dispatched_ = on; }
 
  private:
   void settle(bool handled) noexcept {
@@ -37,6 +35,11 @@ class KafkaDelivery final : public core::Delivery {
   bool dispatched_ = false;
   bool settled_ = false;
 };
+
+// Records taken from librdkafka per round before they are handed out: each partition's share
+// then goes to the dispatcher in one call (one lock, at most one worker woken) instead of one
+// call per record; that hand-off cost more than everything else the consumer does per record.
+constexpr int kBurst = 256;
 
 // What a commit on revoke or close gets even when waiting for handlers used up its deadline.
 constexpr std::chrono::milliseconds kOneRoundTrip{500};
@@ -116,30 +119,17 @@ void KafkaConsumer::poll_loop(std::stop_token stop) {
   next_commit_ = core::Clock::now() + options_.kafka.commit_interval;
   while (!stop.stop_requested()) {
     apply_subscription();
+    // While something is parked, other partitions still flow: librdkafka is only asked for
+    // what it already has.
+    const std::size_t taken = poll_burst(first_parked() != nullptr ? 0 : 100);
     // Taken before offering: room that comes while we offer ends the wait below at once.
-    core::DeliverySink* parked_in = nullptr;
-    std::uint64_t epoch = 0;
-    for (const auto& [key, state] : partitions_) {
-      if (state->parked.empty()) continue;
-      parked_in = state->sink;
-      epoch = parked_in->room_epoch();
-      break;
-    }
+    core::DeliverySink* parked_in = first_parked();
+    const std::uint64_t epoch = parked_in != nullptr ? parked_in->room_epoch() : 0;
     offer_parked();
-    if (parked_in != nullptr) {
-      bool still_parked = false;
-      for (const auto& [key, state] : partitions_)
-        still_parked = still_parked || !state->parked.empty();
-      if (!still_parked) parked_in = nullptr;
-    }
-    // While something is parked, other partitions still flow; when nothing comes, wait for
-    // the dispatcher's room signal (every sink shares its dispatcher), serving librdkafka at
-    // least every 100 ms.
-    if (rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), parked_in ? 0 : 100)) {
-      take(MessagePtr(m));
-    } else if (parked_in != nullptr) {
+    // Nothing came and something still waits for lane room: wait for the dispatcher's room
+    // signal (every sink shares its dispatcher), serving librdkafka at least every 100 ms.
+    if (taken == 0 && parked_in != nullptr && first_parked() != nullptr)
       parked_in->wait_for_room(epoch, core::Clock::now() + std::chrono::milliseconds(100), stop);
-    }
     if (core::Clock::now() >= next_commit_) {
       commit(std::nullopt);
       next_commit_ = core::Clock::now() + options_.kafka.commit_interval;
@@ -151,6 +141,25 @@ void KafkaConsumer::poll_loop(std::stop_token stop) {
   }
   std::lock_guard lock(lag_mutex_);
   lag_.clear();
+}
+
+// Takes up to kBurst records, waiting up to `timeout_ms` for the first only; returns how many
+// came (errors and end-of-partition events included).
+std::size_t KafkaConsumer::poll_burst(int timeout_ms) {
+  std::size_t taken = 0;
+  for (; taken < kBurst; ++taken) {
+    rd_kafka_message_t* m = rd_kafka_consumer_poll(consumer_.get(), taken == 0 ? timeout_ms : 0);
+    if (m == nullptr) break;
+    take(MessagePtr(m));
+  }
+  return taken;
+}
+
+core::DeliverySink* KafkaConsumer::first_parked() const {
+  for (const auto& [key, state] : partitions_) {
+    if (!state->parked.empty()) return state->sink;
+  }
+  return nullptr;
 }
 
 std::vector<PartitionLag> KafkaConsumer::lag() const {
@@ -238,46 +247,64 @@ void KafkaConsumer::take(MessagePtr m) {
     std::lock_guard lock(state.mutex);
     state.watermark.received(m->offset);
   }
-  core::DeliveryPtr owned = std::move(delivery);
-  if (!state.parked.empty() || !offer(state, owned)) park(state, std::move(owned));
-}
-
-// Parks behind what is already parked (the partition's order holds) and pauses the partition
-// only once a fetch queue's worth is parked. Pausing at the first full lane, as before, made
-// librdkafka drop the partition's whole prefetch (a pause bumps its version barrier) and
-// refetch it on resume, behind a long-poll fetch of up to fetch.wait.max.ms: with small lanes
-// and a slow handler, 2,000 messages went at ~15 a second instead of ~400 (backpressure_test).
-void KafkaConsumer::park(PartitionState& state, core::DeliveryPtr delivery) {
+  // Handed out with the rest of the burst (offer_parked), behind what is already parked.
   state.parked_bytes += parked_size(*delivery);
   state.parked.push_back(std::move(delivery));
-  if (state.parked_bytes >= park_limit_bytes()) pause(state, true);
 }
 
-// True when the delivery left the caller (accepted, or refused for good by a closing bus).
-bool KafkaConsumer::offer(PartitionState& state, core::DeliveryPtr& delivery) {
-  auto& kafka_delivery = static_cast<KafkaDelivery&>(*delivery);
-  kafka_delivery.mark_dispatched();  // counted first: the ack may come before try_deliver returns
-  const core::SubmitResult result = state.sink->try_deliver(delivery);
-  if (result != core::SubmitResult::full) return true;
-  {
-    std::lock_guard lock(state.mutex);
-    --state.dispatched;  // still ours
-  }
-  return false;
-}
-
+// Hands every partition's parked records out in order, and pauses a partition only once a
+// fetch queue's worth is parked. Pausing at the first full lane made librdkafka drop the
+// partition's whole prefetch (a pause bumps its version barrier) and refetch it on resume,
+// behind a long-poll fetch of up to fetch.wait.max.ms: with small lanes and a slow handler,
+// 2,000 messages went at ~15 a second instead of ~400 (backpressure_test). Resumed at half: the
+// refetch overlaps handing out the other half (order holds: what arrives queues behind).
 void KafkaConsumer::offer_parked() {
+  const std::size_t limit = park_limit_bytes();
   for (auto& [key, state] : partitions_) {
-    while (!state->parked.empty()) {
-      const std::size_t size = parked_size(*state->parked.front());
-      if (!offer(*state, state->parked.front())) break;
-      state->parked.pop_front();
-      state->parked_bytes -= size;
+    if (!state->parked.empty()) offer(*state);
+    if (state->parked_bytes >= limit) {
+      pause(*state, true);
+    } else if (state->paused && state->parked_bytes <= limit / 2) {
+      pause(*state, false);
     }
-    // Resumed at half: the refetch overlaps handing out the other half (order holds, since
-    // what arrives queues behind the parked).
-    if (state->paused && state->parked_bytes <= park_limit_bytes() / 2) pause(*state, false);
   }
+}
+
+// Offers a partition's parked records front first, up to kBurst per sink call, until one meets
+// a full lane (it and all behind it stay parked). After a full lane, one record is offered
+// first: a room signal usually frees one slot, and moving a whole burst out and back for it
+// would cost more than the record.
+void KafkaConsumer::offer(PartitionState& state) {
+  std::deque<core::DeliveryPtr> burst;
+  while (!state.parked.empty()) {
+    const std::size_t n = std::min(state.parked.size(), state.blocked ? 1 : std::size_t{kBurst});
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      bytes += parked_size(*state.parked.front());
+      burst.push_back(std::move(state.parked.front()));
+      state.parked.pop_front();
+    }
+    count_dispatched(state, burst, true);
+    const bool all_taken = state.sink->try_deliver_all(burst);
+    count_dispatched(state, burst, false);  // what is left is still ours
+    for (auto it = burst.rbegin(); it != burst.rend(); ++it) {
+      bytes -= parked_size(**it);
+      state.parked.push_front(std::move(*it));
+    }
+    burst.clear();
+    state.parked_bytes -= bytes;
+    state.blocked = !all_taken;
+    if (!all_taken) return;
+  }
+}
+
+void KafkaConsumer::count_dispatched(PartitionState& state,
+                                     const std::deque<core::DeliveryPtr>& deliveries, bool on) {
+  if (deliveries.empty()) return;
+  std::lock_guard lock(state.mutex);
+  for (const auto& delivery : deliveries)
+    static_cast<KafkaDelivery&>(*delivery).set_dispatched_locked(on);
+  on ? state.dispatched += deliveries.size() : state.dispatched -= deliveries.size();
 }
 
 std::size_t KafkaConsumer::parked_size(const core::Delivery& delivery) {
@@ -423,6 +450,7 @@ void KafkaConsumer::revoke(rd_kafka_topic_partition_list_t* partitions, bool los
     keys.insert(key);
     PartitionState& state = *it->second;
     state.parked.clear();  // never handed out: the next owner reads them again
+    state.parked_bytes = 0;
     // librdkafka keeps a partition paused through an unassign: assigned to this member again,
     // it would never be fetched again.
     pause(state, false);

@@ -1,8 +1,9 @@
 // The consuming half of the Kafka transport: one consumer-group member per bus and group, for
 // all of its topics (the Go SDK lost messages by rebalancing a new member in on every
-// subscribe). One poll thread feeds the dispatcher; a message whose lane is full (or that has
-// no handling rate-limit token yet) is parked, the partition's later messages behind it, until
-// there is room; a partition with fetch_queue_kbytes parked is paused until half of it is
+// subscribe). One poll thread feeds the dispatcher, a burst of records at a time, each
+// partition's share in one call; a record whose lane is full (or that has no handling
+// rate-limit token yet) stays parked, the partition's later records behind it, until there is
+// room; a partition with its share of fetch_queue_kbytes parked is paused until half of it is
 // handed out: memory stays bounded.
 // Offsets are committed only up to each partition's contiguous watermark: async on an
 // interval; on revoke and close waiting for the answer, but never past a deadline. Both eager
@@ -45,6 +46,7 @@ struct PartitionState {
   core::DeliverySink* sink = nullptr;
   std::deque<core::DeliveryPtr> parked;  // poll thread only: waiting for lane room
   std::size_t parked_bytes = 0;          // poll thread only: parked_size() of what is parked
+  bool blocked = false;                  // poll thread only: the last offer met a full lane
   bool paused = false;                   // poll thread only
 };
 
@@ -70,11 +72,14 @@ class KafkaConsumer {
                            rd_kafka_topic_partition_list_t* partitions, void* self) noexcept;
   void poll_loop(std::stop_token stop);
   void apply_subscription();
+  std::size_t poll_burst(int timeout_ms);
   void take(MessagePtr message);
   bool just_created(const rd_kafka_message_t& message);
-  bool offer(PartitionState& state, core::DeliveryPtr& delivery);
+  core::DeliverySink* first_parked() const;
   void offer_parked();
-  void park(PartitionState& state, core::DeliveryPtr delivery);
+  void offer(PartitionState& state);
+  static void count_dispatched(PartitionState& state,
+                               const std::deque<core::DeliveryPtr>& deliveries, bool on);
   static std::size_t parked_size(const core::Delivery& delivery);
   std::size_t park_limit_bytes() const;
   void assign(rd_kafka_topic_partition_list_t* partitions);
