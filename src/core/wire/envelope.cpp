@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "core/wire/envelope_rules.hpp"
 #include "core/wire/go_json.hpp"
 #include "core/wire/json_scanner.hpp"
 #include "eventbus/error.hpp"
@@ -99,7 +100,9 @@ ValidationError check_payload(std::string_view payload) {
 
 }  // namespace
 
-ValidationError validate(const Envelope& envelope) {
+namespace detail {
+
+ValidationError validate_envelope(const Envelope& envelope, PayloadJson payload) {
   if (auto e = check_required_text(envelope.event_id, "event_id", errc::invalid_event_id)) return e;
   if (auto e = check_aggregate_id(envelope.aggregate_id)) return e;
   if (auto e = check_required_text(envelope.event_type, "event_type", errc::invalid_event_type)) {
@@ -110,7 +113,17 @@ ValidationError validate(const Envelope& envelope) {
                 "event_version: " + std::to_string(envelope.event_version) + ", must be > 0");
   }
   if (auto e = check_timestamp(envelope.timestamp)) return e;
+  if (payload == PayloadJson::checked) {
+    return envelope.payload.empty() ? fail(errc::invalid_payload, "payload: missing or empty")
+                                    : ValidationError{};
+  }
   return check_payload(envelope.payload);
+}
+
+}  // namespace detail
+
+ValidationError validate(const Envelope& envelope) {
+  return detail::validate_envelope(envelope, detail::PayloadJson::unchecked);
 }
 
 Envelope make_envelope(std::string aggregate_id, std::string event_type, std::int64_t version,

@@ -26,10 +26,6 @@ void append_u00(std::string& out, unsigned c) {
   out.append(esc, sizeof esc);
 }
 
-bool needs_escape(unsigned c) noexcept {
-  return c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&';
-}
-
 // Go writes \" \\ \b \f \n \r \t in short form and other bytes below 0x20 as \u00xx.
 void append_ascii_escape(std::string& out, char c) {
   static constexpr std::string_view kRaw = "\"\\\b\f\n\r\t", kShort = "\"\\bfnrt";
@@ -39,7 +35,23 @@ void append_ascii_escape(std::string& out, char c) {
   out += kShort[k];
 }
 
+constexpr JsonBytes make_json_bytes() {
+  JsonBytes t{};
+  for (unsigned c = 0; c < 256; ++c) {
+    const bool ascii_plain = c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+    t.plain_in_string[c] = ascii_plain;
+    t.go_string_plain[c] = ascii_plain && c != '<' && c != '>' && c != '&';
+    // Not plain: whitespace (dropped outside strings), quote and backslash (string state),
+    // < > & (escaped), 0xE2 (may start U+2028/U+2029).
+    t.compact_plain[c] = !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' ||
+                           c == '\\' || c == '<' || c == '>' || c == '&' || c == 0xE2);
+  }
+  return t;
+}
+
 }  // namespace
+
+constinit const JsonBytes kJsonBytes = make_json_bytes();
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
   // 0 is never a continuation byte, so reading past the end fails the checks below.
@@ -72,13 +84,12 @@ void append_go_string(std::string& out, std::string_view s) {
   out += '"';
   std::size_t start = 0;  // first byte not yet copied
   for (std::size_t i = 0; i < s.size();) {
+    while (i < s.size() && kJsonBytes.go_string_plain[uc(s[i])])
+      ++i;
+    if (i == s.size()) break;
     const unsigned c = uc(s[i]);
     std::size_t n = 1;
     if (c < 0x80) {
-      if (!needs_escape(c)) {
-        ++i;
-        continue;
-      }
       out.append(s.substr(start, i - start));
       append_ascii_escape(out, s[i]);
     } else {
@@ -100,21 +111,23 @@ void append_go_string(std::string& out, std::string_view s) {
 }
 
 void append_go_compact(std::string& out, std::string_view json) {
-  bool in_string = false, escaped = false;
+  bool in_string = false;
   std::size_t start = 0;  // first byte not yet copied
   for (std::size_t i = 0; i < json.size(); ++i) {
+    while (i < json.size() && kJsonBytes.compact_plain[uc(json[i])])
+      ++i;
+    if (i == json.size()) break;
     const char c = json[i];
-    if (in_string) {
-      in_string = escaped || c != '"';
-      escaped = !escaped && c == '\\';
-    } else if (c == '"') {
-      in_string = true;
+    if (c == '"') {
+      in_string = !in_string;
+    } else if (c == '\\') {
+      ++i;  // in a string (the input is valid JSON): the escaped byte is copied as it is
+      continue;
     } else if (is_space(c)) {
+      if (in_string) continue;
       out.append(json.substr(start, i - start));
       start = i + 1;
-      continue;
-    }
-    if (c == '<' || c == '>' || c == '&') {
+    } else if (c == '<' || c == '>' || c == '&') {
       out.append(json.substr(start, i - start));
       append_u00(out, uc(c));
       start = i + 1;

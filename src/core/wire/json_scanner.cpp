@@ -155,6 +155,11 @@ bool Scanner::scalar() {
 bool Scanner::string() {
   ++i_;  // the opening quote
   while (i_ < s_.size()) {
+    std::size_t i = i_;  // a local: the plain run is a tight loop over the table
+    while (i < s_.size() && kJsonBytes.plain_in_string[uc(s_[i])])
+      ++i;
+    i_ = i;
+    if (i_ >= s_.size()) break;
     const char c = s_[i_];
     if (c == '"') {
       ++i_;
@@ -165,10 +170,6 @@ bool Scanner::string() {
       continue;
     }
     if (uc(c) < 0x20) return fail("control character in string");
-    if (uc(c) < 0x80) {  // the common case, without a call into the UTF-8 decoder
-      ++i_;
-      continue;
-    }
     const std::size_t n = utf8_sequence_length(s_, i_);
     if (n == 0) return fail("invalid UTF-8 in string");
     i_ += n;
