@@ -13,7 +13,8 @@
 #   any other argument goes to eventbus-bench, e.g. --levels low,100k --repeats 3
 #   (build/release/tools/bench/eventbus-bench --help lists them)
 #
-# Exit status: eventbus-bench's (1 when a message was lost or reordered or a thread leaked).
+# Exit status: eventbus-bench's (1 when a message was lost or reordered, a thread leaked or
+# the heap in use after close exceeded the heap before by more than --heap-after-close-limit MB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

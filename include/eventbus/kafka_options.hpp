@@ -44,7 +44,7 @@ struct KafkaOptions {
   // member's whole assignment when one of its commits meets a concurrent rebalance
   // (librdkafka#4059), and the partitions' next owners handle again what it handled since its
   // last commit. Commits on revoke make an eager hand-over exact.
-  std::string assignment_strategy = "auto";
+  std::string assignment_strategy = "auto";  // resolved_assignment_strategy() tells which
   // queued.max.messages.kbytes: librdkafka's prefetch bound; also the bound of the records a
   // member parks while their lanes are full (shared by its partitions), so a slow consumer holds
   // at most about twice this much. Must be > 0.
@@ -56,5 +56,9 @@ struct KafkaOptions {
   std::map<std::string, std::string> producer_properties;
   std::map<std::string, std::string> consumer_properties;
 };
+
+// The partition.assignment.strategy a bus with these options uses: "auto" resolved for the
+// librdkafka this process runs with, any other value as it is (for logs and reports).
+std::string resolved_assignment_strategy(const KafkaOptions& options);
 
 }  // namespace eventbus

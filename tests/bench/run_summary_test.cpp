@@ -78,5 +78,34 @@ TEST(RunSummary, RatioIsZeroWhenEitherSideIsMissingOrTheBaselineMovedNothing) {
   EXPECT_GT(throughput_ratio(runs, "low", "nats", kRawClient), 0);
 }
 
+// A level whose repeats lie more than 2x apart is flagged; 2x itself, one repeat, or a repeat
+// that moved nothing (a failure, reported as such) is not.
+TEST(RunSummary, RepeatsMoreThanTwiceApartAreUnsteady) {
+  const std::vector<RunMetrics> runs = nats_and_kafka_runs();
+  const Summary push = summarize(runs, "low", "nats", kRawPushClient);  // 20,000..40,000
+  EXPECT_DOUBLE_EQ(push.spread(), 2.0);
+  EXPECT_FALSE(push.unsteady());
+  EXPECT_FALSE(summarize(runs, "high", "nats", kBusClient).unsteady());  // one repeat
+  EXPECT_EQ(summarize(runs, "high", "nats", kBusClient).spread(), 0);
+  std::vector<RunMetrics> wide = runs;
+  wide[8].throughput = 16000;  // NATS bus low: 6,000..16,000
+  EXPECT_TRUE(summarize(wide, "low", "nats", kBusClient).unsteady());
+  EXPECT_NEAR(summarize(wide, "low", "nats", kBusClient).spread(), 16000.0 / 6000.0, 1e-9);
+  wide[5].throughput = 0;  // a repeat that failed
+  EXPECT_FALSE(summarize(wide, "low", "nats", kBusClient).unsteady());
+}
+
+TEST(RunSummary, HeapKeptIsWhatStayedAboveTheStart) {
+  RunMetrics m = run("kafka", kBusClient, "high", 1000);
+  m.heap_before = 20u << 20;
+  m.heap_after = 23u << 20;
+  EXPECT_DOUBLE_EQ(heap_kept_mb(m), 3.0);
+  m.heap_after = 19u << 20;  // gave back more than it took
+  EXPECT_EQ(heap_kept_mb(m), 0);
+  m.heap_before = 0;  // not measured
+  m.heap_after = 23u << 20;
+  EXPECT_EQ(heap_kept_mb(m), 0);
+}
+
 }  // namespace
 }  // namespace eventbus::bench

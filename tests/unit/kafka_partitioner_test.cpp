@@ -105,6 +105,28 @@ TEST(KafkaPartitioner, ProducerConfigSelectsFnv1aRandom) {
   EXPECT_STREQ(value, "fnv1a_random");
 }
 
+// What a report says is what the consumer is given: "auto" by the librdkafka in the process
+// (eager before 2.10, librdkafka#4059), an explicit choice as it is.
+TEST(KafkaConfig, ResolvedAssignmentStrategyIsWhatTheConsumerIsGiven) {
+  eventbus::BusOptions options;
+  const std::string expected_auto =
+      rd_kafka_version() >= 0x020a0000 ? "cooperative-sticky" : "range,roundrobin";
+  EXPECT_EQ(eventbus::resolved_assignment_strategy(options.kafka), expected_auto);
+  for (const std::string chosen : {"auto", "roundrobin", "cooperative-sticky"}) {
+    SCOPED_TRACE(chosen);
+    options.kafka.assignment_strategy = chosen;
+    eventbus::kafka::ConfPtr conf = eventbus::kafka::consumer_config(options, "group");
+    char value[64] = {};
+    size_t size = sizeof value;
+    ASSERT_EQ(rd_kafka_conf_get(conf.get(), "partition.assignment.strategy", value, &size),
+              RD_KAFKA_CONF_OK);
+    EXPECT_EQ(value, eventbus::resolved_assignment_strategy(options.kafka));
+    if (chosen != "auto") {
+      EXPECT_EQ(value, chosen);
+    }
+  }
+}
+
 // A refused property is named, its value (maybe a secret) is not: both for a name librdkafka
 // does not know and for a value it refuses (whose message quotes the value).
 TEST(KafkaConfig, RefusedPropertyErrorNamesThePropertyButNotItsValue) {

@@ -95,7 +95,9 @@ Facts collect_configuration(const Settings& settings) {
            ms(o.kafka.linger) + ", batch.size " + std::to_string(o.kafka.batch_size) +
            ", compression " + o.kafka.compression + ", " +
            std::to_string(o.default_topic.partitions.value_or(TopicOptions::kDefaultPartitions)) +
-           " partitions, fnv1a_random, cooperative-sticky, commit every " +
+           " partitions, fnv1a_random; consumer assignment " +
+           resolved_assignment_strategy(o.kafka) + ", prefetch " +
+           std::to_string(o.kafka.fetch_queue_kbytes) + " kB, commit every " +
            ms(o.kafka.commit_interval)},
       {"raw nats", "js_PublishAsync MaxPending " + in_flight +
                        ", send_asap false, file storage, durable pull consumer, Fetch(256), "
@@ -110,7 +112,9 @@ Facts collect_configuration(const Settings& settings) {
            " s, natsMsg_Ack each in the callback, one nats.c delivery thread per topic"},
       {"raw kafka",
        "acks=all, idempotent, linger 5 ms, batch.size 1000000, fnv1a_random, key = "
-       "aggregate, 4 partitions; one consumer (auto commit) polling all topics"},
+       "aggregate, no headers, queue.buffering.max.messages " +
+           std::to_string(settings.max_in_flight + 1024) +
+           ", 4 partitions; one consumer (librdkafka defaults, auto commit) polling all topics"},
       {"memory", "fetch batch " + std::to_string(o.memory.fetch_batch)},
       {"senders", std::to_string(settings.senders) + " threads sharing the aggregates"},
       {"idle timeout", ms(settings.idle_timeout)},

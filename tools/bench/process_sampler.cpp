@@ -1,6 +1,9 @@
 #include "process_sampler.hpp"
 
 #include <dirent.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <algorithm>
 #include <cstdio>
@@ -32,6 +35,15 @@ std::uint64_t resident_bytes() {
   }
   std::fclose(f);
   return kib * 1024;
+}
+
+std::uint64_t heap_in_use() {
+#if defined(__GLIBC__)
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+#else
+  return 0;
+#endif
 }
 
 ProcessSample sample_process() {

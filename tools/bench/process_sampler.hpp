@@ -22,6 +22,9 @@ struct ProcessSample {
 ProcessSample sample_process();
 std::size_t count_threads();     // entries of /proc/self/task
 std::uint64_t resident_bytes();  // VmRSS of /proc/self/status; 0 if unreadable
+// Bytes the process holds from malloc (all arenas, mmapped blocks included): what RSS shows
+// minus the allocator's own caches. 0 where the C library cannot tell (not glibc).
+std::uint64_t heap_in_use();
 
 struct SampleWindow {
   ProcessSample start;  // at begin_window()

@@ -44,7 +44,9 @@ ordered_json run_json(const RunMetrics& r) {
         {"after_close", r.threads_after},
         {"expected_after_close", r.threads_expected},
         {"leaked", r.leaked_threads}}},
-      {"rss_bytes", {{"before", r.rss_before}, {"peak", r.peak_rss}, {"after_close", r.rss_after}}},
+      {"rss_bytes",
+       {{"before", r.rss_before}, {"peak", r.peak_rss}, {"after_close_trimmed", r.rss_after}}},
+      {"heap_in_use_bytes", {{"before", r.heap_before}, {"after_close", r.heap_after}}},
   };
 }
 
@@ -105,11 +107,13 @@ std::string json_report(const Results& results) {
         {"topics", s.topics},
         {"envelope_bytes", s.envelope_bytes},
         {"max_in_flight", s.max_in_flight},
+        {"heap_after_close_limit_mb", s.heap_after_close_limit_mb},
         {"idle_timeout_ms", s.idle_timeout.count()}}},
       {"environment", facts_json(results.environment)},
       {"configuration", facts_json(results.configuration)},
       {"runs", runs},
       {"summaries", summaries(results)},
+      {"unsteady", results.unsteady()},
       {"verdict", {{"ok", failures.empty()}, {"failures", failures}}},
   };
   return doc.dump(2) + "\n";

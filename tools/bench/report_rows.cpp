@@ -65,12 +65,19 @@ std::string p50_p99_us(const LatencySummary& l) {
   return pair(micros(static_cast<double>(l.p50)), micros(static_cast<double>(l.p99)));
 }
 
+std::string after_and_change(std::uint64_t after, std::uint64_t before) {
+  const double change = static_cast<double>(after) - static_cast<double>(before);
+  return megabytes(static_cast<double>(after)) + " (" + (change >= 0 ? "+" : "") +
+         megabytes(change) + ")";
+}
+
 std::string throughput(const RunMetrics& m, const Summary& s) {
   if (m.throughput <= 0) return "failed";
   std::string text = with_commas(s.throughput_median);
   if (s.repeats > 1) {
     text += " (" + with_commas(s.throughput_min) + "-" + with_commas(s.throughput_max) + ")";
   }
+  if (s.unsteady()) text += " unsteady " + fixed(s.spread(), 1) + "x";
   return text;
 }
 
@@ -114,11 +121,14 @@ std::vector<Row> make_rows() {
   rows.push_back(bus_row("threads after close (leaked)", [](const RunMetrics& m, const Summary& s) {
     return std::to_string(m.threads_after) + " (" + std::to_string(s.leaked_threads) + ")";
   }));
-  rows.push_back(bus_row("RSS after close (MB, change)", [](const RunMetrics& m, const Summary&) {
-    const double change = static_cast<double>(m.rss_after) - static_cast<double>(m.rss_before);
-    return megabytes(static_cast<double>(m.rss_after)) + " (" + (change >= 0 ? "+" : "") +
-           megabytes(change) + ")";
-  }));
+  rows.push_back(
+      bus_row("RSS after close, trimmed (MB, change)", [](const RunMetrics& m, const Summary&) {
+        return after_and_change(m.rss_after, m.rss_before);
+      }));
+  rows.push_back(
+      bus_row("heap in use after close (MB, change)", [](const RunMetrics& m, const Summary&) {
+        return after_and_change(m.heap_after, m.heap_before);
+      }));
   rows.push_back(
       bus_row("subscribe + warm-up / close (ms)", [](const RunMetrics& m, const Summary&) {
         return pair(fixed(m.warmup_ms, 0), fixed(m.close_ms, 0));

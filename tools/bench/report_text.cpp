@@ -121,8 +121,15 @@ std::string terminal_report(const Results& results) {
   if (has_ratios(results)) out << '\n' << aligned(ratio_table(results));
   const auto failures = results.failures();
   out << '\n';
+  if (const auto unsteady = results.unsteady(); !unsteady.empty()) {
+    out << "UNSTEADY (max/min throughput over " << fixed(kUnsteadySpread, 0)
+        << "x: weak medians; a quieter machine or more --repeats):\n";
+    for (const auto& u : unsteady)
+      out << "  - " << u << '\n';
+  }
   if (failures.empty()) {
-    out << "RESULT: ok - no message lost or reordered, no thread leaked\n";
+    out << "RESULT: ok - no message lost or reordered, no thread leaked, memory given back at "
+           "close\n";
   } else {
     out << "RESULT: FAILED\n";
     for (const auto& f : failures)
@@ -147,9 +154,18 @@ std::string markdown_report(const Results& results, const std::string& chart_fil
   }
   if (has_ratios(results))
     out << "## bus / raw client throughput\n\n" << markdown(ratio_table(results)) << '\n';
+  if (const auto unsteady = results.unsteady(); !unsteady.empty()) {
+    out << "## Unsteady\n\nThroughput more than " << fixed(kUnsteadySpread, 0)
+        << "x apart between the repeats of a level: these medians are weak evidence.\n\n";
+    for (const auto& u : unsteady)
+      out << "- " << u << '\n';
+    out << '\n';
+  }
   out << "## Verdict\n\n";
   const auto failures = results.failures();
-  if (failures.empty()) out << "ok: no message lost or reordered, no thread leaked.\n";
+  if (failures.empty()) {
+    out << "ok: no message lost or reordered, no thread leaked, memory given back at close.\n";
+  }
   for (const auto& f : failures)
     out << "- FAILED: " << f << '\n';
   out << "\n## Environment\n\n| | |\n|---|---|\n";

@@ -31,6 +31,8 @@ struct Results {
   }
   // Why the invocation failed: lost, reordered or unknown messages, leaked threads, errors.
   std::vector<std::string> failures() const;
+  // Clients whose throughput moved more than kUnsteadySpread between repeats of a level.
+  std::vector<std::string> unsteady() const;
 };
 
 // "Kafka", "NATS", "memory".

@@ -1,5 +1,9 @@
 #include "run_frame.hpp"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <stdexcept>
 #include <thread>
 
@@ -10,6 +14,7 @@ RunFrame::RunFrame(RunContext& context, RunMetrics& metrics)
   metrics_.threads_before = context_.ledger.before_run();
   context_.sampler.begin_window();
   metrics_.rss_before = resident_bytes();
+  metrics_.heap_before = heap_in_use();
   started_ = std::chrono::steady_clock::now();
 }
 
@@ -62,6 +67,13 @@ void RunFrame::client_gone(const std::string& library, std::size_t library_threa
   metrics_.threads_after = v.after;
   metrics_.threads_expected = v.expected;
   metrics_.leaked_threads = v.leaked;
+  metrics_.heap_after = heap_in_use();  // what someone still holds: the verdict's measure
+#if defined(__GLIBC__)
+  // Free pages the allocator keeps for reuse are handed back first; what RSS still shows beyond
+  // the heap in use is the allocator's high-water mark (the tops of per-thread arenas, which
+  // malloc_trim leaves), reported but not judged.
+  malloc_trim(0);
+#endif
   metrics_.rss_after = resident_bytes();
 }
 

@@ -56,6 +56,7 @@ struct RunMetrics {
   std::uint64_t threads_expected = 0;  // threads_before + the library's process-wide threads
   std::int64_t leaked_threads = 0;     // threads_after - threads_expected when positive
   std::uint64_t rss_before = 0, peak_rss = 0, rss_after = 0;  // bytes
+  std::uint64_t heap_before = 0, heap_after = 0;  // bytes held from malloc (heap_in_use())
 
   bool lost() const { return distinct < messages; }
 };

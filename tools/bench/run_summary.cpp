@@ -29,6 +29,11 @@ Summary summarize(const std::vector<RunMetrics>& runs, const std::string& level,
   return s;
 }
 
+double heap_kept_mb(const RunMetrics& run) {
+  if (run.heap_before == 0 || run.heap_after <= run.heap_before) return 0;
+  return static_cast<double>(run.heap_after - run.heap_before) / (1024.0 * 1024.0);
+}
+
 double throughput_ratio(const std::vector<RunMetrics>& runs, const std::string& level,
                         const std::string& transport, const std::string& baseline) {
   const Summary bus = summarize(runs, level, transport, kBusClient);

@@ -11,6 +11,10 @@
 
 namespace eventbus::bench {
 
+// A client whose fastest repeat moved more than this many times the messages per second of its
+// slowest is flagged: its median is weak evidence (the machine was busy, or the client erratic).
+inline constexpr double kUnsteadySpread = 2.0;
+
 struct Summary {
   const RunMetrics* median = nullptr;  // the repeat with the median throughput
   double throughput_min = 0, throughput_median = 0, throughput_max = 0;
@@ -20,12 +24,21 @@ struct Summary {
   std::int64_t leaked_threads = 0;                                  // over all repeats
   std::string error;                                                // the first error
   bool present() const noexcept { return median != nullptr; }
+  // max / min throughput over the repeats; 0 with one repeat or a repeat that moved nothing.
+  double spread() const noexcept {
+    return repeats > 1 && throughput_min > 0 ? throughput_max / throughput_min : 0;
+  }
+  bool unsteady() const noexcept { return spread() > kUnsteadySpread; }
 };
 
 // The runs of one level, transport and client (see RunMetrics::client) condensed; points into
 // `runs`, which must outlive it.
 Summary summarize(const std::vector<RunMetrics>& runs, const std::string& level,
                   const std::string& transport, const std::string& client);
+
+// MB of heap the process still held after the client closed beyond what it held before the
+// client (heap_in_use()); 0 when it went down or was not measured.
+double heap_kept_mb(const RunMetrics& run);
 
 // The bus's median throughput over the `baseline` client's (kRawClient, kRawPushClient) at one
 // level and transport; 0 when either is missing or the baseline moved nothing.

@@ -16,9 +16,11 @@ namespace eventbus::bench {
 struct Settings {
   std::vector<Level> levels = standard_levels();
   std::vector<std::string> transports{"kafka", "nats", "memory"};  // report column order
-  bool baselines = true;  // raw nats.c / librdkafka runs beside the bus
-  bool prime = true;      // one unmeasured 500-message pass per transport before the levels
-  std::size_t repeats = 1;
+  bool baselines = true;    // raw nats.c / librdkafka runs beside the bus
+  bool prime = true;        // one unmeasured 500-message pass per transport before the levels
+  std::size_t repeats = 3;  // interleaved per level: raw, bus, then bus, raw, ...
+  // Fails a run that holds this much more heap after close than before (heap_in_use()).
+  double heap_after_close_limit_mb = 1.0;
   std::size_t senders = 4;  // sender threads sharing the aggregates
   std::size_t topics = 5;
   std::size_t envelope_bytes = 180;

@@ -33,8 +33,14 @@ void WorkloadOptions::add(CLI::App& app, Settings& s) {
   app.add_flag("--memory-only", memory_only, "only the memory transport, no brokers");
   app.add_flag("--no-baselines", no_baselines, "skip the raw nats.c / librdkafka runs");
   app.add_flag("--no-prime", no_prime, "skip the unmeasured 500-message pass per transport");
-  app.add_option("--repeats", s.repeats, "runs per level and transport (min/median/max)")
+  app.add_option("--repeats", s.repeats,
+                 "runs per level and client, interleaved (min/median/max; over 2x apart is "
+                 "flagged unsteady)")
       ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  app.add_option("--heap-after-close-limit", s.heap_after_close_limit_mb,
+                 "fail a run that holds more than this many MB of heap after close than before")
+      ->check(CLI::Range(0.0, 1024.0))
       ->capture_default_str();
   app.add_option("--senders", s.senders, "sender threads")
       ->check(CLI::Range(1, 64))

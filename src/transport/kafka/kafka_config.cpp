@@ -52,13 +52,6 @@ void apply(rd_kafka_conf_t* conf, const std::map<std::string, std::string>& extr
 
 }  // namespace
 
-std::string assignment_strategy(const KafkaOptions& k) {
-  if (k.assignment_strategy != "auto") return k.assignment_strategy;
-  // 2.10: the first release after the fix of librdkafka#4059 (PR #4908, merged 2025-03).
-  constexpr int kCooperativeCommitsFixed = 0x020a0000;
-  return rd_kafka_version() >= kCooperativeCommitsFixed ? "cooperative-sticky" : "range,roundrobin";
-}
-
 ConfPtr producer_config(const BusOptions& options) {
   const KafkaOptions& k = options.kafka;
   ConfPtr conf = common(options);
@@ -85,7 +78,7 @@ ConfPtr consumer_config(const BusOptions& options, const std::string& group) {
   const KafkaOptions& k = options.kafka;
   ConfPtr conf = common(options);
   set(conf.get(), "group.id", group);
-  set(conf.get(), "partition.assignment.strategy", assignment_strategy(k));
+  set(conf.get(), "partition.assignment.strategy", resolved_assignment_strategy(k));
   set(conf.get(), "enable.auto.commit", "false");  // we commit the contiguous watermark
   set(conf.get(), "enable.auto.offset.store", "false");
   set(conf.get(), "auto.offset.reset", k.auto_offset_reset);
@@ -130,3 +123,14 @@ std::error_code to_error(rd_kafka_resp_err_t err) {
 }
 
 }  // namespace eventbus::kafka
+
+namespace eventbus {
+
+std::string resolved_assignment_strategy(const KafkaOptions& k) {
+  if (k.assignment_strategy != "auto") return k.assignment_strategy;
+  // 2.10: the first release after the fix of librdkafka#4059 (PR #4908, merged 2025-03).
+  constexpr int kCooperativeCommitsFixed = 0x020a0000;
+  return rd_kafka_version() >= kCooperativeCommitsFixed ? "cooperative-sticky" : "range,roundrobin";
+}
+
+}  // namespace eventbus

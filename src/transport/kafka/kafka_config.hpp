@@ -13,10 +13,6 @@ namespace eventbus::kafka {
 ConfPtr producer_config(const BusOptions& options);
 ConfPtr consumer_config(const BusOptions& options, const std::string& group);
 
-// partition.assignment.strategy for KafkaOptions::assignment_strategy ("auto" resolved by the
-// librdkafka version this process runs with).
-std::string assignment_strategy(const KafkaOptions& k);
-
 // The error code for a librdkafka error (timeouts, purges, refusals, fatal errors).
 std::error_code to_error(rd_kafka_resp_err_t err);
 
