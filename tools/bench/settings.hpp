@@ -17,7 +17,7 @@ struct Settings {
   std::vector<Level> levels = standard_levels();
   std::vector<std::string> transports{"kafka", "nats", "memory"};  // report column order
   bool baselines = true;    // raw nats.c / librdkafka runs beside the bus
-  bool prime = true;        // one unmeasured 500-message pass per transport before the levels
+  bool prime = true;        // one unmeasured 10,000-message pass per transport before the levels
   std::size_t repeats = 3;  // interleaved per level: raw, bus, then bus, raw, ...
   // Fails a run that holds this much more heap after close than before (heap_in_use()).
   double heap_after_close_limit_mb = 1.0;

@@ -32,7 +32,7 @@ void WorkloadOptions::add(CLI::App& app, Settings& s) {
   app.add_option("--transports", transports, "any of kafka,nats,memory")->capture_default_str();
   app.add_flag("--memory-only", memory_only, "only the memory transport, no brokers");
   app.add_flag("--no-baselines", no_baselines, "skip the raw nats.c / librdkafka runs");
-  app.add_flag("--no-prime", no_prime, "skip the unmeasured 500-message pass per transport");
+  app.add_flag("--no-prime", no_prime, "skip the unmeasured 10,000-message pass per transport");
   app.add_option("--repeats", s.repeats,
                  "runs per level and client, interleaved (min/median/max; over 2x apart is "
                  "flagged unsteady)")
