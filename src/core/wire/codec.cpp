@@ -224,7 +224,17 @@ ValidationError encode(const Envelope& e, std::string& out) {
 
 DecodeResult decode(std::string_view json) {
   DecodeResult result;
-  std::vector<detail::JsonMember> members;
+  // Views into `json`, used up before returning: one vector per thread keeps its capacity, so
+  // a decode allocates only the envelope's own strings. A document with very many members
+  // does not leave its capacity behind.
+  thread_local std::vector<detail::JsonMember> members;
+  struct Scratch {
+    std::vector<detail::JsonMember>& used;
+    ~Scratch() {
+      used.clear();
+      if (used.capacity() > 64) std::vector<detail::JsonMember>().swap(used);
+    }
+  } scratch{members};
   if (const auto error = detail::check_json(json, &members)) {
     result.error = fail(errc::malformed_json, error.describe("json"));
     return result;

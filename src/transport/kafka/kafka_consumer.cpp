@@ -52,6 +52,7 @@ void copy_record(const rd_kafka_message_t& m, core::Delivery& d) {
   if (m.payload != nullptr) d.payload.assign(static_cast<const char*>(m.payload), m.len);
   rd_kafka_headers_t* headers = nullptr;
   if (rd_kafka_message_headers(&m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  d.headers.reserve(rd_kafka_header_cnt(headers));
   const char* name = nullptr;
   const void* value = nullptr;
   size_t size = 0;
