@@ -113,7 +113,7 @@ Facts collect_configuration(const Settings& settings) {
       {"raw kafka",
        "acks=all, idempotent, linger 5 ms, batch.size 1000000, fnv1a_random, key = "
        "aggregate, no headers, queue.buffering.max.messages " +
-           std::to_string(settings.max_in_flight + 1024) +
+           std::to_string(settings.max_in_flight) + " (the bus's bound)" +
            ", 4 partitions; one consumer (librdkafka defaults, auto commit) polling all topics"},
       {"memory", "fetch batch " + std::to_string(o.memory.fetch_batch)},
       {"senders", std::to_string(settings.senders) + " threads sharing the aggregates"},

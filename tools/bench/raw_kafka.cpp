@@ -134,7 +134,10 @@ class RawKafka {
     set(conf, "linger.ms", "5");
     set(conf, "batch.size", "1000000");
     set(conf, "message.timeout.ms", "30000");
-    set(conf, "queue.buffering.max.messages", std::to_string(c.settings.max_in_flight + 1024));
+    // The same bound as the bus's publishes (--max-in-flight). The bus gives librdkafka 1,024
+    // more, but only for its dead letters; with that room here too, raw could have 5,120
+    // publishes waiting where the bus has 4,096, and at 5,000 messages never waited at all.
+    set(conf, "queue.buffering.max.messages", std::to_string(c.settings.max_in_flight));
     rd_kafka_conf_set_dr_msg_cb(conf, &on_delivery);
     rd_kafka_conf_set_opaque(conf, &recorder_);
     return conf;
