@@ -13,9 +13,9 @@ namespace eventbus::detail {
 // Byte classes for the hot loops below and in the scanner: one table lookup per byte decides
 // whether a byte needs any attention, so runs of plain bytes are skipped in a tight loop.
 struct JsonBytes {
-  bool plain_in_string[256];   // ASCII >= 0x20 other than " and \: taken as is by the scanner
-  bool go_string_plain[256];   // plain_in_string minus < > &: written as is by append_go_string
-  bool compact_plain[256];     // copied as is by append_go_compact (outside or inside strings)
+  bool plain_in_string[256];  // ASCII >= 0x20 other than " and \: taken as is by the scanner
+  bool go_string_plain[256];  // plain_in_string minus < > &: written as is by append_go_string
+  bool compact_plain[256];    // copied as is by append_go_compact (outside or inside strings)
 };
 extern const JsonBytes kJsonBytes;
 
