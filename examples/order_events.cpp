@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Publishes order events over many aggregates through the bus and consumes them in order,
 // then prints what happened: count, throughput, order violations, threads.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: any text into parse_config, once as it is and once under a few EVENTBUS_*
 // overrides. The only clean rejection is std::system_error with invalid_option; any other
 // exception escapes and libFuzzer reports it, as it does crashes, leaks and UB.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libFuzzer target: any bytes into the envelope decoder. Whatever decodes must re-encode, the
 // encoding must decode to the same fields, and encoding that again must give the same bytes
 // (the codec's promise that a Go envelope re-encodes byte for byte). A broken promise aborts.

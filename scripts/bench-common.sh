@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by bench.sh and soak.sh: install and build eventbus-bench, start the brokers a
 # benchmark needs on loopback (unless an address was given) and stop them again. Expects $setup
 # (1 or 0) and $transports ("kafka,nats,memory") and may be given $nats_url / $kafka_brokers;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The README's first command: the Kafka-vs-NATS-vs-memory pressure comparison on this machine.
 # Installs what is needed, builds eventbus-bench, starts nats-server and a Kafka broker on
 # loopback (unless addresses are given), runs the four levels on the three transports with the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configures and builds one flavour of the project into build/<flavour>.
 #   scripts/build.sh release|asan|tsan [targets...]
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by build.sh and fuzz.sh: compile through ccache when it is there (install-deps.sh
 # installs it). CI builds four flavours of a fresh clone on every run; with the cache in
 # ~/.cache/ccache only what changed is compiled again. Paths inside the clone are hashed

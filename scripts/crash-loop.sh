@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs the NATS broker-crash fault test (three SIGKILLs of nats-server in 30 s of steady
 # publishing and consuming) several times in a row under AddressSanitizer + UBSan, stopping at
 # the first failure. It is where a heap corruption in the consume path shows: messages queued

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # CTest fixture hooks: start a broker before the tests that need it, stop it after.
 #   scripts/ctest-broker.sh nats|kafka start|stop STATE_DIR
 # STATE_DIR/env holds the broker's address for the tests (EVENTBUS_*_STATE points there).

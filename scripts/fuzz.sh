@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets (clang, ASan + UBSan) into build/fuzz and runs each one for N
 # seconds on a copy of its seed corpus in fuzz/corpus/ (new inputs stay in build/fuzz/run, the
 # repository's corpus is never written). Exits non-zero on any crash, leak, UB, timeout or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian package the project builds, tests and benchmarks with. Idempotent:
 # when everything is already there it returns without touching apt.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs a real, single-node Apache Kafka broker (KRaft, broker+controller in one JVM) on
 # 127.0.0.1 for tests and benchmarks, from Maven Central jars: no Docker, nothing installed
 # by hand. Needs java (17) and mvn; python3 only to pick free ports.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Runs Debian's nats-server with JetStream on loopback for tests and benchmarks.
 #   scripts/nats-server.sh start [extra nats-server args...]   prints the run dir (last line)
 #   scripts/nats-server.sh stop DIR | kill DIR | restart DIR

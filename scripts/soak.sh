@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The opt-in soak run (not in CI): each transport publishes at a fixed rate for N minutes while
 # the process is sampled every second; the first minute is warm-up. Passes when nothing was
 # lost or reordered, no duplicate lacks a redelivery, threads stayed flat and returned to their

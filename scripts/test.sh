@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The README's test command: installs what is needed, then builds and runs every test suite:
 # plain, libFuzzer for two minutes, under AddressSanitizer + UndefinedBehaviorSanitizer, and
 # under ThreadSanitizer.
@@ -23,6 +24,9 @@ step "eventbus-bench smoke: 500 messages on memory, NATS and Kafka, with raw bas
 # Starts and stops its own brokers; fails on a lost or reordered message or a leaked thread.
 scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle-timeout 20 \
   --progress never --out build/release/bench-smoke
+
+step "package: cmake --install, then a separate project with find_package and with pkg-config"
+scripts/package-test.sh build/release
 
 step "example: 10,000 events over 1,000 aggregates"
 build/release/examples/order_events --messages 10000 --aggregates 1000

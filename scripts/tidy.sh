@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # clang-tidy on the library's sources (the checks and their opt-outs: .clang-tidy), with the
 # compile commands of the plain build: scripts/tidy.sh [build dir, default build/release].
 # Exits non-zero on any finding.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one API over every transport: publish (raw or envelope), subscribe, stats and close.
 //
 // Threads: a bus starts the transport's client threads, at most one completion thread, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Encodes and decodes the docs/wire-format.md JSON envelope, byte-compatible with the Go SDK.
 //
 // encode() writes fields in docs/wire-format.md order with Go's encoding/json string escaping

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A YAML configuration file for a Bus, in the shape of the Go SDK's `eventbus` section
 // (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, monitor,
 // topics; plus metrics, which the Go SDK does not have), with EVENTBUS_* environment variables

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The domain-event envelope shared with the Go SDK (see docs/wire-format.md).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Error codes of the eventbus category and their classification.
 //
 // Every failure the library reports is a std::error_code in eventbus::category(). Compare a

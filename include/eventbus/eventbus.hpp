@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Everything a user of the library includes.
 #pragma once
 
@@ -15,3 +16,4 @@
 #include "eventbus/stats.hpp"
 #include "eventbus/timestamp.hpp"
 #include "eventbus/trace_context.hpp"
+#include "eventbus/version.hpp"

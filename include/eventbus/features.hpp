@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a transport can do. The conformance suite reads these and skips what does not apply.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What Bus::health() reports and what alert handlers receive.
 //
 // health() is answered from state the bus keeps anyway plus, for NATS, one consumer-info

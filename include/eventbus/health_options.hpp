@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Options of the bus's monitor thread: heartbeats on a health topic, and thresholds for lag,
 // stalls and the publisher's in-flight depth and ack latency (see eventbus/health.hpp).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the library's log lines go: the application's handler, or stderr. The library never
 // writes to stdout, and the client libraries' own messages (librdkafka's log, nats.c's
 // connection events) come through the same handler.

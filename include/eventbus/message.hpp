@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What publishers get back and what handlers receive.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Prometheus metrics of buses, in the text exposition format 0.0.4: what a scraper reads.
 //
 //   eventbus::MetricsRegistry registry;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the embedded metrics endpoint listens (eventbus/metrics_server.hpp), and the
 // configuration file's `metrics` section (eventbus/config.hpp).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An embedded HTTP endpoint serving a MetricsRegistry's exposition to Prometheus:
 // GET <path> answers 200 with Content-Type "text/plain; version=0.0.4; charset=utf-8"; any
 // other path answers 404.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Options of a Bus. Every field states its default and what 0 means.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A token-bucket rate limit, for publishing and for handling, per bus and per topic.
 #pragma once
 

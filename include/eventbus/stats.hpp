@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A point-in-time snapshot of a bus's counters.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An instant with nanosecond precision and the UTC offset it was written in.
 //
 // Go's time.Time keeps its zone and writes it back (RFC 3339, trailing zeros of the fraction

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How a topic is created on the broker, what the bus may change on one that exists, and how
 // fast it may be published and handled. One struct for every transport; each reads the fields
 // that apply to it.

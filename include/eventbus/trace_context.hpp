@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // W3C Trace Context (https://www.w3.org/TR/trace-context/): the `traceparent` header that
 // carries a trace across services, without any tracing SDK.
 //

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # shellcheck shell=bash
 # Sourced by nats-server.sh and kafka-broker.sh: one background server process per run dir,
 # started, waited for, stopped and killed the same way by both.

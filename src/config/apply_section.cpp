@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Walks one YAML mapping against its section's keys. Unknown keys are rejected before any value
 // is applied, and keys are applied in schema order, so `topics` (last) inherits everything the
 // file says about topic defaults wherever it says it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_config / load_config_file: YAML text -> tree -> environment overrides -> schema ->
 // BusOptions::validate(). Every failure leaves as one std::system_error naming its source.
 #include "eventbus/config.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The error the configuration parser throws internally: a key path and what is wrong with it.
 // parse_config() turns it into the public std::system_error, prefixing the source name and
 // naming the environment variable when the value came from one.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A parser pass with an event handler that ignores every event: only the document count matters.
 #include "config/document_count.hpp"
 

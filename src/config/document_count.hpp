@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counts the YAML documents of a text without building them, up to a limit.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Only exact names of known keys apply: the test suites set EVENTBUS_NATS_URL,
 // EVENTBUS_KAFKA_BROKERS, EVENTBUS_NATS_STATE and EVENTBUS_KAFKA_STATE for their own use, and a
 // typo in a variable name cannot be told from someone else's variable, so neither is an error.

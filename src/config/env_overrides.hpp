@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // EVENTBUS_* environment variables written into the parsed YAML tree before it is applied, so
 // an override goes through exactly the checks a value in the file does.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kafka: brokers, producer, consumer, adminTimeout, connectTimeout, retryOnFailedConnect,
 // reconnectBackoffMax -> KafkaOptions (and the bus's group).
 #include "config/config_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `metrics` section: whether to serve the Prometheus endpoint, where, and on which path.
 #include "config/config_error.hpp"
 #include "config/schema.hpp"

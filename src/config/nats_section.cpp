@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // nats: servers, connection, auth, tls and jetstream (stream, consumer) -> NatsOptions, the
 // default topic's stream settings and the bus's group.
 #include "config/config_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The keys of a rate limit ({perSecond, burst}), shared by publisher.rateLimit,
 // subscriber.rateLimit and the topics' publishRateLimit / handleRateLimit. `Target` picks the
 // RateLimit being read out of the state.

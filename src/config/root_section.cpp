@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The top level of the file: type, serviceName, closeTimeout, every section, and `topics`,
 // which comes last so each topic starts from the finished topic defaults.
 #include "config/config_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The configuration schema: every known key, the section it belongs to, and the setter that
 // writes its value into the Config being built. One table per section, in *_section.cpp.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The transport-neutral sections: publisher, subscriber (lanes, retry, dead letters, rate
 // limits), healthCheck, monitor and memory.
 #include "config/config_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Topic keys: `topicDefaults`, each `topics.<name>` (which starts from the defaults), and the
 // NATS spelling of the defaults under nats.jetstream.stream, as in the Go SDK.
 #include "config/config_error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Typed reads of YAML values with errors that say what was expected. Values are read from the
 // node's scalar text with our own parsers, not yaml-cpp's as<T>(), so "30s", "1_000" or "0x10"
 // mean the same whether they come from a file or an environment variable.

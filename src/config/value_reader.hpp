@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads one typed value from a YAML node, or throws a KeyError naming the key's path, what was
 // expected and what was found. Every setter of the schema goes through these.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Duration, size, boolean and integer text. Durations follow Go's time.ParseDuration so a value
 // written for the Go SDK means the same here; we only add plain integers (milliseconds) and
 // refuse what our millisecond options cannot hold exactly.

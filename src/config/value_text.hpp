@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Parses the text of one configuration value: Go-style durations, byte sizes, booleans and
 // integers. Pure string functions (no YAML), so the fuzzer and the unit tests reach them alone.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Work close() hands on when a client library cannot finish it by the caller's deadline.
 //
 // close(deadline) returns by its deadline whatever a broker does. Two things in the client

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Deadlines as the library passes them around: a steady-clock time point, and what C client
 // calls take instead (an int of milliseconds).
 #pragma once

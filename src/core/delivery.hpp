@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One received message on its way through the dispatcher to a handler, and back as an ack.
 //
 // Transports derive from Delivery to carry what their ack needs (a natsMsg, a partition

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Short, stable names of error codes for metric labels: a bounded set, so a label taken from
 // an error never grows a metric's cardinality.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The eventbus error category, and the classification of its codes (retriable/fatal/poison).
 #include "eventbus/error.hpp"
 

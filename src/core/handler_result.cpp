@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HandlerResult's factory for a failure with a reason.
 #include "eventbus/error.hpp"
 #include "eventbus/message.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The library's side of LogOptions: formats only what passes the level, then hands the line to
 // the bus's handler, the process default, or stderr. Shared (shared_ptr) by everything a bus
 // starts, including client-library callbacks that may outlive the Bus object while a handle is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Option checks that name the bad option, and the retry backoff curve.
 #include "eventbus/options.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One publish on its way to the broker: the message itself plus whom to tell when it lands.
 //
 // The Bus allocates one PendingPublish per accepted call (the only per-message allocation

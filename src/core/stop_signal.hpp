@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A flag that, once raised, wakes every thread sleeping on it: what lets close() end the waits
 // for rate-limit tokens at once instead of after the tokens come.
 #pragma once

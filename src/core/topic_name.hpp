@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Topic names every transport can carry: Kafka's topic alphabet, which is also a valid NATS
 // subject without wildcards ("*", ">") or empty tokens.
 #pragma once

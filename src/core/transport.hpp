@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The contract between the Bus and a broker client. Kept small on purpose: the Bus validates,
 // encodes, counts, gates intake and dispatches; a transport only moves bytes and reports what
 // the broker said.

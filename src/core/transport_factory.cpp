@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/transport_factory.hpp"
 
 #include <system_error>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the transport a BusOptions names.
 #pragma once
 

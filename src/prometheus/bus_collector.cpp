@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "prometheus/bus_collector.hpp"
 
 #include "core/bus/bus_impl.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turns one bus's counters, histograms and gauges into exposition samples, and adds the
 // process-wide ones. The README's "Metrics" section lists every family written here.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where a bus's health data (per-partition lag, reconnects) enters the exposition.
 // health_samples() in bus_collector.cpp fills HealthSamples from Bus::health().
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MetricsRegistry and prometheus_text(): which buses to render, and rendering them.
 #include <algorithm>
 #include <mutex>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MetricsServer on cpp-httplib: bind on the caller's thread (so a bad address throws there),
 // serve from one listener thread and a fixed pool of workers.
 #include "eventbus/metrics_server.hpp"

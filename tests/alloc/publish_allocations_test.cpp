@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counts heap allocations made on the publishing thread per publish_envelope call, to hold the
 // promise "no thread, future or extra allocation per message beyond the message itself".
 // Its own binary: it replaces the global operator new, and sanitizers must not be in the way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // LogHistogram: bucket arithmetic without gaps, and percentiles within its stated precision.
 #include "histogram.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MinuteSeries: events and process samples land in the interval of their moment; summaries
 // carry means, extremes and p99s per interval, and label warm-up, measured and drain.
 #include "minute_series.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OrderChecker: per-aggregate order, duplicates apart from violations, unknown messages.
 #include "order_checker.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ProcessSampler and ThreadLedger: thread counts and RSS as the kernel reports them.
 #include "process_sampler.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How repeats are condensed (median run, worst correctness) and which runs a bus / raw ratio
 // is taken from: a level's NATS runs hold two baselines, and each ratio must use its own.
 #include "run_summary.hpp"

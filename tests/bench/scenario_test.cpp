@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The seed's scenario (levels, aggregates, topic mapping, sender ownership) and the payload stamp.
 #include "scenario.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // judge_soak and the soak's duration parsing: each check fails on its own, with its reason.
 #include "soak_verdict.hpp"
 

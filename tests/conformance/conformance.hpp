@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one conformance suite every transport must pass unchanged.
 //
 // A transport plugs in with one <name>_conformance_test.cpp that instantiates the suite with a

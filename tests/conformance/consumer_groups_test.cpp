@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every group gets each message; within a group one member handles it.
 #include <atomic>
 #include <set>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // At-least-once delivery, poison events and bad bytes: retried in order, dead-lettered with
 // the reason, never stalling the stream and never lost.
 #include <map>

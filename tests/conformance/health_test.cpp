@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // health() and the monitor against the real brokers: progress, lag, stalls, alerts and
 // heartbeats through the transport itself.
 #include <atomic>

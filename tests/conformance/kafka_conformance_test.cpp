@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The conformance suite on Apache Kafka, against a real broker started by the CTest fixture
 // (scripts/ctest-broker.sh kafka, which runs Kafka's own jars from Maven Central).
 #include <cstdlib>

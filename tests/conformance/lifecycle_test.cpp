@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // close(): bounded, every completion exactly once, every thread joined, safe from many threads.
 #include <atomic>
 #include <memory>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The metrics endpoint against real traffic: publish and handle N envelopes on the transport
 // under test, scrape /metrics over HTTP with a real client, parse the text and check that it
 // says what happened; then the server's threads are gone after stop().

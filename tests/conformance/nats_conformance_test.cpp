@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The conformance suite on NATS JetStream, against a real nats-server started by the CTest
 // fixture (scripts/ctest-broker.sh).
 #include "conformance/conformance.hpp"

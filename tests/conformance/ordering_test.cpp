@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Per-aggregate order under load: many aggregates, several publishing threads, several lanes.
 #include <atomic>
 #include <thread>

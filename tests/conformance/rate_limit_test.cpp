@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rate limits against the broker: publishes beyond the burst wait for their tokens (a lower
 // bound no correct limiter can beat) or fail fast with rate_limited; deliveries beyond the
 // handling burst wait for theirs and keep their order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Raw and envelope messages arrive as they were sent; publishes report where they landed.
 #include <vector>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tenant completion routing against the broker: each tenant's callback sees exactly the
 // outcomes of its own envelopes (acks and refusals), once each, after the call's own
 // completion and on the same thread; envelopes without a tenant reach no tenant.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // W3C traceparent against the broker: a call's traceparent reaches the handler as a header and
 // fills an empty envelope trace_id; an envelope with a W3C trace id gets a traceparent carrying
 // it; any other trace id gets none; an invalid traceparent is refused before anything is sent.

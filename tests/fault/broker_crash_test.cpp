@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The broker is killed (SIGKILL) three times during a 30-second run of steady publishing and
 // consuming over 1,000 aggregates, and restarted each time. What must hold: every publish the
 // broker acked is handled at least once, no aggregate's versions are handled out of order,

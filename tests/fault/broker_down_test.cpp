@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A broker that is down when the bus starts: by default the bus refuses to start, within its
 // connect timeout and naming the address; with retry_on_failed_connect it starts anyway and
 // works once the broker appears, with no action from its user.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The close storm on a broker that answers: a bus per cycle, 10 publishes, close(1 ms), 1,000
 // times, on memory and on a running nats-server. Each close keeps its deadline, each
 // completion fires once (acked or cancelled), no thread is left behind.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // close(2 s) while publishing and consuming at full speed, 50 times per transport: close
 // returns within its deadline plus a small slack, every completion fires exactly once, and
 // the thread count is back to its baseline after each bus.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Durations of a call measured over many cycles, and the figures the README reports for them.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the fault tests share: a broker of the test's own per transport, and bus options that
 // ride out a broker's crash instead of giving up (reconnect forever, bounded ack waits). Topic,
 // group and broker names come from support/unique_name.hpp (prefix "fault").

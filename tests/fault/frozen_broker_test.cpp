@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A broker that is frozen (SIGSTOP: a long GC pause, a hung disk, a network black hole), not
 // dead. Every call keeps its deadline: a publish its block timeout, close() its own, the
 // constructor its connect timeout; every completion fires exactly once; the bus works again

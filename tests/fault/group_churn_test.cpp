@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Members joining and leaving a Kafka consumer group while one member consumes a steady
 // stream: each join and leave is a rebalance that moves partitions between members, and the
 // members' commits (every 100 ms here) race those rebalances. What must hold: every acked

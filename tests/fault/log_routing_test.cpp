@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The library writes nothing to stdout, and what the client libraries say (librdkafka's log,
 // nats.c's connection events) reaches the application's log handler, with the component named.
 #include <fcntl.h>

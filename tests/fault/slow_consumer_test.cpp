@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A slow consumer: 20,000 messages of ~2 KB queued on the broker (40 MB) behind a handler that
 // takes 10 ms. The bus must hold only what its bounds allow (prefetch + lanes), not the
 // backlog, and must not cause a redelivery storm: with no failure there are no duplicates,

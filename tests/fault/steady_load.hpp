@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A steady publisher and the ledger the fault tests judge by: envelopes at a fixed rate over
 // many aggregates (aggregate i of A gets versions 1, 2, ... in order, from one thread), every
 // completion and every delivery recorded per call, and per-aggregate order checked on first

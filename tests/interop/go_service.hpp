@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Go service of the interop tests (tests/interop/goservice, built with the Go SDK's client
 // libraries at the SDK's versions) run as a subprocess: its JSON lines, and the envelopes both
 // sides produce, compared field by field.

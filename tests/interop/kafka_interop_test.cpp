@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A C++ service on this bus and a Go service on the Go SDK's client library (sarama v1.46.0,
 // tests/interop/goservice) share Kafka topics on a real broker, in both directions: the Go
 // service's topic keeps its partitions, every envelope field and header arrives as sent, each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A C++ service on this bus and a Go service on the Go SDK's client library (nats.go v1.45.0,
 // tests/interop/goservice) share NATS subjects on a real JetStream server, in both directions:
 // the Go service's stream (made its own way, with a wildcard) is found and left as it is, every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bounded memory on a real broker: with tiny lanes and a slow handler the consumer parks what
 // the lanes cannot take, and pauses a partition once a fetch queue's worth is parked, instead of
 // queueing more. Nothing is lost, nothing is handled twice, each aggregate's events stay in

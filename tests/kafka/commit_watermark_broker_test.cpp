@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The commit watermark on a real broker: when handlers of one partition finish out of order
 // (different aggregates on different lanes), the group's committed offset never passes a
 // message that is not finished, so a message abandoned by close() is read again by the next

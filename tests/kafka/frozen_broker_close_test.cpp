@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // close() against a broker that stopped answering (SIGSTOP: connections stay open, nothing
 // comes back). close(2 s) must return in about 2 s plus the purge grace, fire every
 // completion exactly once (cancelled or failed, never acked), and join every thread it started.

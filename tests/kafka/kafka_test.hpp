@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Helpers of the Kafka-specific tests: bus options for a broker and a plain librdkafka client
 // to look at what the bus put on the broker (records, committed offsets, topics) without going
 // through the code under test. Topic and group names come from support/unique_name.hpp (prefix

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The partition the Go SDK's producer picks for a key: sarama's default hash partitioner.
 // Written from its definition, independently of librdkafka, so tests can compare the two.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Topic admin on a real broker: each TopicStrategy does what kafka_topics.hpp promises, read
 // back with a metadata request of our own; and a refused librdkafka property or a missing
 // validate_only topic fails with an error that says what is wrong.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the bus puts on a Kafka broker, read back with a plain librdkafka consumer: WIRE.md's
 // key and headers on envelope records, none on raw records, and the partition a Go (sarama)
 // producer would choose for the same aggregate id.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MetricsServer on its own: it serves its one path with the exposition's content type and 404
 // elsewhere, a port in use or a bad option is an error naming it, and stop() (or the
 // destructor) ends every thread it started within its bound.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Authentication and TLS against nats-servers started here with their own configuration:
 // the right credentials round-trip a message; wrong ones fail the Bus constructor with an error
 // that names the server but never the secret, neither in the message nor in the logs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The consumer options a bus is given are the ones the server enforces: read the durable
 // consumer back from the server after subscribing, and again after changing them.
 #include "nats/jetstream_probe.hpp"

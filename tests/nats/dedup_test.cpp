@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Nats-Msg-Id is the event id: a publish repeated within the stream's duplicate window (a
 // retry after a lost ack, say) is acked but stored once, so consumers see it once.
 #include <map>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plain nats.c connection beside the bus under test, to read back (or prepare) what the
 // server holds: stream and consumer configurations, as the transport left them.
 #pragma once

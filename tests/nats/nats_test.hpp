@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the NATS-specific tests share: bus options for a server. Names come from
 // support/unique_name.hpp (prefix "nats"), bounded polls of server-side state from
 // support/wait.hpp.

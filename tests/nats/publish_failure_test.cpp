@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Publishes that cannot succeed complete exactly once, with the error that says why: no stream
 // for the subject, or a server that stopped answering (SIGSTOP) past publish.ack_timeout.
 #include <atomic>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pull protocol's status messages, each met for real: a consumer deleted under the bus,
 // a consumer that holds back (MaxAckPending reached), a server that stops sending heartbeats
 // (frozen), a consumer that limits its request size. The unit tests (nats_pull_protocol_test)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Secrets in server URLs never reach an error message: user info is cut from URLs before they
 // are shown, and a failed connect names the server it tried without its password.
 #include "nats/nats_test.hpp"

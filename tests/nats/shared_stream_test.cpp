@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Streams the bus did not create (another service's, made its own way) are found by subject and
 // used as they are: their subjects and settings change only when the user asks for that exact
 // change, and then subjects only ever grow. Read back from the server after each step.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fetcher that waits for room in a full lane must still renew the messages it holds, or
 // the server gives them to another member of the group, which runs them a second time, out of
 // order and concurrently with the first.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A handler slower than the consumer's AckWait must not make the server redeliver: neither the
 // message it works on nor the ones queued behind it in its lane. The fetcher tells the server
 // they are in progress; these runs check that its cadence is enough in the configurations that

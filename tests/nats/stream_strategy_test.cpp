@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TopicOptions on NATS: each TopicStrategy does to the stream what it promises and no more,
 // and storage, age and size limits are applied. Read back from the server.
 #include "nats/jetstream_probe.hpp"

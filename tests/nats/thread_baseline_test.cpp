@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every thread a NATS bus starts is joined by close(): nats.c's per-connection threads, the
 // JetStream ones, the fetchers of its subscriptions and the dispatcher's workers.
 #include "nats/nats_test.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the brokers the tests run against are: an environment variable (EVENTBUS_NATS_URL,
 // EVENTBUS_KAFKA_BROKERS) or the env file a CTest fixture wrote (EVENTBUS_NATS_STATE/env).
 #pragma once

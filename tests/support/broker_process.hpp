@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A broker of a test's own — nats-server or Apache Kafka — started through the project's
 // script (scripts/nats-server.sh, scripts/kafka-broker.sh) and stopped by its destructor (also
 // when an assertion fails), for tests that kill, restart or freeze a broker and so must not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Captures what buses without a handler of their own log while it lives (through the process's
 // default log handler), to check what they say and that no secret is ever written to a log.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Records handled envelopes and checks what the bus promises: nothing lost, nothing twice
 // without a failure, and each aggregate's versions handled in increasing order.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small, strict reader of the Prometheus text exposition format 0.0.4, for tests: what a
 // scraper would reject (a family's HELP or TYPE twice, TYPE after its samples, a family's
 // samples split up, a duplicate series, bad escapes) throws, naming the line.

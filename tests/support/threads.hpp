@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Thread-count checks for leak tests, read from the kernel's task list.
 #pragma once
 

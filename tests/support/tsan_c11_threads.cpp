@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ThreadSanitizer builds only. librdkafka uses C11 threads (thrd_create, mtx_*, cnd_*), which
 // glibc (2.34+) implements by calling its internal pthread functions directly, past TSan's
 // interceptors. TSan then knows neither librdkafka's threads (it crashed in their first

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names (topics, streams, groups, in-process brokers) that no other test, and no other run of
 // the same test, uses: every suite makes them here, with a prefix of its own ("nats", "kafka",
 // "fault", "conf", ...) so a name left on a broker says which suite made it.

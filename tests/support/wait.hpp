@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bounded waiting on a condition that other threads change, for tests: a condition variable
 // with a deadline, never a fixed sleep.
 #pragma once

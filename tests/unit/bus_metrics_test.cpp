@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // BusMetrics: a topic's publish entry is found again (the same one from every thread), the
 // number of topics tracked one by one is bounded, invalid topics share one entry, and
 // subscriptions to the same (topic, group) share theirs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs every vector of tests/vectors/envelopes.json through the codec. The vectors' "encoded"
 // bytes and "expect" fields come from Go's encoding/json (tests/vectors/gen checks them), so
 // passing here means decoding and re-encoding byte-compatible with the Go SDK.

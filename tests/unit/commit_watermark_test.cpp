@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // CommitWatermark: the commit point of a partition advances only over offsets that are
 // finished and contiguous among those received, whatever order they finish in.
 #include "transport/kafka/commit_watermark.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The YAML configuration file: a full file lands in the right options, the documented example
 // parses, every rejection names its key path and says what was expected, and EVENTBUS_*
 // variables override exactly the keys they name.

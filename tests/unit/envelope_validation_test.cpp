@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // validate() enforces the WIRE.md rules; every failure names its field in code and detail.
 #include <gtest/gtest.h>
 

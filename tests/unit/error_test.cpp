@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The eventbus error category: its name, a message for every code, and the retriable / fatal /
 // poison classification that callers test with `ec == eventbus::error_class::...`.
 #include "eventbus/error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Go-compatible JSON pieces. Expected bytes were produced by Go 1.26 encoding/json
 // (json.Marshal of a string; json.Marshal of a struct holding a json.RawMessage).
 #include "core/wire/go_json.hpp"

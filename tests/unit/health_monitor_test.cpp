@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The monitor's pieces without a broker: alert bookkeeping, the heartbeat message, the
 // monitor thread driven by fake samples, and subscription progress.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // InFlightLimiter: fail-fast at the bound, blocking until a release or the deadline, shutdown
 // waking waiters, and the bound holding under concurrent acquire/release.
 #include "core/publish/in_flight_limiter.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Go agreement of the Kafka partitioner, without a broker: the Go SDK's sarama hash partitioner
 // (FNV-1a 32-bit of the key, as a signed int32, Go's truncated remainder by the partition
 // count, then the absolute value) must pick the same partition as librdkafka's fnv1a

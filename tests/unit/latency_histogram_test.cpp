@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // LatencyHistogram: a duration lands in the first bucket whose bound is >= it (bounds are
 // inclusive, as Prometheus' `le` says), beyond the last bound in +Inf; snapshots are cumulative
 // with +Inf equal to the count, and the sum adds up the durations.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // LogOptions: a bus's handler gets every record at or above its level, the process default
 // serves buses without one, and a handler that throws costs the record, not the caller.
 #include "core/log.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // MemoryTopic / MemoryBroker: each group gets every message, members of a group share its
 // cursor, nacked messages come back first with a higher delivery count, acked ones are trimmed,
 // a late group starts at the oldest message still held, and fetch gives up on a stop request.

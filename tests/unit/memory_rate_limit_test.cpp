@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rate limits on a bus over the in-process transport, for what the conformance suite does not
 // time on brokers: close() ends a publisher's wait for a token, dead letters and retries take
 // no token, the whole bus's handling limit spaces deliveries, and the counters.

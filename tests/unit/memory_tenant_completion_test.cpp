@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Tenant completion routing on a bus over the in-process transport, for its edges: tenant 0
 // and an empty callback are refused, a throwing tenant callback disturbs nothing, a refusal
 // reaches the tenant after the call's own completion, on the caller's thread.

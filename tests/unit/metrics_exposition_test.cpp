@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Prometheus text writer: HELP and TYPE once per family, label values and HELP escaped as
 // the format says, histograms cumulative with +Inf == _count and a _sum, equal series added
 // up, numbers written so they read back exactly. Checked by parsing the output with the tests'

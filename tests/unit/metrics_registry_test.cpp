@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Metrics of real buses on the in-process transport: every counter family moves with what the
 // bus did, labels say which bus, topic and group, buses sharing a client name add up, and a
 // registry never reads a bus that is gone.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // NATS subject matching, and the stream and durable names the bus gives a topic: its own
 // ("EB_..."), and the Go SDK's, which a C++ and a Go instance of one service must agree on.
 #include "transport/nats/nats_names.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pull protocol's words (requests, status messages, ack subjects, naks) and the window of
 // messages owed, without a server: the statuses are the ones nats-server writes.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A topic's settings against a stream configuration as nats-server writes it: what a new stream
 // gets, which set settings differ, and that a change touches only what was set.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // BusOptions::validate: every rule, with a detail that names the bad option; and the retry
 // backoff curve (initial, doubling, capped).
 #include "eventbus/options.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // OrderedDispatcher: order within a key, parallelism across keys, retries inside the lane,
 // dead letters, push-back on a full lane, and bounded draining, with exactly one ack or nack
 // per delivery. Every wait is bounded and fails the test when it expires.

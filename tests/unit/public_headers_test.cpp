@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The public API as a user sees it: each test touches a symbol of one header, so a header that
 // stops declaring it breaks this file. That each header compiles alone on the standard library
 // and includes nothing else is checked by cmake/CheckPublicHeaders.cmake

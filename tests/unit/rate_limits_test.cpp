@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RateLimits: which buckets a topic passes. The bus's bucket is shared by every topic; a topic
 // named in BusOptions::topics has its own limit (or none, whatever default_topic says); every
 // other topic gets a bucket of its own with default_topic's limit.

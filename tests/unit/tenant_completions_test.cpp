@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TenantCompletions: an outcome reaches only its tenant's callback, once; tenant 0 never;
 // remove() stops it; set() replaces; a throwing callback is contained; readers and writers
 // may run at once (TSan).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Timestamp parsing and formatting follow Go's time.RFC3339 / time.RFC3339Nano.
 #include "eventbus/timestamp.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TokenBucket with a fake clock: starts full, refills at the rate up to the burst, hands out
 // reservations in arrival order, refuses (taking nothing) what would come too late, holds its
 // count under concurrent takers. StopSignal ends a sleep at once. RateGate takes a token from

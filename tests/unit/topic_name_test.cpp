@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Topic names every transport can carry: Kafka's alphabet and length, no NATS wildcards, no
 // empty '.'-separated tokens; each refusal is invalid_topic with a detail saying why.
 #include "core/topic_name.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The TopicPreparer without a broker: publishes wait for their topic and leave in the order they
 // came, a refusal fails them at once (and is remembered a moment), a broker that does not answer
 // times them out at their ack deadline with the last cause, close() cancels what waits, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // W3C traceparent: parse and format (every invalid form the specification names), child
 // contexts, and which header a publish sends and a delivery reads.
 #include "eventbus/trace_context.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // new_event_id() makes RFC 9562 UUIDv7s that sort by creation within a thread.
 #include <gtest/gtest.h>
 #include <sys/wait.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Removes what a run left on a broker (its NATS streams, its Kafka topics), so repeated runs on
 // a long-lived broker neither see each other's messages nor fill its disk. Best effort: a
 // failure is reported on stderr, never fails the run.

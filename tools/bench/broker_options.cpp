@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --nats-url and --kafka-brokers; scripts/bench.sh passes them for the brokers it starts.
 #include <CLI/CLI.hpp>
 #include <cstdlib>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One measured run of the bus on one transport: subscribe an envelope handler on each topic,
 // warm up, publish every message from the sender pool, wait for all of them, close.
 #pragma once

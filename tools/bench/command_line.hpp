@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // eventbus-bench's command line: its option groups (option_groups.hpp) registered on the app
 // in --help order, and after parsing turned into the invocation's Settings.
 #pragma once

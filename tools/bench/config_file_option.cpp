@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --config FILE: the library's own YAML configuration, so a benchmark measures the bus as a
 // service would configure it.
 #include <CLI/CLI.hpp>

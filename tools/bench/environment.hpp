@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the figures depend on besides the code: the machine, its load, the client library
 // versions, and the client settings the bus and the raw baselines ran with.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A log-bucketed latency histogram in the manner of HdrHistogram: 64 sub-buckets per power of
 // two, so any recorded value is reported within 1/64 (1.6 %) of itself, from 1 ns to hours,
 // in a fixed 18 KiB. Recording is lock-free and allocation-free from any number of threads.

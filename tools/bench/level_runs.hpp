@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pressure comparison: every level, repeat and transport of the settings, each run judged
 // for loss, order and leaked threads, collected into the Results the reports are made from.
 #pragma once

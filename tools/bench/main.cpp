@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // eventbus-bench: the pressure-level comparison of the bus over Kafka, NATS JetStream and the
 // in-process transport, with raw nats.c / librdkafka baselines in the same process.
 //

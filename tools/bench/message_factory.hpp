@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Builds the run's messages: envelopes of about the configured size for the bus, and the same
 // bytes as one encoded template for the raw clients, which stamp it in place.
 #pragma once

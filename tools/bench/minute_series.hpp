@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A soak run's time series: what happened in each interval ("minute") of the run, so that the
 // first minute after warm-up can be compared with the last. Senders, the completion thread and
 // handlers count into the interval of the moment they act (lock-free, no allocation); the

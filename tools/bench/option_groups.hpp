@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // eventbus-bench's options, one struct per group of the command line. Each group registers its
 // options on the CLI11 app, binding those that need no checking straight to a Settings field,
 // and after parsing applies the rest to the Settings or names what is wrong ("" when nothing).

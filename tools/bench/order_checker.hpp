@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Checks what the bus promises about delivery for a run's messages: each aggregate's versions
 // arrive in increasing order, and which messages arrived, how often. Lock-free; deliveries of
 // different aggregates may be recorded from different threads at once.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --out and --env: where the report files go and the notes they record (broker versions,
 // storage, git commit: what bench.sh knows and the tool cannot find out).
 #include <CLI/CLI.hpp>

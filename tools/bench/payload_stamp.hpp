@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The payload every benchmark message carries, and how senders stamp it and handlers read it:
 //   {"seq":"0000000042","sent_ns":"00000000001234567890","pad":"xxxx"}
 // Digits are fixed-width inside JSON strings (a JSON number may not have leading zeros), so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Watches this process's thread count (entries of /proc/self/task) and resident memory (VmRSS
 // of /proc/self/status) from one sampling thread of its own, so that peaks between the
 // benchmark's own checkpoints are seen too. The sampler's thread is the benchmark's: it is

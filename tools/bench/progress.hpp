@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A one-line progress bar on stderr for runs that last more than a couple of seconds; silent
 // when disabled (stderr is not a terminal) and for short runs.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The raw librdkafka baseline (see raw_runners.hpp), configured as the bus's Kafka transport
 // is: idempotent producer, acks=all, linger 5 ms, sarama-compatible partitioner, keys = aggregate.
 #include <librdkafka/rdkafka.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The raw nats.c Fetch baseline (see raw_runners.hpp): the way the bus's NATS transport
 // consumes, without the bus.
 #include <atomic>

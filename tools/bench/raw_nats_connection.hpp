@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the two raw nats.c baselines (see raw_runners.hpp) share: the publishing side and what a
 // consumer needs to reach the broker. Only how they consume differs (raw_nats.cpp: Fetch,
 // raw_nats_push.cpp: push), so that bus / raw and bus / raw push compare consumers alone.

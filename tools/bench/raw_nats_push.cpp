@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The raw nats.c push baseline (see raw_runners.hpp): nats.c's fastest way to consume, a push
 // consumer whose messages nats.c hands to a callback on a delivery thread of the subscription's
 // own. Not how the bus consumes (it fetches, to bound what it holds); it shows the ceiling.

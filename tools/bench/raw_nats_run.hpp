@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One run of a raw nats.c baseline (see raw_runners.hpp), whichever way it consumes: the
 // connection, streams, warm-up, senders and teardown are the same for both, so the runners
 // differ only in the consumer they plug in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Baselines: the same messages (same count, size, aggregates and topics) moved by the client
 // libraries used directly, without the bus, in the same process. bus / raw throughput is what
 // the bus's ordering, envelopes and bookkeeping cost; for NATS, bus / raw push adds what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a raw baseline's sender thread does per message: stamps its own copy of the raw
 // template with the message's sequence and send time, and records the call around `publish`.
 // A message the client refused completes as failed at once: the client will never report it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Collects one run's measurements as messages go out and come back, from the sender threads,
 // the client's completion thread and the handler threads at once, without locks and without
 // allocating per message: one pre-sized slot per message holds its publish start.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The files of a pressure comparison's report: report.json, report.md and chart.svg in one
 // directory (--out), beside the table printed on the terminal.
 #pragma once

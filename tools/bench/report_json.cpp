@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON form of the report: one file per invocation, every run with every metric.
 #include "report_json.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON pieces the pressure report and the soak report share: one run's metrics, and a list
 // of facts (environment, configuration) as an object.
 #pragma once

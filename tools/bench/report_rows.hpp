@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rows of the report's per-level table, shared by the terminal and Markdown reports:
 // rows are metrics, columns are transports (the shape of the seed report).
 #pragma once

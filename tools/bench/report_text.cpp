@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The terminal and Markdown forms of the report.
 #include <algorithm>
 #include <sstream>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The report of an invocation in its three forms, plus its chart.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every run of an invocation, and its condensed forms for the reports (see run_summary.hpp).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every runner does around its client: take the baseline, watch the process while the run
 // lasts, and judge threads and memory once the client is gone.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Names of runs, unique per run and per process: they name each run's topics, streams and
 // consumer groups, so runs never read each other's messages.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What one measured run (one transport, one level, one repeat; the bus or a raw client)
 // produced: plain data, filled by the runners and read by every report.
 #pragma once

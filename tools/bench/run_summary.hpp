@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the reports condense repeats: the repeat with the median throughput stands for the
 // performance figures; correctness takes the worst of all repeats. Apart from Results (which
 // needs the bus's options) so that tests/bench can check it without a bus.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pressure scenario of the seed report: a level is a message count; its messages are spread
 // over aggregates (messages / 10, clamped to 50..1000), each publishing versions 1, 2, ... in
 // order, and aggregate i goes to topic i mod 5. A message is named by its sequence number:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fixed pool of sender threads sharing a run's aggregates (never a thread per aggregate or per
 // message): sender k publishes the aggregates k, k + n, k + 2n, ..., each one's versions in order.
 // The pool runs in the background so the caller can show progress while publishing goes on.

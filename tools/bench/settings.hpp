@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a benchmark invocation was asked to do (the command line, parsed).
 #pragma once
 

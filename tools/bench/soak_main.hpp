@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // eventbus-bench --soak: one soak run per transport, each written to DIR/<transport>.json.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --soak and its knobs. The durations are taken as text ("10m", "90s", "1h") and parsed only
 // when --soak is given, so a pressure run never fails on a soak option it does not use.
 #include <CLI/CLI.hpp>

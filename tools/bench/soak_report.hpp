@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A soak run's report: the JSON file (settings, environment, per-minute series, verdict) and
 // the one-line summary scripts/soak.sh prints per transport.
 #pragma once

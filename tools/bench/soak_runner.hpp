@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A soak run of the bus on one transport (eventbus-bench --soak): the pressure run's machinery
 // (bus_runner) publishing at a fixed rate for a fixed time, with the process sampled every
 // second into per-minute summaries, then judged by judge_soak.

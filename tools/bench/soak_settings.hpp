@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a soak run (eventbus-bench --soak) was asked to do: publish at a fixed rate for a fixed
 // time, after a warm-up, and the limits its verdict holds the process to.
 #pragma once

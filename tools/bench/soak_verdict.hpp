@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The soak run's pass/fail: nothing lost, nothing reordered, no unexplained duplicates, the
 // thread count flat while it ran and back to its baseline after close, and the RSS of the last
 // measured minute within a tolerance of the first measured minute (after warm-up).

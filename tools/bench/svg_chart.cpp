@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The chart: two log-scale panels over the levels, throughput (bus solid, raw client dashed,
 // raw push dotted: NATS only) and p99 latency (end-to-end solid, send dashed), one colour per
 // transport. Plain SVG.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Judges thread leaks across the runs of one process. It knows the idle thread count (main,
 // the sampler, and the process-wide threads a client library keeps once it was used: nats.c
 // keeps 3 until nats_Close()), so each run is compared with what the process should return to.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --idle-timeout, --warmup-timeout and --progress: how a run is watched while it goes.
 #include <CLI/CLI.hpp>
 

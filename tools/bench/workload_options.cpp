@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // --levels, --transports and the options that shape each run's messages and senders.
 #include <CLI/CLI.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The envelope codec, per message: what a publish pays to encode (validate, then write the
 // JSON of docs/wire-format.md with Go's escaping) and a subscription to decode (parse, then
 // validate).

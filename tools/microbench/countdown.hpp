@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counts the messages other threads finished (a handler ran, a publish completed) and lets the
 // benchmark thread wait, bounded, until all of them did: an asynchronous benchmark's last
 // iteration waits here, so the measured time covers every message's whole trip.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The ordered dispatcher, per message: a fetcher submits a delivery, a lane worker runs a
 // no-op handler on it and acks it. With the bus's default lanes and workers, and 64 aggregates
 // so that every lane has work, as under a steady stream of many aggregates' events.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A whole publish on the memory transport, per message: Bus::publish_envelope validates,
 // encodes and counts, waits for an in-flight slot, hands the bytes to the transport's store
 // thread, and the completion runs once the in-process broker stored the message. Nothing

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The public Bus: a thin handle over Bus::Impl.
 #include "eventbus/bus.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Closing a bus: bounded, in an order where each step only waits for work the earlier steps
 // have already stopped feeding.
 #include "core/bus/bus_impl.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // health() and the monitor thread's wiring: the parts of Bus::Impl that observe it.
 
 #include <map>

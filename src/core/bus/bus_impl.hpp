@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Bus's state and the steps shared by every transport: validate, encode and count once,
 // rate-limit and bound what is in flight, route deliveries through one dispatcher, route
 // outcomes to tenants, close in order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The blocking publish, built on the asynchronous one.
 #include "core/bus/bus_impl.hpp"
 #include "core/bus/completion_waiter.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Subscribing and dead-lettering: the parts of Bus::Impl that run for a subscription.
 #include <algorithm>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Waits for one publish's completion: the blocking publish and the dead letter, which must know
 // the broker's answer before they return.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/bus/subscription_route.hpp"
 
 #include <exception>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One subscription's path from transport to handler: decode (envelope topics), pick the lane,
 // wait for a handling rate-limit token, run the handler with exceptions contained, and
 // dead-letter what cannot be handled.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs handlers in parallel across aggregates and strictly in order within one.
 //
 // An aggregate id hashes onto one of a fixed set of lanes; a lane runs one message at a time,

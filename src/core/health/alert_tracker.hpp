@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turns sampled conditions into alerts: one when a condition starts, one when its severity
 // rises, one when it clears; nothing while it stays as it was. Monitor thread only.
 #pragma once

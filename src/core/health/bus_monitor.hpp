@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The bus's monitor thread (one, only when heartbeats or monitor thresholds are on): publishes
 // heartbeats, notices when watched heartbeats stop, samples health() and raises alerts when a
 // threshold is crossed and when it clears. Joined by stop(), which close() calls first.

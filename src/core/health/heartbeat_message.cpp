@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/health/heartbeat_message.hpp"
 
 #include <nlohmann/json.hpp>

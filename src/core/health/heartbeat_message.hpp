@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The health-check heartbeat on the wire: JSON in the shape of the Go SDK's health-check
 // message, so either side's watcher can read the other's heartbeats.
 //   {"messageId":"<uuidv7>","timestamp":"<RFC 3339>","source":"<client name>",

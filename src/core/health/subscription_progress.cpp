@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/health/subscription_progress.hpp"
 
 namespace eventbus::core {

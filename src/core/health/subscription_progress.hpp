@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One subscription's progress as health() reports it: counted with relaxed atomics on the
 // dispatcher's paths (a few per message), read by health() and the monitor thread.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Counts this process's threads the way a leak check must: by the kernel's task list.
 #include "core/health/thread_count.hpp"
 

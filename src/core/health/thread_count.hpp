@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // This process's thread count, for the eventbus_process_threads gauge of the metrics.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/metrics/bus_metrics.hpp"
 
 #include "core/topic_name.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The counters and latency histograms a bus keeps per topic, for the metrics exposition.
 //
 // Kept cheap on the hot path: every value is a relaxed atomic; a publish finds its topic's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/metrics/latency_histogram.hpp"
 
 namespace eventbus::core {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A latency histogram with fixed bucket bounds, cheap enough for every message: observing is
 // one short scan and two relaxed atomic adds, no lock and no allocation.
 //

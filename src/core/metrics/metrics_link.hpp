@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a MetricsRegistry holds of a bus: a link the bus cuts first thing in its destructor.
 // A registry may therefore outlive its buses (and a bus its registrations) safely: a cut link
 // renders nothing and is dropped by the registry later.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/publish/in_flight_limiter.hpp"
 
 #include "eventbus/error.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bounds the publishes awaiting a broker ack. The fast path is one compare-and-swap; only a
 // caller that finds the bound reached takes the mutex to wait, so the common case adds no lock.
 #pragma once

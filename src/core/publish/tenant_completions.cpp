@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/publish/tenant_completions.hpp"
 
 namespace eventbus::core {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the outcomes of a tenant's publishes go besides each call's own completion (the Go SDK's
 // outbox registers a result channel per tenant). Written rarely: set() and remove() copy the map
 // and swap the copy in. Read on every outcome of a tenant's envelope: a shared (reader) lock

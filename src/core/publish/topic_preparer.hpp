@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Gets each topic ready on the broker (found, created or checked per its strategy) on a thread
 // of its own, so that no publish ever waits for a broker round trip on the caller's thread.
 //

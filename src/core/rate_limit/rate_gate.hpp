@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rate-limit buckets one operation passes: its bus's and its topic's, either of which may be
 // absent. A token is taken from each, or from none.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "core/rate_limit/rate_limits.hpp"
 
 namespace eventbus::core {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rate-limit buckets of one direction of a bus (publishing, or handling): one for the bus,
 // one per topic named in BusOptions::topics with a limit, and, when BusOptions::default_topic
 // has a limit, one per other topic, made on its first use.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A token bucket that hands out reservations: a caller that finds it empty takes the next token
 // to come and learns when that is, so waiters queue in arrival order, each sleeping until its
 // own time, and nobody polls. The clock is injectable so unit tests control time.

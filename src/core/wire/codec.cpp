@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Envelope <-> JSON, byte-compatible with Go's encoding/json on the SDK's Envelope struct.
 //
 // Encoding builds the string directly (it is on the publish hot path). Decoding first checks

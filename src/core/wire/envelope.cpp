@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The docs/wire-format.md rules of an envelope, checked field by field in wire order.
 #include "eventbus/envelope.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // validate() for a caller that has checked the payload's JSON already: decode() checks the
 // whole document, payload included, so scanning the payload a second time would only cost.
 #pragma once

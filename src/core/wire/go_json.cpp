@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Go-compatible JSON string escaping and RawMessage compaction.
 #include "core/wire/go_json.hpp"
 

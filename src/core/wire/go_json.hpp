@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON helpers that reproduce Go's encoding/json byte for byte (Go >= 1.22, HTML escaping on).
 //
 // The envelope codec writes JSON by hand on the publish hot path; these are the pieces where

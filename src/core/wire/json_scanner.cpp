@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Go's JSON grammar (encoding/json/scanner.go), checked iteratively so that deep nesting cannot
 // overflow the stack, plus UTF-8 validation Go does not do.
 #include "core/wire/json_scanner.hpp"

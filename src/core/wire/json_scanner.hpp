@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A validating JSON scanner with Go's grammar, and the raw members of a top-level object.
 //
 // Why not nlohmann for validation: it rejects numbers that overflow a double (1e400), which Go

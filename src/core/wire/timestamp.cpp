@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RFC 3339 parsing and formatting with the rules of Go's time package (RFC3339 / RFC3339Nano).
 #include "eventbus/timestamp.hpp"
 

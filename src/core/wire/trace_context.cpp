@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // W3C traceparent, version 00 (https://www.w3.org/TR/trace-context/#traceparent-header).
 #include "eventbus/trace_context.hpp"
 

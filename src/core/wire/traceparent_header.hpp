@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The W3C `traceparent` header on the way out (which one a publish carries) and on the way in
 // (the valid one a delivery carries).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UUIDv7 (RFC 9562): 48-bit Unix milliseconds, version 7, a 12-bit counter, variant 10, and 62
 // random bits. Called on every publish, so it takes no lock and makes one or two PRNG draws.
 #include <pthread.h>

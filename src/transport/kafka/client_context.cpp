@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/kafka/client_context.hpp"
 
 namespace eventbus::kafka {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a librdkafka handle's callbacks reach through its opaque pointer.
 //
 // librdkafka calls its log callback from its own threads at any time until the handle is

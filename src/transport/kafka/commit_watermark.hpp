@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The commit point of one partition: offsets are handed out in order but finish in any order
 // (different aggregates run on different lanes), and an offset may be committed only when it
 // and every offset before it are finished. Offsets may have gaps (compaction, transaction

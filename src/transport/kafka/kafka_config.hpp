@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // librdkafka configurations built from BusOptions, with errors that name the property.
 #pragma once
 

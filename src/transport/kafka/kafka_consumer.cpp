@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/kafka/kafka_consumer.hpp"
 
 #include <algorithm>

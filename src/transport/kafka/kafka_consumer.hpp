@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The consuming half of the Kafka transport: one consumer-group member per bus and group, for
 // all of its topics (the Go SDK lost messages by rebalancing a new member in on every
 // subscribe). One poll thread feeds the dispatcher, a burst of records at a time, each

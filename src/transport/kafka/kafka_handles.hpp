@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Owning handles for librdkafka objects; each frees its object with the matching call.
 // Ownership passes to librdkafka only after the call that takes it succeeded.
 #pragma once

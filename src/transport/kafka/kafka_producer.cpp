@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/kafka/kafka_producer.hpp"
 
 #include <nlohmann/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The producing half of the Kafka transport: one idempotent librdkafka producer, a completion
 // thread turning delivery reports into completions, and the topic admin.
 #pragma once

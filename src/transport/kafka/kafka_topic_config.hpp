@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A Kafka topic's own settings (its dynamic topic configuration: retention.ms and the like),
 // read and changed without touching the others.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Makes a topic ready for a producer: created or checked per its strategy (kafka_topics.hpp),
 // then in every broker's metadata with a leader that answers for each partition. Runs on the
 // TopicPreparer's thread; shares the producer's handle, and owns copies of what it reads, so a

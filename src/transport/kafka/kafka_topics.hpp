@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Topic admin for Kafka: creates or checks a topic from its TopicOptions and strategy.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Kafka transport over librdkafka: an idempotent producer whose delivery reports complete
 // publishes, and one consumer-group member per group for all subscribed topics.
 // Threads: librdkafka's own (about 3 per client plus one per broker), one completion thread

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // An in-process broker with real at-least-once semantics: a log per topic, and per consumer
 // group a cursor, the messages delivered but not yet acked, and the ones to deliver again.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The in-process transport: the broker is a MemoryBroker shared by name within the process.
 //
 // It behaves like the real ones where the conformance suite can tell: publishes are acked

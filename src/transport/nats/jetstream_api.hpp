@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JetStream's management API spoken directly, JSON in and JSON out, for stream administration.
 //
 // Why not nats.c's js_AddStream / js_UpdateStream: an update replaces a stream's whole

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One nats.c connection with the bus's options applied, and what it reports while it lives.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One durable pull consumer (a topic and a group) as this bus reads it: the inbox its pull
 // requests are answered on, and the messages it has handed out and not yet settled.
 //

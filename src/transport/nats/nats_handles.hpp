@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Owning handles for nats.c objects: each frees its object with the matching nats.c call.
 // A handle gives ownership to nats.c only after the call that takes it returned NATS_OK.
 #pragma once

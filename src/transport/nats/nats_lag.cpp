@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What health() asks of the NATS transport: the connection's state, and each durable
 // consumer's backlog as the server counts it (NumPending: not yet delivered; NumAckPending:
 // delivered, not acked).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JetStream names derived from topics and groups, and subject matching.
 //
 // Stream and consumer names may not contain '.', '*', '>' or blanks. A stream this bus creates

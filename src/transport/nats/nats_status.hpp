@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Turns nats.c statuses and JetStream error codes into eventbus errors with readable words.
 #pragma once
 

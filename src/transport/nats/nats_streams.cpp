@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "transport/nats/nats_streams.hpp"
 
 #include <mutex>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which stream carries each topic, found once per topic and remembered (the Go SDK's StreamInfo
 // round trip on every publish cost it two orders of magnitude).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Consuming from NATS: a durable pull consumer per (topic, group), created or updated with the
 // bus's settings, read by one PullFetcher thread per subscription (pull_fetcher.hpp).
 

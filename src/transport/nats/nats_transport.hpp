@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The NATS JetStream transport over nats.c.
 //
 // Publishing: js_PublishMsgAsync with one shared ack handler (no thread, timer or future per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finds the PendingPublish of a natsMsg when nats.c acks it. nats.c hands the ack handler only
 // the message, and a natsMsg has no user pointer, so the transport keeps this map. It is an
 // open-addressing table sized once for the in-flight bound: no allocation per message.

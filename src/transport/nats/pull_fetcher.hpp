@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One subscription's reader: keeps pull requests open on its durable consumer (see
 // pull_window.hpp), reads what the server sends to the consumer's inbox, answers the server's
 // status messages, hands messages on to the dispatcher as lanes have room, and renews AckWait

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JetStream pull protocol, as the bus speaks it: the words of a pull request, what the
 // server's status messages mean, and the acknowledgements published to a message's reply.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How many messages a pull consumer's open requests may still bring, and when to ask for more.
 //
 // The reader keeps the server supplied, as nats.go's Consume() does: a request for `batch`

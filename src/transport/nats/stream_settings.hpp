@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A topic's settings in the words of a JetStream stream configuration (the server's JSON):
 // what a new stream gets, how an existing one differs from what the user set, and the change
 // create_or_update makes. Only settings the user set are ever compared or changed.

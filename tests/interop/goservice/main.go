@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Command goservice plays "the Go service" in the eventbus interop tests: it produces and
 // consumes messages exactly as the jxt-core Go SDK (sdk/pkg/eventbus) does, with the same
 // client libraries at the same versions (IBM/sarama, nats.go), so the C++ library can be

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Command gen checks tests/vectors/envelopes.json against Go's encoding/json, the reference the
 // C++ codec must match byte for byte; with -write it prints the file with "encoded" and
 // "expect" of every valid vector recomputed by Go.

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Installs the release build into a temporary prefix and builds tests/package against it twice,
+# as a separate project would: with CMake's find_package(eventbus 0.2 CONFIG) and with
+# pkg-config. Each program publishes and handles one envelope on the memory transport.
+#   scripts/package-test.sh [build dir, default build/release]   (built by scripts/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build/release}"
+[ -f "$build/src/libeventbus.a" ] || { echo "package-test: build $build first" >&2; exit 2; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/eventbus-package.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+prefix="$work/prefix"
+
+cmake --install "$build" --prefix "$prefix" >"$work/install.log"
+echo "package-test: installed $(find "$prefix" -type f | wc -l) files into a temporary prefix"
+
+echo "package-test: find_package(eventbus) from a separate CMake project"
+cmake -S tests/package -B "$work/cmake" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCMAKE_BUILD_TYPE=Release >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/cmake" >"$work/build.log" || { cat "$work/build.log"; exit 1; }
+"$work/cmake/package_test"
+
+echo "package-test: pkg-config eventbus"
+pcdir=$(dirname "$(find "$prefix" -name eventbus.pc)")
+read -r -a flags <<<"$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs eventbus)"
+c++ tests/package/main.cpp "${flags[@]}" -o "$work/pc_test"
+"$work/pc_test"
