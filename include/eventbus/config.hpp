@@ -49,4 +49,16 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name = "
 // by default. A file that cannot be read is an invalid_option error naming the path.
 Config load_config_file(const std::string& path, const Environment& env = process_environment());
 
+// The same for the eventbus section inside an application's own YAML: `section` is the path
+// of mapping keys to it ("eventbus", or "services.orders.eventbus"); the keys around it are
+// not looked at. Error messages name keys by their full path in the file
+// ("app.yaml: eventbus.nats.url: ..."); environment overrides name keys relative to the
+// section, as for a file of its own (EVENTBUS_NATS_URL). A missing section, or a key on the
+// way that is not a mapping, is an invalid_option error naming it; a section with nothing under
+// it is an empty configuration. An empty `section` is the whole document.
+Config parse_config_section(std::string_view yaml_text, std::string_view section,
+                            std::string_view source_name = "<config>", const Environment& env = {});
+Config load_config_section(const std::string& path, std::string_view section,
+                           const Environment& env = process_environment());
+
 }  // namespace eventbus

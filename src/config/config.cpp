@@ -5,6 +5,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -51,10 +52,40 @@ YAML::Node load_document(std::string_view text, const std::string& source) {
   }
 }
 
+// The mapping at `section` ("eventbus", "services.orders.eventbus"): keys walked one by one;
+// siblings of the section are not looked at. A section written with nothing under it is an
+// empty configuration.
+YAML::Node find_section(const YAML::Node& document, std::string_view section,
+                        const std::string& source) {
+  YAML::Node node = document;
+  std::string walked;
+  std::size_t start = 0;
+  while (start <= section.size()) {
+    const std::size_t dot = std::min(section.find('.', start), section.size());
+    const std::string key(section.substr(start, dot - start));
+    if (key.empty())
+      throw_invalid(source + ": section \"" + std::string(section) + "\": empty key");
+    if (!node.IsMap()) {
+      throw_invalid(source + ": " + (walked.empty() ? "the document" : walked) +
+                    ": expected a mapping holding \"" + key + "\"");
+    }
+    walked += (walked.empty() ? "" : ".") + key;
+    const YAML::Node& parent = node;  // const: reading a missing key must not add it
+    YAML::Node child = parent[key];
+    if (!child.IsDefined()) throw_invalid(source + ": section " + walked + " not found");
+    node.reset(child);
+    start = dot + 1;
+  }
+  if (node.IsNull()) node.reset(YAML::Node(YAML::NodeType::Map));
+  return node;
+}
+
 std::string describe(const config::KeyError& error, const std::string& source,
-                     const std::map<std::string, std::string>& from_env) {
+                     const std::map<std::string, std::string>& from_env, std::string_view section) {
   std::string message = source + ": ";
-  if (!error.path.empty()) message += error.path + ": ";
+  std::string path = std::string(section);
+  if (!error.path.empty()) path += (path.empty() ? "" : ".") + error.path;
+  if (!path.empty()) message += path + ": ";
   message += error.message;
   for (const auto& [path, variable] : from_env) {
     if (error.path == path || error.path.rfind(path + "[", 0) == 0) {
@@ -79,15 +110,21 @@ Environment process_environment() {
 
 Config parse_config(std::string_view yaml_text, std::string_view source_name,
                     const Environment& env) {
+  return parse_config_section(yaml_text, "", source_name, env);
+}
+
+Config parse_config_section(std::string_view yaml_text, std::string_view section,
+                            std::string_view source_name, const Environment& env) {
   const std::string source(source_name);
   config::ParseState state;
   std::map<std::string, std::string> from_env;
   try {
-    YAML::Node root = load_document(yaml_text, source);
+    const YAML::Node document = load_document(yaml_text, source);
+    YAML::Node root = section.empty() ? document : find_section(document, section, source);
     from_env = config::apply_environment(root, env);
     config::apply_section(root, "", config::root_section(), state);
   } catch (const config::KeyError& e) {
-    throw_invalid(describe(e, source, from_env));
+    throw_invalid(describe(e, source, from_env, section));
   }
   std::string detail;
   if (const auto ec = state.config.bus.validate(&detail)) {
@@ -97,12 +134,17 @@ Config parse_config(std::string_view yaml_text, std::string_view source_name,
 }
 
 Config load_config_file(const std::string& path, const Environment& env) {
+  return load_config_section(path, "", env);
+}
+
+Config load_config_section(const std::string& path, std::string_view section,
+                           const Environment& env) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw_invalid(path + ": cannot read the configuration file: " + std::strerror(errno));
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw_invalid(path + ": cannot read the configuration file");
-  return parse_config(text.str(), path, env);
+  return parse_config_section(text.str(), section, path, env);
 }
 
 }  // namespace eventbus

@@ -601,4 +601,67 @@ TEST(ConfigValueText, SizesTakeDecimalAndBinaryUnits) {
   EXPECT_EQ(error, "too large");
 }
 
+// An application's own YAML with the eventbus section inside it: only that section is read
+// (siblings may hold anything), errors name keys by their path in the file, and environment
+// variables name keys relative to the section.
+TEST(ConfigSection, OnlyTheNamedSectionOfAnApplicationsFileIsRead) {
+  constexpr std::string_view kAppFile = R"(
+database: {url: "postgres://x", pool: [1, 2]}
+listen: ":8080"
+services:
+  orders:
+    eventbus:
+      type: kafka
+      kafka: {brokers: "a:1"}
+eventbus:
+  type: nats
+  nats: {servers: [nats://app:4222]}
+)";
+  const auto top = eventbus::parse_config_section(kAppFile, "eventbus", "app.yaml").bus;
+  EXPECT_EQ(top.transport, "nats");
+  EXPECT_EQ(top.nats.servers, std::vector<std::string>{"nats://app:4222"});
+  const auto nested =
+      eventbus::parse_config_section(kAppFile, "services.orders.eventbus", "app.yaml").bus;
+  EXPECT_EQ(nested.transport, "kafka");
+  EXPECT_EQ(nested.kafka.brokers, "a:1");
+  // The same file read whole is refused: `database` is no eventbus key.
+  EXPECT_NE(error_of(kAppFile).find("database"), std::string::npos);
+  const auto overridden =
+      eventbus::parse_config_section(kAppFile, "services.orders.eventbus", "app.yaml",
+                                     {{"EVENTBUS_KAFKA_BROKERS", "env:2"}})
+          .bus;
+  EXPECT_EQ(overridden.kafka.brokers, "env:2");
+  EXPECT_EQ(eventbus::parse_config_section("eventbus:\nother: 1\n", "eventbus").bus.transport,
+            eventbus::BusOptions{}.transport);  // nothing under it: the defaults
+}
+
+TEST(ConfigSection, ErrorsNameTheSectionAndTheKeyByTheirPathInTheFile) {
+  const auto error = [](std::string_view yaml, std::string_view section) -> std::string {
+    try {
+      eventbus::parse_config_section(yaml, section, "app.yaml");
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code(), errc::invalid_option) << e.what();
+      return e.what();
+    }
+    ADD_FAILURE() << "accepted section " << section << " of:\n" << yaml;
+    return {};
+  };
+  EXPECT_EQ(
+      error("app: {eventbus: {nats: {jetstream: {consumer: {ackWait: abc}}}}}", "app.eventbus"),
+      R"(app.yaml: app.eventbus.nats.jetstream.consumer.ackWait: expected a duration such as "30s" or "500ms", got "abc": not a duration)");
+  EXPECT_EQ(error("listen: 1\n", "eventbus"), "app.yaml: section eventbus not found");
+  EXPECT_EQ(error("services: {orders: 5}\n", "services.orders.eventbus"),
+            R"(app.yaml: services.orders: expected a mapping holding "eventbus")");
+  EXPECT_EQ(error("eventbus: {}\n", "eventbus..x"),
+            R"(app.yaml: section "eventbus..x": empty key)");
+}
+
+TEST(ConfigSection, AFileIsReadBySection) {
+  EXPECT_THROW(eventbus::load_config_section("/nonexistent/app.yaml", "eventbus", {}),
+               std::system_error);
+  // The example file read as the section of nothing: the whole document.
+  EXPECT_EQ(eventbus::load_config_section(EVENTBUS_EXAMPLES_DIR "/eventbus.yaml", "", {}).bus.group,
+            eventbus::load_config_file(EVENTBUS_EXAMPLES_DIR "/eventbus.yaml", {}).bus.group);
+}
+
 }  // namespace
