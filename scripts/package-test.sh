@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Installs the release build into a temporary prefix and builds tests/package against it twice,
 # as a separate project would: with CMake's find_package(eventbus 0.2 CONFIG) and with
-# pkg-config. Each program publishes and handles one envelope on the memory transport.
+# pkg-config; then builds it a third time with eventbus as a subproject (add_subdirectory),
+# where only the library may be built. Each program publishes and handles one envelope on the
+# memory transport.
 #   scripts/package-test.sh [build dir, default build/release]   (built by scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,3 +29,12 @@ pcdir=$(dirname "$(find "$prefix" -name eventbus.pc)")
 read -r -a flags <<<"$(PKG_CONFIG_PATH="$pcdir" pkg-config --cflags --libs eventbus)"
 c++ tests/package/main.cpp "${flags[@]}" -o "$work/pc_test"
 "$work/pc_test"
+
+echo "package-test: add_subdirectory(eventbus) from a separate CMake project"
+# shellcheck source=scripts/compiler-cache.sh
+source scripts/compiler-cache.sh  # the library's objects, compiled once more, through ccache
+cmake -S tests/package -B "$work/sub" -G Ninja -DEVENTBUS_SOURCE_DIR="$PWD" \
+  -DCMAKE_BUILD_TYPE=Release ${cache_args[@]+"${cache_args[@]}"} >"$work/sub-configure.log" || { cat "$work/sub-configure.log"; exit 1; }
+cmake --build "$work/sub" --target package_test >"$work/sub-build.log" ||
+  { cat "$work/sub-build.log"; exit 1; }
+"$work/sub/package_test"
