@@ -25,7 +25,7 @@ step "eventbus-bench smoke: 500 messages on memory, NATS and Kafka, with raw bas
 scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle-timeout 20 \
   --progress never --out build/release/bench-smoke
 
-step "package: cmake --install, then a separate project with find_package and with pkg-config"
+step "package: cmake --install, then a separate project with find_package, with pkg-config and as a subproject"
 scripts/package-test.sh build/release
 
 step "example: 10,000 events over 1,000 aggregates"
