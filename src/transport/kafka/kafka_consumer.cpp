@@ -252,6 +252,8 @@ void KafkaConsumer::take(MessagePtr m) {
   // Handed out with the rest of the burst (offer_parked), behind what is already parked.
   state.parked_bytes += parked_size(*delivery);
   state.parked.push_back(std::move(delivery));
+  // Behind a full lane it waits: the partition pauses at its bound now, not a burst later.
+  if (state.blocked && state.parked_bytes >= park_limit_bytes()) pause(state, true);
 }
 
 // Hands every partition's parked records out in order, and pauses a partition only once a
