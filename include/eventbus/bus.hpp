@@ -37,6 +37,21 @@ struct PublishCall {
   // one with that trace id, a new parent id and flags 01. Invalid: the call is refused with
   // invalid_traceparent.
   std::string traceparent;
+  // Raw publishes only: the message's key. Kafka: the record key, so records with one key land
+  // on one partition (the same partitioner as envelopes' aggregate ids) and a reader's lanes
+  // keep their order; memory: the message key. NATS messages have no key: a key there fails the
+  // call with not_supported (an `X-Aggregate-ID` header keeps a raw message's aggregate in one
+  // lane for eventbus readers). An envelope's key is its aggregate_id: a key given with
+  // publish_envelope fails with invalid_option. Empty: no key.
+  std::string key;
+  // Headers sent with the message, in this order; a name may repeat. Kafka record headers,
+  // NATS headers, memory headers. Refused with invalid_option, the detail naming the header: an
+  // empty name or one holding a NUL byte; `traceparent` (set the field above, which is
+  // checked); on envelope publishes the names the bus writes from the envelope (X-Event-ID,
+  // X-Aggregate-ID, X-Event-Version, X-Event-Type, X-Trace-ID, X-Correlation-ID, X-Tenant-ID,
+  // Nats-Msg-Id); on NATS a name outside printable ASCII or holding ':', or a value holding CR,
+  // LF or NUL (NATS headers are text lines). Names are compared without regard to case.
+  Headers headers;
 };
 
 struct SubscribeOptions {

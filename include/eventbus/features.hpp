@@ -10,6 +10,7 @@ struct Features {
   bool consumer_groups = false;  // each group gets every message, one member per message
   bool ordered_per_key = false;  // one aggregate's messages arrive in publish order
   bool group_members_keep_key_order = false;  // order also holds while a group has several members
+  bool message_keys = false;  // a message carries a key of its own (PublishCall::key)
 };
 
 }  // namespace eventbus

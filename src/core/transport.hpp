@@ -76,6 +76,13 @@ class Transport {
 
   // Takes the message (see the ownership rule above).
   virtual void publish(std::unique_ptr<PendingPublish> message) = 0;
+  // Refuses a caller's key or header this transport cannot carry (the rules all transports
+  // share are checked before, by core/publish/call_extras.hpp): not_supported or
+  // invalid_option, `detail` naming it. Default: any key and header goes.
+  virtual std::error_code check_outgoing(std::string_view /*key*/, const Headers& /*headers*/,
+                                         std::string& /*detail*/) const {
+    return {};
+  }
 
   // Starts delivering `spec.topic` for `spec.group` into `sink` from a fetcher of the
   // transport's own. Blocks for the broker work (finding or making the topic, the consumer) up

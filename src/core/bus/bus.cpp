@@ -10,7 +10,7 @@ namespace eventbus {
 namespace {
 
 PublishCall default_call(const BusOptions& options) {
-  return PublishCall{options.publish.on_full, options.publish.block_timeout, {}};
+  return PublishCall{options.publish.on_full, options.publish.block_timeout, {}, {}, {}};
 }
 
 }  // namespace

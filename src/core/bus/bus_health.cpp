@@ -75,7 +75,9 @@ void Bus::Impl::start_monitor() {
         },
         PublishCall{.on_full = OverflowPolicy::block,
                     .block_timeout = options_.heartbeat.timeout,
-                    .traceparent = {}});
+                    .traceparent = {},
+                    .key = {},
+                    .headers = {}});
   };
   monitor_ = std::make_unique<core::BusMonitor>(options_, log_, std::move(hooks));
   if (!options_.heartbeat.watch) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/publish/call_extras.hpp"
 #include "core/topic_name.hpp"
 #include "core/transport_factory.hpp"
 #include "core/wire/traceparent_header.hpp"
@@ -157,6 +158,23 @@ void Bus::Impl::send(std::unique_ptr<core::PendingPublish> message, core::Publis
   metrics.call.observe(core::Clock::now() - called_at);
 }
 
+// The caller's key and headers: the rules every transport shares, then the transport's own.
+std::error_code Bus::Impl::check_extras(const PublishCall& call, bool envelope,
+                                        std::string& detail) const {
+  if (call.key.empty() && call.headers.empty()) return {};
+  if (std::error_code ec = core::check_call_extras(call, envelope, detail)) return ec;
+  return transport_->check_outgoing(call.key, call.headers, detail);
+}
+
+// The caller's headers in their order, then the traceparent the bus sends.
+void Bus::Impl::add_headers(core::PendingPublish& message, const PublishCall& call,
+                            std::string traceparent) {
+  if (!call.headers.empty()) message.headers = call.headers;
+  if (!traceparent.empty()) {
+    message.headers.emplace_back(core::kTraceparentHeader, std::move(traceparent));
+  }
+}
+
 std::error_code Bus::Impl::publish(std::string_view topic, std::string payload, Completion done,
                                    const PublishCall& call) {
   const core::Clock::time_point called_at = core::Clock::now();
@@ -164,14 +182,16 @@ std::error_code Bus::Impl::publish(std::string_view topic, std::string payload, 
   if (std::error_code ec = core::outgoing_traceparent(call, nullptr, traceparent, detail)) {
     return refuse(done, ec, topic, detail, nullptr, called_at);
   }
+  if (std::error_code ec = check_extras(call, false, detail)) {
+    return refuse(done, ec, topic, detail, nullptr, called_at);
+  }
   core::PublishMetrics* metrics = nullptr;
   if (std::error_code ec = admit(topic, done, call, nullptr, called_at, metrics)) return ec;
   auto message = std::make_unique<core::PendingPublish>(*this, std::move(done));
   message->topic.assign(topic);
   message->payload = std::move(payload);
-  if (!traceparent.empty()) {
-    message->headers.emplace_back(core::kTraceparentHeader, std::move(traceparent));
-  }
+  message->key = call.key;
+  add_headers(*message, call, std::move(traceparent));
   send(std::move(message), *metrics, called_at);
   return {};
 }
@@ -187,6 +207,9 @@ std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelo
   if (std::error_code ec = core::outgoing_traceparent(call, &envelope, traceparent, detail)) {
     return refuse(done, ec, topic, detail, &envelope, called_at);
   }
+  if (std::error_code ec = check_extras(call, true, detail)) {
+    return refuse(done, ec, topic, detail, &envelope, called_at);
+  }
   core::PublishMetrics* metrics = nullptr;
   if (std::error_code ec = admit(topic, done, call, &envelope, called_at, metrics)) return ec;
   auto message = std::make_unique<core::PendingPublish>(*this, std::move(done));
@@ -194,9 +217,7 @@ std::error_code Bus::Impl::publish_envelope(std::string_view topic, const Envelo
   message->key = envelope.aggregate_id;
   message->event_id = envelope.event_id;
   message->tenant_id = envelope.tenant_id;
-  if (!traceparent.empty()) {
-    message->headers.emplace_back(core::kTraceparentHeader, std::move(traceparent));
-  }
+  add_headers(*message, call, std::move(traceparent));
   message->payload = std::move(body);
   message->envelope = &envelope;
   send(std::move(message), *metrics, called_at);

@@ -68,6 +68,9 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   std::error_code pass_rate_limits(std::string_view topic, Completion& done,
                                    core::Deadline deadline, const Envelope* envelope,
                                    core::Clock::time_point called_at);
+  std::error_code check_extras(const PublishCall& call, bool envelope, std::string& detail) const;
+  static void add_headers(core::PendingPublish& message, const PublishCall& call,
+                          std::string traceparent);
   // Counts an accepted call, stamps it and hands it to the transport.
   void send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
             core::Clock::time_point called_at);

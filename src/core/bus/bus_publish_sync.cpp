@@ -11,7 +11,7 @@ OwnedPublishResult Bus::Impl::publish_envelope_sync(std::string_view topic,
                                                     milliseconds timeout) {
   // Shared: when we time out, the completion may still fire later and must find it alive.
   auto waiter = std::make_shared<core::CompletionWaiter>();
-  const PublishCall call{OverflowPolicy::block, timeout, {}};
+  const PublishCall call{OverflowPolicy::block, timeout, {}, {}, {}};
   publish_envelope(
       topic, envelope, [waiter](const PublishResult& r) { waiter->set(r); }, call);
   std::unique_lock lock(waiter->mutex);

@@ -30,6 +30,7 @@ Features KafkaTransport::features() const noexcept {
   f.consumer_groups = true;
   f.ordered_per_key = true;
   f.group_members_keep_key_order = true;  // a key's partition belongs to one member at a time
+  f.message_keys = true;                  // the record key
   return f;
 }
 

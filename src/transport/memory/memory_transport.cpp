@@ -52,6 +52,7 @@ Features MemoryTransport::features() const noexcept {
   f.consumer_groups = true;
   f.ordered_per_key = true;
   f.group_members_keep_key_order = false;  // members of a group share one queue
+  f.message_keys = true;
   return f;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/background_closes.hpp"
 #include "eventbus/error.hpp"
+#include "transport/nats/nats_header_rules.hpp"
 #include "transport/nats/nats_status.hpp"
 
 namespace eventbus::nats {
@@ -64,6 +65,7 @@ Features NatsTransport::features() const noexcept {
   f.consumer_groups = true;
   f.ordered_per_key = true;
   f.group_members_keep_key_order = false;  // members pull from one consumer, no key affinity
+  f.message_keys = false;                  // NATS messages have a subject and headers, no key
   return f;
 }
 
@@ -135,6 +137,11 @@ std::error_code NatsTransport::prepare(const std::string& topic, bool for_subscr
 
 void NatsTransport::publish(std::unique_ptr<core::PendingPublish> message) {
   preparer_->publish(std::move(message));
+}
+
+std::error_code NatsTransport::check_outgoing(std::string_view key, const Headers& headers,
+                                              std::string& detail) const {
+  return check_nats_outgoing(key, headers, detail);
 }
 
 // A publish of a ready topic, on the caller's thread or the preparer's.

@@ -45,6 +45,8 @@ class NatsTransport final : public core::Transport {
 
   Features features() const noexcept override;
   void publish(std::unique_ptr<core::PendingPublish> message) override;
+  std::error_code check_outgoing(std::string_view key, const Headers& headers,
+                                 std::string& detail) const override;
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
                             std::string& detail) override;
   core::TransportHealth health() override;
