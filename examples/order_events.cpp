@@ -136,7 +136,8 @@ int main(int argc, char** argv) {
                                         [&](const eventbus::Envelope& e, const eventbus::Message&) {
                                           tally.record(e);
                                           return eventbus::HandlerResult::ok();
-                                        })) {
+                                        })
+                    .error()) {
     std::fprintf(stderr, "subscribe failed: %s\n", ec.message().c_str());
     return 1;
   }

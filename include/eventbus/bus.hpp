@@ -21,6 +21,7 @@
 #include "eventbus/message.hpp"
 #include "eventbus/options.hpp"
 #include "eventbus/stats.hpp"
+#include "eventbus/subscription.hpp"
 
 namespace eventbus {
 
@@ -123,10 +124,12 @@ class Bus {
   // subscribe_timeout; the log says why a subscription failed.
   // Errors: closed, invalid_topic, invalid_option (a topic option the broker or the rule
   // refuses), rejected (the broker refused), transport_error (no broker answered in time).
-  std::error_code subscribe(std::string_view topic, RawHandler handler,
-                            const SubscribeOptions& options = {});
-  std::error_code subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
-                                     const SubscribeOptions& options = {});
+  // Returns a handle to pause, resume or end the subscription (eventbus/subscription.hpp);
+  // its error() is the call's outcome.
+  Subscription subscribe(std::string_view topic, RawHandler handler,
+                         const SubscribeOptions& options = {});
+  Subscription subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
+                                  const SubscribeOptions& options = {});
 
   // Stops intake, drains lanes, flushes publishes and joins every thread, all within
   // `timeout`. Safe from several threads at once: all callers get the first close's report.

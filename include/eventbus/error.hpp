@@ -40,8 +40,8 @@ enum class errc {
   message_too_large,
   // Lifecycle and transport.
   closed,                  // the bus is closed or closing
-  close_from_handler,      // close() called from a handler would wait for itself
-  close_incomplete,        // close() reached its deadline with work left (see CloseReport)
+  close_from_handler,      // close() from a handler, or unsubscribe() from its own handler, would wait for itself
+  close_incomplete,        // close() or unsubscribe() reached its deadline with work left (see CloseReport)
   transport_error,         // the broker cannot be reached, or the client library failed
   not_supported,
   // Consuming.

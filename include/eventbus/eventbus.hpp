@@ -14,6 +14,7 @@
 #include "eventbus/options.hpp"
 #include "eventbus/rate_limit.hpp"
 #include "eventbus/stats.hpp"
+#include "eventbus/subscription.hpp"
 #include "eventbus/timestamp.hpp"
 #include "eventbus/trace_context.hpp"
 #include "eventbus/version.hpp"

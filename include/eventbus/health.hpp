@@ -54,6 +54,7 @@ struct SubscriptionHealth {
   // MonitorOptions::stall_after.
   bool stalled = false;
   std::int64_t lag = 0;  // sum of lag() over this subscription's partitions / consumer
+  bool paused = false;   // Subscription::pause() holds it
 };
 
 struct Health {

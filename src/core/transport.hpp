@@ -90,6 +90,14 @@ class Transport {
   virtual std::error_code subscribe(const SubscriptionSpec& spec, DeliverySink& sink,
                                     std::string& detail) = 0;
 
+  // Stops delivering into `sink` (one subscription; no effect when it is not one of ours or
+  // consuming stopped): what its fetcher still holds goes back to the broker, and no delivery
+  // is handed to `sink` once the transport has applied it (memory and NATS: the fetcher is
+  // joined before this returns; Kafka: the poll thread applies it at its next turn, offering
+  // nothing to `sink` meanwhile that it has not offered before). Acks of deliveries already
+  // handed on keep working. The broker-side subscription (a NATS durable, a Kafka group) stays.
+  virtual void unsubscribe(DeliverySink& sink, Deadline deadline) = 0;
+
   // The connection now, and the backlog of every subscription. May ask the broker (NATS: one
   // request per subscription, 1 s at most each).
   virtual TransportHealth health() = 0;

@@ -27,10 +27,13 @@ TEST_P(Conformance, TwoGroupsEachReceiveEveryMessage) {
   auto bus_a = make_bus([&](BusOptions& o) { o.group = group + "-a"; });
   auto bus_b = make_bus([&](BusOptions& o) { o.group = group + "-b"; });
   for (auto [bus, tracker] : {std::pair{bus_a.get(), &group_a}, std::pair{bus_b.get(), &group_b}}) {
-    ASSERT_FALSE(bus->subscribe_envelope(topic, [tracker](const Envelope& e, const Message&) {
-      tracker->record(e.aggregate_id, e.event_version, e.event_id);
-      return HandlerResult::ok();
-    }));
+    ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                         [tracker](const Envelope& e, const Message&) {
+                                           tracker->record(e.aggregate_id, e.event_version,
+                                                           e.event_id);
+                                           return HandlerResult::ok();
+                                         })
+                     .error());
   }
   auto publisher = make_bus();
   publish_all(*publisher, topic, 20, 10);
@@ -49,11 +52,15 @@ TEST_P(Conformance, TwoMembersOfOneGroupSplitTheWork) {
   std::atomic<int> handled_by[2] = {0, 0};
   std::unique_ptr<Bus> members[2] = {make_bus(), make_bus()};
   for (int i = 0; i < 2; ++i) {
-    ASSERT_FALSE(members[i]->subscribe_envelope(topic, [&, i](const Envelope& e, const Message&) {
-      handled_by[i].fetch_add(1);
-      together.record(e.aggregate_id, e.event_version, e.event_id);
-      return HandlerResult::ok();
-    }));
+    ASSERT_FALSE(members[i]
+                     ->subscribe_envelope(topic,
+                                          [&, i](const Envelope& e, const Message&) {
+                                            handled_by[i].fetch_add(1);
+                                            together.record(e.aggregate_id, e.event_version,
+                                                            e.event_id);
+                                            return HandlerResult::ok();
+                                          })
+                     .error());
   }
   // A member may join the group a moment after the other (a Kafka rebalance takes a while), so
   // publish in rounds until both have taken part, each round fully handled before the next.

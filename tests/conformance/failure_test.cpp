@@ -23,13 +23,16 @@ struct DeadLetter {
 class DeadLetterInbox {
  public:
   std::error_code watch(Bus& bus, const std::string& topic) {
-    return bus.subscribe(topic + ".dlq", [this](const Message& m) {
-      DeadLetter letter{std::string(m.payload), {}};
-      for (const auto& [k, v] : m.headers)
-        letter.headers[k] = v;
-      signal_.update([&] { letters_.push_back(std::move(letter)); });
-      return HandlerResult::ok();
-    });
+    return bus
+        .subscribe(topic + ".dlq",
+                   [this](const Message& m) {
+                     DeadLetter letter{std::string(m.payload), {}};
+                     for (const auto& [k, v] : m.headers)
+                       letter.headers[k] = v;
+                     signal_.update([&] { letters_.push_back(std::move(letter)); });
+                     return HandlerResult::ok();
+                   })
+        .error();
   }
   bool wait_for(std::size_t count, std::chrono::milliseconds timeout) {
     return signal_.wait_for(timeout, [&] { return letters_.size() >= count; });
@@ -49,14 +52,17 @@ TEST_P(Conformance, FailedHandlerSeesTheMessageAgain) {
   Signal signal;
   std::vector<std::uint32_t> attempts;
   auto bus = make_bus([](BusOptions& o) { o.dispatch.retry.initial_backoff = 1ms; });
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message& m) {
-    bool first = false;
-    signal.update([&] {
-      attempts.push_back(m.attempt);
-      first = attempts.size() == 1;
-    });
-    return first ? HandlerResult::fail("first time fails") : HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope&, const Message& m) {
+                                         bool first = false;
+                                         signal.update([&] {
+                                           attempts.push_back(m.attempt);
+                                           first = attempts.size() == 1;
+                                         });
+                                         return first ? HandlerResult::fail("first time fails")
+                                                      : HandlerResult::ok();
+                                       })
+                   .error());
   ASSERT_FALSE(bus->publish_envelope_sync(topic, test_envelope("a-1", 1), 20s).error);
   ASSERT_TRUE(signal.wait_for(20s, [&] { return attempts.size() >= 2; }));
   EXPECT_FALSE(bus->close(10s).error);
@@ -78,18 +84,22 @@ TEST_P(Conformance, PoisonEventIsDeadLetteredAndTheAggregateKeepsItsOrder) {
     o.dispatch.retry.max_backoff = 200ms;
   });
   ASSERT_FALSE(inbox.watch(*bus, topic));
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    if (e.aggregate_id != "poisoned") {
-      others.record(e.aggregate_id, e.event_version, e.event_id);
-      return HandlerResult::ok();
-    }
-    if (e.event_version == 2) {
-      poison_calls++;
-      throw std::runtime_error("cannot apply version 2");  // thrown, not returned
-    }
-    poison_aggregate.record(e.aggregate_id, e.event_version, e.event_id);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(
+                      topic,
+                      [&](const Envelope& e, const Message&) {
+                        if (e.aggregate_id != "poisoned") {
+                          others.record(e.aggregate_id, e.event_version, e.event_id);
+                          return HandlerResult::ok();
+                        }
+                        if (e.event_version == 2) {
+                          poison_calls++;
+                          throw std::runtime_error(
+                              "cannot apply version 2");  // thrown, not returned
+                        }
+                        poison_aggregate.record(e.aggregate_id, e.event_version, e.event_id);
+                        return HandlerResult::ok();
+                      })
+                   .error());
   const Envelope poison = test_envelope("poisoned", 2);
   for (int v = 1; v <= 5; ++v) {
     const Envelope e = v == 2 ? poison : test_envelope("poisoned", v);
@@ -126,10 +136,12 @@ TEST_P(Conformance, BadBytesOnAnEnvelopeTopicGoToTheDeadLetterTopic) {
   auto bus = make_bus();
   ASSERT_FALSE(inbox.watch(*bus, topic));
   OrderTracker good;
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    good.record(e.aggregate_id, e.event_version, e.event_id);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         good.record(e.aggregate_id, e.event_version, e.event_id);
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   std::string invalid_aggregate, version_zero;
   Envelope e = test_envelope("ok", 1);
   ASSERT_FALSE(encode(e, invalid_aggregate));
@@ -182,10 +194,12 @@ TEST_P(Conformance, MessageLargerThanTheBrokerTakesFailsItsPublishAndTheTopicGoe
   const std::string topic = unique_name("conf", "t");
   OrderTracker good;
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    good.record(e.aggregate_id, e.event_version, e.event_id);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         good.record(e.aggregate_id, e.event_version, e.event_id);
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   const std::string big_payload = R"({"blob":")" + std::string(2 << 20, 'x') + "\"}";
   const OwnedPublishResult big =
       bus->publish_envelope_sync(topic, make_envelope("big", "Huge", 1, big_payload), 30s);

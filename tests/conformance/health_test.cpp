@@ -43,11 +43,15 @@ TEST_P(Conformance, HealthShowsLagStallAndProgressAndAlertsOnThem) {
     o.monitor.lag_messages = 20;
   });
   bus->set_alert_handler([&](const Alert& a) { signal.update([&] { alerts.push_back(a); }); });
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message&) {
-    signal.wait_for(30s, [&] { return open; });  // held until the test has seen the backlog
-    signal.update([&] { ++handled; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope&, const Message&) {
+                                         signal.wait_for(30s, [&] {
+                                           return open;
+                                         });  // held until the test has seen the backlog
+                                         signal.update([&] { ++handled; });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   auto publisher = make_bus();
   for (int v = 1; v <= 40; ++v) {
     ASSERT_FALSE(publisher->publish_envelope_sync(topic, test_envelope("agg-1", v)).error);

@@ -50,10 +50,12 @@ void one_cycle(Conformance& suite, const std::function<std::unique_ptr<Bus>()>& 
   Signal signal;
   int handled = 0;
   auto bus = make();
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message&) {
-    signal.update([&] { ++handled; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope&, const Message&) {
+                                         signal.update([&] { ++handled; });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   for (int v = 1; v <= 5; ++v)
     ASSERT_FALSE(bus->publish_envelope(topic, test_envelope("c", v)));
   ASSERT_TRUE(signal.wait_for(20s, [&] { return handled >= 5; }));
@@ -75,7 +77,7 @@ TEST_P(Conformance, ThreadCountReturnsToBaselineAfterEachOfHundredCycles) {
 TEST_P(Conformance, ConcurrentCloseFromFourThreadsGivesEveryoneTheSameReport) {
   auto bus = make_bus();
   const std::string topic = unique_name("conf", "t");
-  ASSERT_FALSE(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }));
+  ASSERT_FALSE(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }).error());
   for (int i = 0; i < 1000; ++i)
     ASSERT_FALSE(bus->publish(topic, "m" + std::to_string(i)));
   std::vector<CloseReport> reports(4);
@@ -97,11 +99,13 @@ TEST_P(Conformance, CloseFromInsideAHandlerReturnsAnErrorInsteadOfDeadlocking) {
   Signal signal;
   std::optional<std::error_code> from_handler;
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe(topic, [&](const Message&) {
-    const CloseReport r = bus->close(1s);
-    signal.update([&] { from_handler = r.error; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe(topic,
+                              [&](const Message&) {
+                                const CloseReport r = bus->close(1s);
+                                signal.update([&] { from_handler = r.error; });
+                                return HandlerResult::ok();
+                              })
+                   .error());
   ASSERT_FALSE(bus->publish(topic, "x"));
   ASSERT_TRUE(signal.wait_for(20s, [&] { return from_handler.has_value(); }));
   EXPECT_EQ(*from_handler, errc::close_from_handler);

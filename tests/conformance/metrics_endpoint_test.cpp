@@ -21,10 +21,12 @@ TEST_P(Conformance, MetricsEndpointReportsRealTraffic) {
   Signal signal;  // before the bus: its threads signal until the bus is destroyed
   int handled = 0, acked = 0;
   auto bus = make_bus([](BusOptions& o) { o.client_name = "metrics-endpoint"; });
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message&) {
-    signal.update([&] { ++handled; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope&, const Message&) {
+                                         signal.update([&] { ++handled; });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   for (int i = 0; i < kMessages; ++i) {
     ASSERT_FALSE(bus->publish_envelope(
         topic, test_envelope("agg-" + std::to_string(i % 4), i / 4 + 1),

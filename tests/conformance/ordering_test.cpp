@@ -25,10 +25,13 @@ TEST_P(Conformance, PerAggregateOrderHoldsUnderLoad) {
     o.dispatch.lanes = 8;
     o.dispatch.workers = 8;
   });
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    tracker.record(e.aggregate_id, e.event_version, e.event_id);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         tracker.record(e.aggregate_id, e.event_version,
+                                                        e.event_id);
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   std::vector<std::thread> publishers;
   for (int p = 0; p < kPublishers; ++p) {
     // Each aggregate belongs to one thread, which publishes its versions in order.

@@ -29,11 +29,15 @@ TEST_P(Conformance, RawPublishCarriesHeadersAndKey) {
   Signal signal;
   std::optional<std::pair<std::string, Headers>> received;
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe(topic, [&](const Message& m) {
-    signal.update(
-        [&] { received.emplace(std::string(m.key), only_named_like(sent_headers, m.headers)); });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe(topic,
+                              [&](const Message& m) {
+                                signal.update([&] {
+                                  received.emplace(std::string(m.key),
+                                                   only_named_like(sent_headers, m.headers));
+                                });
+                                return HandlerResult::ok();
+                              })
+                   .error());
   PublishCall call;
   call.headers = sent_headers;
   if (features.message_keys) call.key = "order-7";
@@ -55,10 +59,13 @@ TEST_P(Conformance, RawMessagesOfOneKeyKeepTheirOrder) {
   Signal signal;
   std::vector<int> order;
   auto bus = make_bus([](BusOptions& o) { o.dispatch.workers = 4; });
-  ASSERT_FALSE(bus->subscribe(topic, [&](const Message& m) {
-    signal.update([&] { order.push_back(std::stoi(std::string(m.payload))); });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe(topic,
+                              [&](const Message& m) {
+                                signal.update(
+                                    [&] { order.push_back(std::stoi(std::string(m.payload))); });
+                                return HandlerResult::ok();
+                              })
+                   .error());
   PublishCall call;
   if (features.message_keys) {
     call.key = "order-9";
@@ -79,10 +86,14 @@ TEST_P(Conformance, EnvelopePublishCarriesHeaders) {
   Signal signal;
   std::optional<Headers> received;
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope&, const Message& m) {
-    signal.update([&] { received = only_named_like(sent_headers, m.headers); });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope&, const Message& m) {
+                                         signal.update([&] {
+                                           received = only_named_like(sent_headers, m.headers);
+                                         });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   PublishCall call;
   call.headers = sent_headers;
   ASSERT_FALSE(bus->publish_envelope(topic, test_envelope("order-1", 1), {}, call));

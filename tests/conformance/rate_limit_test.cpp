@@ -78,11 +78,14 @@ TEST_P(Conformance, HandleRateLimitSpacesHandlersAndKeepsOrder) {
   std::vector<Clock::time_point> starts;
   auto bus =
       make_bus([&](BusOptions& o) { o.topics[topic].handle_rate_limit = kHundredPerSecond; });
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    signal.update([&] { starts.push_back(Clock::now()); });
-    tracker.record(e.aggregate_id, e.event_version, e.event_id);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         signal.update([&] { starts.push_back(Clock::now()); });
+                                         tracker.record(e.aggregate_id, e.event_version,
+                                                        e.event_id);
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   for (int i = 0; i < kMessages; ++i)
     ASSERT_FALSE(bus->publish_envelope(topic, nth_envelope(i)));
   ASSERT_TRUE(tracker.wait_for_distinct(kMessages, 60s)) << tracker.distinct();

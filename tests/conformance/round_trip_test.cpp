@@ -15,11 +15,13 @@ TEST_P(Conformance, RawMessagesArriveByteForByte) {
   Signal signal;
   std::vector<std::string> received;
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe(topic, [&](const Message& m) {
-    signal.update([&] { received.emplace_back(m.payload); });
-    EXPECT_EQ(m.topic, topic);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe(topic,
+                              [&](const Message& m) {
+                                signal.update([&] { received.emplace_back(m.payload); });
+                                EXPECT_EQ(m.topic, topic);
+                                return HandlerResult::ok();
+                              })
+                   .error());
   const std::vector<std::string> sent{"plain text", std::string("\0binary\xff", 8), "{\"a\":1}"};
   for (const auto& payload : sent)
     ASSERT_FALSE(bus->publish(topic, payload));
@@ -39,12 +41,14 @@ TEST_P(Conformance, EnvelopeRoundTripKeepsEveryField) {
   Signal signal;
   std::optional<Envelope> received;
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    EXPECT_EQ(m.topic, topic);
-    EXPECT_EQ(m.attempt, 1u);
-    signal.update([&] { received = e; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message& m) {
+                                         EXPECT_EQ(m.topic, topic);
+                                         EXPECT_EQ(m.attempt, 1u);
+                                         signal.update([&] { received = e; });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   const OwnedPublishResult result = bus->publish_envelope_sync(topic, sent, 20s);
   ASSERT_FALSE(result.error) << result.error.message() << ": " << result.detail;
   EXPECT_EQ(result.topic, topic);
@@ -77,7 +81,7 @@ TEST_P(Conformance, InvalidTopicIsRefused) {
   auto bus = make_bus();
   for (const std::string topic : {"", "has space", "wild.*", "wild.>", "a..b", "caf\xc3\xa9"}) {
     EXPECT_EQ(bus->publish(topic, "x"), errc::invalid_topic) << topic;
-    EXPECT_EQ(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }),
+    EXPECT_EQ(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }).error(),
               errc::invalid_topic)
         << topic;
   }

@@ -28,13 +28,16 @@ TEST_P(Conformance, TraceparentTravelsAndFillsAnEmptyTraceId) {
   Signal signal;
   std::map<std::string, Seen> seen;  // by aggregate id
   auto bus = make_bus();
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    Seen s{e.trace_id, std::string(m.traceparent), 0};
-    for (const auto& [name, value] : m.headers)
-      s.headers += name == "traceparent" ? 1 : 0;
-    signal.update([&] { seen.emplace(e.aggregate_id, std::move(s)); });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message& m) {
+                                         Seen s{e.trace_id, std::string(m.traceparent), 0};
+                                         for (const auto& [name, value] : m.headers)
+                                           s.headers += name == "traceparent" ? 1 : 0;
+                                         signal.update(
+                                             [&] { seen.emplace(e.aggregate_id, std::move(s)); });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
 
   Envelope given = test_envelope("tp-given", 1);
   given.trace_id.clear();

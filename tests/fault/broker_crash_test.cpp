@@ -33,7 +33,7 @@ TEST_P(BrokerCrash, ThreeKillsInThirtySecondsLoseNoAckedMessageAndKeepEveryAggre
   const BusOptions options = fault_bus_options(GetParam(), broker.address());
   auto bus = std::make_unique<Bus>(options);
   const unsigned library_kept = library_threads(options);
-  ASSERT_FALSE(bus->subscribe_envelope(topic, load.handler()));
+  ASSERT_FALSE(bus->subscribe_envelope(topic, load.handler()).error());
   const auto started = Clock::now();
   const auto running = load.start(*bus);
 

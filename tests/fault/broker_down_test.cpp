@@ -60,10 +60,12 @@ TEST_P(BrokerDown, WithRetryOnFailedConnectTheBusWorksOnceTheBrokerAppears) {
   // No retry loop here: the bus must have found the broker by itself.
   Signal signal;
   std::vector<std::string> received;
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    signal.update([&] { received.push_back(e.event_id); });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus->subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         signal.update([&] { received.push_back(e.event_id); });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   const Envelope e = make_envelope("order-1", "Placed", 1, "{}");
   const OwnedPublishResult r = bus->publish_envelope_sync(topic, e, 30s);
   ASSERT_FALSE(r.error) << r.detail;

@@ -47,7 +47,7 @@ TEST_P(CloseUnderLoad, FiftyClosesWithinTheDeadlineFireEveryCompletionOnceAndLea
     SteadyLoad load({.topic = topic, .aggregates = 100, .rate = 1e9, .max_calls = 2'000'000});
     auto bus = std::make_unique<Bus>(options);
     const unsigned library_kept = library_threads(options);
-    ASSERT_FALSE(bus->subscribe_envelope(topic, load.handler()));
+    ASSERT_FALSE(bus->subscribe_envelope(topic, load.handler()).error());
     const auto running = load.start(*bus);
     // Causal: close comes once messages flow both ways.
     ASSERT_TRUE(load.wait_for_progress(200, 200, 60s));

@@ -225,7 +225,8 @@ TEST_P(FrozenBroker, CloseOfAConnectedSubscriberKeepsItsDeadline) {
     o.group = unique_name("fault", "g");  // a frozen broker never saw the last member leave
     auto bus = std::make_unique<Bus>(o);
     ASSERT_FALSE(bus->subscribe_envelope(
-        topic, [](const Envelope&, const Message&) { return HandlerResult::ok(); }));
+                        topic, [](const Envelope&, const Message&) { return HandlerResult::ok(); })
+                     .error());
     ASSERT_FALSE(bus->publish_envelope_sync(topic, make_envelope("a", "E", 1, "{}"), 30s).error);
     Completions c;
     CallDurations calls;

@@ -57,7 +57,7 @@ TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
     };
   }
   auto steady = std::make_unique<Bus>(steady_options);
-  ASSERT_FALSE(steady->subscribe_envelope(topic, steady_handler));
+  ASSERT_FALSE(steady->subscribe_envelope(topic, steady_handler).error());
   const auto running = load.start(*publisher);
   ASSERT_TRUE(load.wait_for_progress(500, 500, 60s)) << "no progress before the first join";
 
@@ -65,7 +65,7 @@ TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
     SCOPED_TRACE("round " + std::to_string(round));
     // The joiner takes over some partitions, handles a while, and hands them back on close.
     auto joiner = std::make_unique<Bus>(options);
-    ASSERT_FALSE(joiner->subscribe_envelope(topic, load.handler()));
+    ASSERT_FALSE(joiner->subscribe_envelope(topic, load.handler()).error());
     ASSERT_TRUE(poll_until(60s, [&] { return joiner->stats().handled >= 200; }))
         << "the joiner never got a partition";
     ASSERT_TRUE(load.wait_for_progress(200, 200, 60s));

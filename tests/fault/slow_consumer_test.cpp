@@ -44,11 +44,15 @@ TEST_P(SlowConsumer, TwentyThousandQueuedBehindATenMillisecondHandlerStayBounded
   sampler.begin_window();
   const std::uint64_t rss_before = sampler.window().start.rss_bytes;
   auto bus = std::make_unique<Bus>(options);
-  ASSERT_FALSE(bus->subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    if (m.attempt > 1) redelivered.fetch_add(1);
-    std::this_thread::sleep_for(10ms);  // the slow handler under test, not a synchronisation
-    return record(e, m);
-  }));
+  ASSERT_FALSE(
+      bus->subscribe_envelope(topic,
+                              [&](const Envelope& e, const Message& m) {
+                                if (m.attempt > 1) redelivered.fetch_add(1);
+                                std::this_thread::sleep_for(
+                                    10ms);  // the slow handler under test, not a synchronisation
+                                return record(e, m);
+                              })
+          .error());
   ASSERT_TRUE(load.wait_until_acked_are_handled(180s))
       << load.acked_not_handled() << " of " << kMessages << " never handled";
   const bench::SampleWindow window = sampler.window();

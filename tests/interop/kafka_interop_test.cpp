@@ -53,7 +53,8 @@ TEST(KafkaInterop, DefaultOptionsLeaveTheGoServicesTopicWithItsPartitions) {
   go_create_topic(brokers, topic, 3);
   Bus bus(default_options(brokers));
   ASSERT_FALSE(bus.subscribe_envelope(
-      topic, [](const Envelope&, const Message&) { return HandlerResult::ok(); }));
+                      topic, [](const Envelope&, const Message&) { return HandlerResult::ok(); })
+                   .error());
   for (int i = 0; i < 100; ++i) {
     const auto r = bus.publish_envelope_sync(topic, cpp_envelope("p", i, 10), 20s);
     ASSERT_FALSE(r.error) << r.detail;
@@ -77,17 +78,21 @@ TEST(KafkaInterop, GoProducedEnvelopesArriveWholeInOrderOnTheirPartitions) {
   std::map<std::string, Received> received;
   OrderTracker order;
   Bus bus(default_options(brokers));
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    order.record(e.aggregate_id, e.event_version, e.event_id);
-    signal.update([&] {
-      received.emplace(e.event_id, Received{std::string(m.payload),
-                                            e,
-                                            m.partition,
-                                            std::string(m.key),
-                                            {m.headers.begin(), m.headers.end()}});
-    });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                      [&](const Envelope& e, const Message& m) {
+                                        order.record(e.aggregate_id, e.event_version, e.event_id);
+                                        signal.update([&] {
+                                          received.emplace(
+                                              e.event_id,
+                                              Received{std::string(m.payload),
+                                                       e,
+                                                       m.partition,
+                                                       std::string(m.key),
+                                                       {m.headers.begin(), m.headers.end()}});
+                                        });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   ASSERT_TRUE(signal.wait_for(120s, [&] { return received.size() == kMessages; }))
       << received.size() << " of " << kMessages;
   EXPECT_FALSE(bus.close(10s).error);

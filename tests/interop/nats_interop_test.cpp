@@ -60,11 +60,16 @@ TEST(NatsInterop, GoProducedEnvelopesArriveWholeAndInOrderFromTheGoStream) {
   std::map<std::string, std::pair<std::string, Envelope>> received;  // event id -> bytes, envelope
   OrderTracker order;
   Bus bus(default_options(url, "billing"));
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    order.record(e.aggregate_id, e.event_version, e.event_id);
-    signal.update([&] { received.emplace(e.event_id, std::pair{std::string(m.payload), e}); });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(
+      bus.subscribe_envelope(topic,
+                             [&](const Envelope& e, const Message& m) {
+                               order.record(e.aggregate_id, e.event_version, e.event_id);
+                               signal.update([&] {
+                                 received.emplace(e.event_id, std::pair{std::string(m.payload), e});
+                               });
+                               return HandlerResult::ok();
+                             })
+          .error());
   ASSERT_TRUE(signal.wait_for(120s, [&] { return received.size() == kMessages; }))
       << received.size() << " of " << kMessages;
   EXPECT_FALSE(bus.close(10s).error);

@@ -50,20 +50,24 @@ void run_slow_consumer(const Load& load) {
   std::set<std::string> handled_ids;  // for the failure message only
   std::atomic<std::uint64_t> max_queued{0};
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    if (e.event_type == kWarmUpEventType) return HandlerResult::ok();
-    const std::uint64_t queued = bus.stats().queued;
-    std::uint64_t seen = max_queued.load();
-    while (queued > seen && !max_queued.compare_exchange_weak(seen, queued)) {
-    }
-    std::this_thread::sleep_for(5ms);  // the work: slower than fetching, so lanes fill up
-    {
-      std::lock_guard lock(handled_mutex);
-      handled_ids.insert(e.event_id);
-    }
-    tracker.record(e.aggregate_id, e.event_version, e.event_id);
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(
+                      topic,
+                      [&](const Envelope& e, const Message&) {
+                        if (e.event_type == kWarmUpEventType) return HandlerResult::ok();
+                        const std::uint64_t queued = bus.stats().queued;
+                        std::uint64_t seen = max_queued.load();
+                        while (queued > seen && !max_queued.compare_exchange_weak(seen, queued)) {
+                        }
+                        std::this_thread::sleep_for(
+                            5ms);  // the work: slower than fetching, so lanes fill up
+                        {
+                          std::lock_guard lock(handled_mutex);
+                          handled_ids.insert(e.event_id);
+                        }
+                        tracker.record(e.aggregate_id, e.event_version, e.event_id);
+                        return HandlerResult::ok();
+                      })
+                   .error());
   ASSERT_NO_FATAL_FAILURE(warm_up_partitions(bus, topic, kPartitions));
 
   Signal acks;

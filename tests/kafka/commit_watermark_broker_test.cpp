@@ -79,17 +79,20 @@ TEST(KafkaCommitWatermark, AnUnfinishedMessageHoldsTheCommitPointAndIsReadAgain)
   std::string gated_event_id;
   {
     Bus bus(options);
-    ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-      if (e.aggregate_id == gated) {
-        // Bounded, so a failing test cannot hang here; the test opens it well before.
-        gate.wait_for(60s, [&] { return open; });
-      }
-      first.signal.update([&] {
-        first.offset_of[e.event_id] = m.offset;
-        first.offsets.push_back(m.offset);
-      });
-      return HandlerResult::ok();
-    }));
+    ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                        [&](const Envelope& e, const Message& m) {
+                                          if (e.aggregate_id == gated) {
+                                            // Bounded, so a failing test cannot hang here; the test
+                                            // opens it well before.
+                                            gate.wait_for(60s, [&] { return open; });
+                                          }
+                                          first.signal.update([&] {
+                                            first.offset_of[e.event_id] = m.offset;
+                                            first.offsets.push_back(m.offset);
+                                          });
+                                          return HandlerResult::ok();
+                                        })
+                     .error());
     for (std::size_t i = 0; i < aggregates.size(); ++i) {
       const Envelope e = kafka_test_envelope(aggregates[i], 1);
       if (aggregates[i] == gated) gated_event_id = e.event_id;
@@ -128,13 +131,15 @@ TEST(KafkaCommitWatermark, AnUnfinishedMessageHoldsTheCommitPointAndIsReadAgain)
   // The next member of the group starts at the commit point: the gated message comes again.
   Handled second;
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    second.signal.update([&] {
-      second.offset_of[e.event_id] = m.offset;
-      second.offsets.push_back(m.offset);
-    });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                      [&](const Envelope& e, const Message& m) {
+                                        second.signal.update([&] {
+                                          second.offset_of[e.event_id] = m.offset;
+                                          second.offsets.push_back(m.offset);
+                                        });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   ASSERT_TRUE(second.signal.wait_for(60s, [&] { return second.offset_of.count(gated_event_id); }))
       << "the abandoned message was not delivered again";
   std::lock_guard lock(second.signal.mutex());

@@ -65,10 +65,12 @@ void close_against_frozen_broker(bool subscribe) {
     if (subscribe) {
       Signal got;
       bool any = false;
-      ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope&, const Message&) {
-        got.update([&] { any = true; });
-        return HandlerResult::ok();
-      }));
+      ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                          [&](const Envelope&, const Message&) {
+                                            got.update([&] { any = true; });
+                                            return HandlerResult::ok();
+                                          })
+                       .error());
       ASSERT_TRUE(got.wait_for(30s, [&] { return any; })) << "the group never started";
     }
 

@@ -57,7 +57,7 @@ TEST_F(KafkaTopicAdmin, DefaultOptionsUseAnExistingTopicWithItsPartitions) {
   BusOptions options = kafka_bus_options(brokers);
   options.group = unique_name("kafka", "g");
   Bus bus(options);  // default TopicOptions: nothing set
-  ASSERT_FALSE(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }));
+  ASSERT_FALSE(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }).error());
   const OwnedPublishResult r = bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s);
   ASSERT_FALSE(r.error) << r.detail;
   EXPECT_LT(r.partition, 3);
@@ -197,7 +197,7 @@ TEST_F(KafkaTopicAdmin, SubscribeToAMissingValidateOnlyTopicFails) {
   Bus bus(options);
   LogCapture log;
   const std::error_code ec =
-      bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); });
+      bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }).error();
   EXPECT_EQ(ec, errc::invalid_option);
   const std::string text = log.text();
   EXPECT_NE(text.find(topic + ": does not exist"), std::string::npos) << text;

@@ -127,15 +127,17 @@ TEST_F(KafkaWire, RawSubscriberSeesKeyAndHeaders) {
   std::string key;
   std::map<std::string, std::string> headers;
   bool got = false;
-  ASSERT_FALSE(bus.subscribe(topic, [&](const Message& m) {
-    seen.update([&] {
-      key = m.key;
-      for (const auto& [n, v] : m.headers)
-        headers[n] = v;
-      got = true;
-    });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe(topic,
+                             [&](const Message& m) {
+                               seen.update([&] {
+                                 key = m.key;
+                                 for (const auto& [n, v] : m.headers)
+                                   headers[n] = v;
+                                 got = true;
+                               });
+                               return HandlerResult::ok();
+                             })
+                   .error());
   Envelope e = kafka_test_envelope("customer:7", 3);
   e.tenant_id = 5;
   ASSERT_FALSE(bus.publish_envelope_sync(topic, e, 20s).error);

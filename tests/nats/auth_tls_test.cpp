@@ -20,10 +20,12 @@ void expect_round_trip(Bus& bus) {
   const std::string topic = unique_name("nats", "t");
   Signal signal;
   std::string got;
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    signal.update([&] { got = e.event_id; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                      [&](const Envelope& e, const Message&) {
+                                        signal.update([&] { got = e.event_id; });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   const Envelope e = make_envelope("a", "E", 1, "{}");
   const OwnedPublishResult r = bus.publish_envelope_sync(topic, e, 10s);
   ASSERT_FALSE(r.error) << r.detail;

@@ -30,7 +30,7 @@ nats::ConsumerInfoPtr subscribe_and_read_back(const std::string& topic, const st
   options.nats.backoff = settings.backoff;
   {
     Bus bus(options);
-    EXPECT_FALSE(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }));
+    EXPECT_FALSE(bus.subscribe(topic, [](const Message&) { return HandlerResult::ok(); }).error());
     EXPECT_FALSE(bus.close(5s).error);
   }
   JetStreamProbe probe(shared_nats_url());

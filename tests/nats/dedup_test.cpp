@@ -18,10 +18,12 @@ TEST(NatsDeduplication, TheSameEnvelopeTwiceIsStoredAndDeliveredOnce) {
   Signal signal;  // declared before the bus: its handler uses them until the bus is gone
   std::map<std::string, int> seen;  // event id -> handler calls
   Bus bus(nats_bus_options(shared_nats_url()));
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    signal.update([&] { ++seen[e.event_id]; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                      [&](const Envelope& e, const Message&) {
+                                        signal.update([&] { ++seen[e.event_id]; });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   const Envelope twice = make_envelope("order-1", "OrderPlaced", 1, R"({"n":1})");
   const OwnedPublishResult first = bus.publish_envelope_sync(topic, twice, 10s);
   const OwnedPublishResult second = bus.publish_envelope_sync(topic, twice, 10s);

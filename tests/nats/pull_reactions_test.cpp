@@ -79,7 +79,7 @@ TEST(NatsPullReactions, AConsumerDeletedUnderTheBusIsMadeAgainAndTheStreamIsStil
   options.group = unique_name("nats", "g");
   options.log = log.options();
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()));
+  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()).error());
   publish_versions(bus, topic, "agg", 1, 10);
   ASSERT_TRUE(handled.wait_for_versions(10s, 1, 10));
   ASSERT_TRUE(poll_until(5s, [&] { return bus.stats().handled == 10; }));
@@ -112,7 +112,7 @@ TEST(NatsPullReactions, AConsumerHoldingBackAtMaxAckPendingKeepsItsRequestsAndLo
   options.dispatch.lanes = 4;
   Bus bus(options);
   publish_versions(bus, topic, "agg", 1, 200);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()));
+  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()).error());
   ASSERT_TRUE(handled.wait_for_versions(30s, 1, 200));
   std::lock_guard lock(handled.signal.mutex());
   for (const auto& [version, calls] : handled.calls)
@@ -132,7 +132,7 @@ TEST(NatsPullReactions, AConsumerLimitingItsRequestSizeGetsSmallerRequests) {
   options.nats.fetch_wait = 200ms;  // open requests of 256 expire soon after the change
   options.log = log.options();
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()));
+  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()).error());
   publish_versions(bus, topic, "agg", 1, 5);
   ASSERT_TRUE(handled.wait_for_versions(10s, 1, 5));
   // Someone sets MaxRequestBatch 8 on the durable while the bus reads it: the server then
@@ -159,7 +159,7 @@ TEST(NatsOwnServerPullReactions, MissedHeartbeatsWhileTheServerIsFrozenAreCounte
   options.nats.fetch_wait = 200ms;  // heartbeats every 100 ms: two missed after 200 ms
   options.log = log.options();
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()));
+  ASSERT_FALSE(bus.subscribe_envelope(topic, handled.handler()).error());
   publish_versions(bus, topic, "agg", 1, 5);
   ASSERT_TRUE(handled.wait_for_versions(10s, 1, 5));
   {

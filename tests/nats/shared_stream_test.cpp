@@ -51,10 +51,12 @@ TEST(NatsSharedStreams, DefaultOptionsFindAWildcardStreamBySubjectAndLeaveItAsIt
   Bus bus(options);
   Signal got;
   int received = 0;
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope&, const Message&) {
-    got.update([&] { ++received; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                      [&](const Envelope&, const Message&) {
+                                        got.update([&] { ++received; });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   const OwnedPublishResult r = publish_one(bus, topic);
   ASSERT_FALSE(r.error) << r.detail;
   EXPECT_EQ(r.stream, go.name);

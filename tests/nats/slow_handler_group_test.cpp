@@ -38,24 +38,30 @@ TEST(NatsSlowHandlerGroup, AFetcherWaitingForRoomKeepsItsBatchFromTheOtherMember
   for (int v = 1; v <= n; ++v)  // stored before anyone subscribes: one fetch takes them all
     ASSERT_FALSE(first.publish_envelope_sync(topic, make_envelope("agg", "E", v, "{}"), 10s).error);
 
-  ASSERT_FALSE(first.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    if (e.event_version == 1) {
-      signal.update([&] { slow_started = true; });
-      std::unique_lock lock(work_mutex);
-      never.wait_for(lock, kWork);
-    }
-    signal.update([&] { ++calls[e.event_id]; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(first
+                   .subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         if (e.event_version == 1) {
+                                           signal.update([&] { slow_started = true; });
+                                           std::unique_lock lock(work_mutex);
+                                           never.wait_for(lock, kWork);
+                                         }
+                                         signal.update([&] { ++calls[e.event_id]; });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
   ASSERT_TRUE(signal.wait_for(10s, [&] { return slow_started; }));
   Bus second(options);  // joins the group while the first holds all six
-  ASSERT_FALSE(second.subscribe_envelope(topic, [&](const Envelope& e, const Message&) {
-    signal.update([&] {
-      ++calls[e.event_id];
-      ++second_calls;
-    });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(second
+                   .subscribe_envelope(topic,
+                                       [&](const Envelope& e, const Message&) {
+                                         signal.update([&] {
+                                           ++calls[e.event_id];
+                                           ++second_calls;
+                                         });
+                                         return HandlerResult::ok();
+                                       })
+                   .error());
 
   ASSERT_TRUE(signal.wait_for(30s, [&] { return static_cast<int>(calls.size()) == n; }));
   JetStreamProbe probe(shared_nats_url());

@@ -44,17 +44,19 @@ TEST_P(NatsSlowHandler, NothingIsRedeliveredWhileTheLaneWorks) {
   std::mutex work_mutex;
   std::condition_variable never;  // the "work": a bounded wait nobody cuts short
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic, [&](const Envelope& e, const Message& m) {
-    if (e.event_version == 1) {
-      std::unique_lock lock(work_mutex);
-      never.wait_for(lock, kWork);
-    }
-    signal.update([&] {
-      ++calls[e.event_id];
-      if (m.attempt > 1) ++later_attempts;
-    });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope(topic,
+                                      [&](const Envelope& e, const Message& m) {
+                                        if (e.event_version == 1) {
+                                          std::unique_lock lock(work_mutex);
+                                          never.wait_for(lock, kWork);
+                                        }
+                                        signal.update([&] {
+                                          ++calls[e.event_id];
+                                          if (m.attempt > 1) ++later_attempts;
+                                        });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   const int n = GetParam().messages;
   for (int v = 1; v <= n; ++v)  // one aggregate: one lane, all behind the slow first one
     ASSERT_FALSE(bus.publish_envelope_sync(topic, make_envelope("agg", "E", v, "{}"), 10s).error);

@@ -78,7 +78,7 @@ TEST(NatsStreams, ValidateOnlyFailsNamingTheTopicWhenNoStreamCarriesIt) {
   EXPECT_EQ(r.error, errc::invalid_option);
   EXPECT_NE(r.detail.find(topic), std::string::npos) << r.detail;
   EXPECT_NE(r.detail.find("no stream carries"), std::string::npos) << r.detail;
-  EXPECT_EQ(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }),
+  EXPECT_EQ(bus->subscribe(topic, [](const Message&) { return HandlerResult::ok(); }).error(),
             errc::invalid_option);
   JetStreamProbe probe(shared_nats_url());
   EXPECT_EQ(probe.stream(stream), nullptr) << "validate_only must not create the stream";

@@ -44,7 +44,7 @@ void cycle(const std::string& url, const std::string& prefix) {
     return HandlerResult::ok();
   };
   for (int t = 0; t < 3; ++t)
-    ASSERT_FALSE(bus.subscribe_envelope(prefix + "." + std::to_string(t), handler));
+    ASSERT_FALSE(bus.subscribe_envelope(prefix + "." + std::to_string(t), handler).error());
   for (int t = 0; t < 3; ++t) {
     for (int v = 1; v <= 3; ++v) {
       ASSERT_FALSE(bus.publish_envelope(prefix + "." + std::to_string(t),
@@ -76,7 +76,8 @@ TEST(NatsThreads, ABusWithThreeSubscriptionsRunsTheThreadsItDocuments) {
   const std::string prefix = unique_name("nats", "t");
   for (int t = 0; t < 3; ++t) {
     ASSERT_FALSE(bus.subscribe(prefix + "." + std::to_string(t),
-                               [](const Message&) { return HandlerResult::ok(); }));
+                               [](const Message&) { return HandlerResult::ok(); })
+                     .error());
   }
   ASSERT_FALSE(
       bus.publish_envelope_sync(prefix + ".0", make_envelope("a", "E", 1, "{}"), 10s).error);

@@ -25,12 +25,14 @@ int main() {
   std::condition_variable arrived;
   std::string seen;
   const auto subscribed =
-      bus.subscribe_envelope("orders", [&](const eventbus::Envelope& e, const eventbus::Message&) {
-        std::lock_guard lock(mutex);
-        seen = e.aggregate_id + " " + e.event_type + " " + e.payload;
-        arrived.notify_all();
-        return eventbus::HandlerResult::ok();
-      });
+      bus.subscribe_envelope("orders",
+                             [&](const eventbus::Envelope& e, const eventbus::Message&) {
+                               std::lock_guard lock(mutex);
+                               seen = e.aggregate_id + " " + e.event_type + " " + e.payload;
+                               arrived.notify_all();
+                               return eventbus::HandlerResult::ok();
+                             })
+          .error();
   if (subscribed) {
     std::fprintf(stderr, "subscribe: %s\n", subscribed.message().c_str());
     return 1;

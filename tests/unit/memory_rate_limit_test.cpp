@@ -105,14 +105,18 @@ TEST(MemoryRateLimit, DeadLettersAndRetriesTakeNoToken) {
   std::vector<std::uint32_t> attempts;
   int dead_letters = 0;
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe("rl.d", [&](const Message& m) {
-    signal.update([&] { attempts.push_back(m.attempt); });
-    return HandlerResult::fail("always");
-  }));
-  ASSERT_FALSE(bus.subscribe("rl.d.dlq", [&](const Message&) {
-    signal.update([&] { ++dead_letters; });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe("rl.d",
+                             [&](const Message& m) {
+                               signal.update([&] { attempts.push_back(m.attempt); });
+                               return HandlerResult::fail("always");
+                             })
+                   .error());
+  ASSERT_FALSE(bus.subscribe("rl.d.dlq",
+                             [&](const Message&) {
+                               signal.update([&] { ++dead_letters; });
+                               return HandlerResult::ok();
+                             })
+                   .error());
   ASSERT_FALSE(bus.publish("rl.d", "poison"));  // the only publish token
   ASSERT_TRUE(signal.wait_for(10s, [&] { return dead_letters == 1; }))
       << "the dead letter was published without a token and delivered with the second one";
@@ -127,13 +131,15 @@ TEST(MemoryRateLimit, TheBusHandlingLimitSpacesDeliveriesAndKeepsOrder) {
   std::vector<Clock::time_point> starts;
   std::vector<std::int64_t> versions;
   Bus bus(options);
-  ASSERT_FALSE(bus.subscribe_envelope("rl.h", [&](const eventbus::Envelope& e, const Message&) {
-    signal.update([&] {
-      starts.push_back(Clock::now());
-      versions.push_back(e.event_version);
-    });
-    return HandlerResult::ok();
-  }));
+  ASSERT_FALSE(bus.subscribe_envelope("rl.h",
+                                      [&](const eventbus::Envelope& e, const Message&) {
+                                        signal.update([&] {
+                                          starts.push_back(Clock::now());
+                                          versions.push_back(e.event_version);
+                                        });
+                                        return HandlerResult::ok();
+                                      })
+                   .error());
   constexpr int kMessages = 30;
   for (int i = 0; i < kMessages; ++i) {
     // One aggregate: one lane, in order.

@@ -43,12 +43,15 @@ eventbus::Envelope envelope(int version) {
 TEST(MetricsRegistry, CountersFollowWhatTheBusDid) {
   Bus bus(memory_bus("svc"));
   std::atomic<int> runs{0};
-  ASSERT_FALSE(
-      bus.subscribe_envelope("orders", [&](const eventbus::Envelope& e, const eventbus::Message&) {
-        ++runs;
-        // Version 3 always fails: 2 attempts, then the dead-letter topic.
-        return e.event_version == 3 ? HandlerResult::fail("no") : HandlerResult::ok();
-      }));
+  ASSERT_FALSE(bus.subscribe_envelope("orders",
+                                      [&](const eventbus::Envelope& e, const eventbus::Message&) {
+                                        ++runs;
+                                        // Version 3 always fails: 2 attempts, then the dead-letter
+                                        // topic.
+                                        return e.event_version == 3 ? HandlerResult::fail("no")
+                                                                    : HandlerResult::ok();
+                                      })
+                   .error());
   for (int v = 1; v <= 4; ++v)
     ASSERT_FALSE(bus.publish_envelope("orders", envelope(v)));
   ASSERT_FALSE(bus.publish("orders", "not an envelope"));

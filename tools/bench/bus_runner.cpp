@@ -99,11 +99,12 @@ RunMetrics run_bus(RunContext& context, const std::string& transport, const Leve
     auto bus = std::make_unique<Bus>(made);
     library_threads = library_threads_of(made);
     for (const auto& topic : topics) {
-      auto ec =
-          bus->subscribe_envelope(topic, [&recorder](const Envelope& e, const Message& message) {
-            recorder.handled(e.payload, now_ns(), message.attempt);
-            return HandlerResult::ok();
-          });
+      auto ec = bus->subscribe_envelope(topic,
+                                        [&recorder](const Envelope& e, const Message& message) {
+                                          recorder.handled(e.payload, now_ns(), message.attempt);
+                                          return HandlerResult::ok();
+                                        })
+                    .error();
       if (ec) throw std::runtime_error("subscribe " + topic + ": " + ec.message());
     }
     send_warmups(*bus, topics, factory, s);

@@ -52,13 +52,13 @@ void Bus::remove_tenant_completion(std::int64_t tenant_id) {
   impl_->tenants().remove(tenant_id);
 }
 
-std::error_code Bus::subscribe(std::string_view topic, RawHandler handler,
-                               const SubscribeOptions& options) {
+Subscription Bus::subscribe(std::string_view topic, RawHandler handler,
+                            const SubscribeOptions& options) {
   return impl_->subscribe(topic, std::move(handler), options);
 }
 
-std::error_code Bus::subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
-                                        const SubscribeOptions& options) {
+Subscription Bus::subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
+                                     const SubscribeOptions& options) {
   return impl_->subscribe(topic, std::move(handler), options);
 }
 

@@ -39,6 +39,8 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
     std::lock_guard lock(subscriptions_mutex_);
     subscriptions_closed_ = true;
     dispatcher = dispatcher_.get();
+    for (const auto& route : routes_)
+      route->end();  // an unsubscribe waiting for its handlers returns now
   }
   CloseReport report;
   // 1. Fetchers blocked on a full lane or waiting for a handling rate-limit token let go; what
@@ -46,6 +48,10 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
   handle_waits_end_.stop();
   if (dispatcher != nullptr) dispatcher->stop_intake();
   // 2. No new deliveries, fetcher threads joined.
+  {
+    std::unique_lock lock(consumption_);  // an unsubscribe releasing its part finishes first
+    consumption_stopped_ = true;
+  }
   transport_->stop_consuming(deadline);
   // 3. Handlers finish what is queued (and may still publish, dead letters included); what
   //    misses the deadline is nacked.

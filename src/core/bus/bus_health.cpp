@@ -24,8 +24,9 @@ Health Bus::Impl::health() const {
   std::vector<const core::SubscriptionRoute*> routes;
   {
     std::lock_guard lock(subscriptions_mutex_);
-    for (const auto& route : routes_)
-      routes.push_back(route.get());  // routes live as long as the bus
+    for (const auto& route : routes_) {
+      if (!route->unsubscribed()) routes.push_back(route.get());  // routes live as long as the bus
+    }
   }
   const auto now = core::Clock::now();
   for (const core::SubscriptionRoute* route : routes) {
@@ -33,6 +34,7 @@ Health Bus::Impl::health() const {
     s.topic = route->topic();
     s.group = route->group();
     route->progress().fill(s, now, options_.monitor.stall_after);
+    s.paused = route->paused();
   }
   if (h.closed) return h;
   // NATS: a round trip per subscription, made without our locks held.
@@ -94,7 +96,7 @@ void Bus::Impl::start_monitor() {
   };
   SubscribeOptions subscribe_options;
   subscribe_options.group = heartbeat_group(options_);
-  if (std::error_code ec = subscribe(options_.heartbeat.topic, watch, subscribe_options)) {
+  if (std::error_code ec = subscribe(options_.heartbeat.topic, watch, subscribe_options).error()) {
     monitor_->stop();
     throw std::system_error(
         ec, "heartbeat.topic: cannot subscribe to '" + options_.heartbeat.topic + "'");

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/bus/subscription_state.hpp"
 #include "core/publish/call_extras.hpp"
 #include "core/topic_name.hpp"
 #include "core/transport_factory.hpp"
@@ -47,6 +48,13 @@ Bus::Impl::Impl(BusOptions options)
 Bus::Impl::~Impl() {
   metrics_link_->cut();  // no registry reads this bus from now on
   close(options_.close_timeout);
+  // Handles may outlive the bus: wait for their calls under way, then cut them loose.
+  for (const auto& handle : handles_) {
+    std::unique_lock lock(handle->mutex);
+    handle->idle.wait(lock, [&] { return handle->users == 0; });
+    handle->bus = nullptr;
+    handle->route = nullptr;
+  }
   monitor_.reset();  // joined by close() already, unless close() ran on the monitor thread
   // Order matters: workers may still publish dead letters through the transport and call
   // into routes, so they go first; fetchers (inside the transport) were joined by close().

@@ -23,6 +23,7 @@
 #include "core/stop_signal.hpp"
 #include "core/transport.hpp"
 #include "eventbus/bus.hpp"
+#include "eventbus/subscription.hpp"
 
 namespace eventbus {
 
@@ -37,8 +38,11 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
                                    Completion done, const PublishCall& call);
   OwnedPublishResult publish_envelope_sync(std::string_view topic, const Envelope& envelope,
                                            milliseconds timeout);
-  std::error_code subscribe(std::string_view topic, core::SubscriptionRoute::Handler handler,
-                            const SubscribeOptions& options);
+  Subscription subscribe(std::string_view topic, core::SubscriptionRoute::Handler handler,
+                         const SubscribeOptions& options);
+  // Subscription::unsubscribe: hold the route, let what it handed on finish, then release the
+  // transport's part.
+  std::error_code unsubscribe(core::SubscriptionRoute& route, milliseconds timeout);
   CloseReport close(milliseconds timeout);
   Stats stats() const;
   Health health() const;
@@ -74,6 +78,8 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   // Counts an accepted call, stamps it and hands it to the transport.
   void send(std::unique_ptr<core::PendingPublish> message, core::PublishMetrics& metrics,
             core::Clock::time_point called_at);
+  std::error_code add_route(const std::shared_ptr<Subscription::State>& handle,
+                            core::SubscriptionRoute::Handler handler);
   CloseReport run_close(milliseconds timeout);
   core::OrderedDispatcher& dispatcher_locked();
   void start_monitor();
@@ -97,7 +103,12 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   mutable std::mutex subscriptions_mutex_;
   std::unique_ptr<core::OrderedDispatcher> dispatcher_;  // started with the first subscription
   std::vector<std::unique_ptr<core::SubscriptionRoute>> routes_;
+  std::vector<std::shared_ptr<Subscription::State>> handles_;  // cut loose by ~Impl
   bool subscriptions_closed_ = false;
+  // Held shared by an unsubscribe while it releases the transport's part, exclusively by
+  // close() to stop consuming: the transport never sees both at once.
+  std::shared_mutex consumption_;
+  bool consumption_stopped_ = false;                               // guarded by consumption_
   std::atomic<core::OrderedDispatcher*> dispatcher_ptr_{nullptr};  // read without the mutex
 
   enum class CloseState { open, closing, closed };

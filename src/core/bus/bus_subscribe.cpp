@@ -4,6 +4,7 @@
 
 #include "core/bus/bus_impl.hpp"
 #include "core/bus/completion_waiter.hpp"
+#include "core/bus/subscription_state.hpp"
 #include "core/topic_name.hpp"
 #include "eventbus/error.hpp"
 
@@ -28,18 +29,26 @@ core::OrderedDispatcher& Bus::Impl::dispatcher_locked() {
   return *dispatcher_;
 }
 
-std::error_code Bus::Impl::subscribe(std::string_view topic,
-                                     core::SubscriptionRoute::Handler handler,
-                                     const SubscribeOptions& options) {
-  if (std::error_code ec = core::validate_topic(topic)) return ec;
+Subscription Bus::Impl::subscribe(std::string_view topic, core::SubscriptionRoute::Handler handler,
+                                  const SubscribeOptions& options) {
+  auto state = std::make_shared<Subscription::State>();
+  state->topic.assign(topic);
+  state->group = options.group.empty() ? options_.group : options.group;
+  state->error = add_route(state, std::move(handler));
+  return Subscription(std::move(state));
+}
+
+std::error_code Bus::Impl::add_route(const std::shared_ptr<Subscription::State>& handle,
+                                     core::SubscriptionRoute::Handler handler) {
+  Subscription::State& state = *handle;
+  if (std::error_code ec = core::validate_topic(state.topic)) return ec;
   std::lock_guard lock(subscriptions_mutex_);
   if (subscriptions_closed_) return make_error_code(errc::closed);
   core::HandleRate rate;
   if (handle_limits_.limited()) {
-    rate = core::HandleRate{handle_limits_.gate(topic), &handle_waits_end_, &throttled_};
+    rate = core::HandleRate{handle_limits_.gate(state.topic), &handle_waits_end_, &throttled_};
   }
-  const core::SubscriptionSpec spec{std::string(topic),
-                                    options.group.empty() ? options_.group : options.group};
+  const core::SubscriptionSpec spec{state.topic, state.group};
   auto route = std::make_unique<core::SubscriptionRoute>(
       spec.topic, spec.group, std::move(handler), dispatcher_locked(), *this, decode_errors_, rate,
       metrics_.consuming(spec.topic, spec.group));
@@ -48,8 +57,26 @@ std::error_code Bus::Impl::subscribe(std::string_view topic,
     log_->error("bus", "subscribe to {} (group {}): {}", spec.topic, spec.group, detail);
     return ec;
   }
+  state.bus = this;  // no handle has it yet: no lock needed
+  state.route = route.get();
   routes_.push_back(std::move(route));
+  handles_.push_back(handle);
   return {};
+}
+
+std::error_code Bus::Impl::unsubscribe(core::SubscriptionRoute& route, milliseconds timeout) {
+  const core::Deadline deadline = core::Clock::now() + timeout;
+  if (route.in_own_handler()) return make_error_code(errc::close_from_handler);
+  if (!open() || !route.begin_unsubscribe()) return make_error_code(errc::closed);
+  // Handed-on messages finish (their acks go out as usual); the fetcher holds the rest.
+  const bool drained = route.wait_drained(deadline);
+  {
+    std::shared_lock lock(consumption_);
+    if (consumption_stopped_) return make_error_code(errc::closed);  // close() stops it all
+    transport_->unsubscribe(route, deadline);
+  }
+  log_->info("bus", "unsubscribed from {} (group {})", route.topic(), route.group());
+  return drained ? std::error_code() : make_error_code(errc::close_incomplete);
 }
 
 // Stores the raw bytes on "<topic>.dlq", the reason in headers, and waits for the broker:

@@ -22,6 +22,12 @@ class SubscriptionProgress {
   void handler_returned(bool success, std::int32_t partition, std::int64_t offset) noexcept;
   // The dispatcher is done with a delivery.
   void finished() noexcept { finished_.fetch_add(1, std::memory_order_relaxed); }
+  // Handed to the dispatcher and not yet finished. finished() is counted after accepted().
+  std::uint64_t in_flight() const noexcept {
+    const std::uint64_t finished = finished_.load(std::memory_order_acquire);  // read first
+    const std::uint64_t accepted = accepted_.load(std::memory_order_acquire);
+    return accepted > finished ? accepted - finished : 0;
+  }
 
   // Fills handled, in_progress, last_* and stalled.
   void fill(SubscriptionHealth& out, Clock::time_point now,

@@ -205,10 +205,27 @@ void KafkaConsumer::refresh_lag() {
   lag_ = std::move(fresh);
 }
 
+bool KafkaConsumer::remove_sink(const core::DeliverySink& sink) {
+  std::lock_guard lock(topics_mutex_);
+  auto it = std::find_if(sinks_.begin(), sinks_.end(),
+                         [&](const auto& entry) { return entry.second == &sink; });
+  if (it == sinks_.end()) return false;
+  added_at_.erase(it->first);
+  sinks_.erase(it);
+  topics_changed_ = true;
+  return true;
+}
+
 void KafkaConsumer::apply_subscription() {
   std::lock_guard lock(topics_mutex_);
   if (!topics_changed_) return;
   topics_changed_ = false;
+  if (sinks_.empty()) {  // librdkafka takes no empty subscription
+    if (const auto err = rd_kafka_unsubscribe(consumer_.get())) {
+      log_->error("kafka", "unsubscribe: {}", rd_kafka_err2str(err));
+    }
+    return;
+  }
   PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(sinks_.size())));
   for (const auto& [topic, sink] : sinks_) {
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -422,13 +439,22 @@ void KafkaConsumer::on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
 void KafkaConsumer::assign(rd_kafka_topic_partition_list_t* partitions) {
   for (int i = 0; i < partitions->cnt; ++i) {
     const auto& p = partitions->elems[i];
-    auto& state = partitions_[Key{p.topic, p.partition}];
-    if (state) continue;
-    state = std::make_shared<PartitionState>();
+    const Key key{p.topic, p.partition};
+    if (partitions_.count(key) != 0) continue;
+    core::DeliverySink* sink = nullptr;
+    {
+      std::lock_guard lock(topics_mutex_);
+      const auto it = sinks_.find(p.topic);
+      if (it != sinks_.end()) sink = it->second;
+    }
+    // A topic unsubscribed while this rebalance was under way: its records are not taken
+    // (take() reads only known partitions) and the next rebalance takes it away.
+    if (sink == nullptr) continue;
+    auto state = std::make_shared<PartitionState>();
     state->topic = p.topic;
     state->partition = p.partition;
-    std::lock_guard lock(topics_mutex_);
-    state->sink = sinks_.at(p.topic);
+    state->sink = sink;
+    partitions_.emplace(key, std::move(state));
   }
   answer_rebalance(consumer_.get(), RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS, partitions);
 }

@@ -58,6 +58,10 @@ class KafkaConsumer {
 
   // Adds a topic to this member's subscription (applied by the poll thread).
   void add_topic(const std::string& topic, core::DeliverySink& sink);
+  // Takes the topic read into `sink` out of the subscription (applied by the poll thread; the
+  // rebalance that follows revokes its partitions, committing what was handled and dropping
+  // what was not handed out). False when `sink` reads none of this member's topics.
+  bool remove_sink(const core::DeliverySink& sink);
   // Lag of the partitions assigned to this member, as of the poll thread's last refresh
   // (every second); empty once stopped.
   std::vector<PartitionLag> lag() const;

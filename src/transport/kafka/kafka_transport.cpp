@@ -61,6 +61,16 @@ std::error_code KafkaTransport::subscribe(const core::SubscriptionSpec& spec,
   return {};
 }
 
+// Asynchronous: the poll thread applies it. Until the rebalance revokes the topic's partitions
+// it may still offer their parked records to `sink`, which the bus holds (they stay parked).
+void KafkaTransport::unsubscribe(core::DeliverySink& sink, core::Deadline) {
+  std::lock_guard lock(mutex_);
+  if (consuming_stopped_) return;
+  for (auto& [group, consumer] : consumers_) {
+    if (consumer->remove_sink(sink)) return;
+  }
+}
+
 core::TransportHealth KafkaTransport::health() {
   const KafkaProducer::Connection connection = producer_->connection();
   core::TransportHealth health{connection.connected, connection.reconnects, {}};

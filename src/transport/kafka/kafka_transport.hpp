@@ -28,6 +28,7 @@ class KafkaTransport final : public core::Transport {
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
                             std::string& detail) override;
   core::TransportHealth health() override;
+  void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
   void stop_consuming(core::Deadline deadline) override;
   void close(core::Deadline deadline) override;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "transport/memory/memory_transport.hpp"
 
+#include <algorithm>
 #include <tuple>
 
 #include "eventbus/error.hpp"
@@ -103,11 +104,27 @@ std::error_code MemoryTransport::subscribe(const core::SubscriptionSpec& spec,
   }
   std::shared_ptr<MemoryTopic> topic = broker_->topic(spec.topic);
   topic->join(spec.group);  // from now on the group holds every new message for this bus
-  subscribed_.push_back({topic, spec.topic, spec.group});
-  fetchers_.emplace_back([this, topic, spec, &sink](std::stop_token stop) {
-    fetch_loop(stop, topic, spec.topic, spec.group, sink);
-  });
+  subscribed_.push_back({topic, spec.topic, spec.group, &sink});
+  fetchers_.push_back({&sink, std::jthread([this, topic, spec, &sink](std::stop_token stop) {
+                         fetch_loop(stop, topic, spec.topic, spec.group, sink);
+                       })});
   return {};
+}
+
+// The group stays joined: what arrives meanwhile waits for its next subscriber.
+void MemoryTransport::unsubscribe(core::DeliverySink& sink, core::Deadline) {
+  std::jthread fetcher;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = std::find_if(fetchers_.begin(), fetchers_.end(),
+                           [&](const Fetcher& f) { return f.sink == &sink; });
+    if (it == fetchers_.end()) return;
+    fetcher = std::move(it->thread);
+    fetchers_.erase(it);
+    std::erase_if(subscribed_, [&](const Subscribed& s) { return s.sink == &sink; });
+  }
+  fetcher.request_stop();
+  fetcher.join();  // what it held is nacked by the delivery's destructor
 }
 
 void MemoryTransport::fetch_loop(std::stop_token stop, const std::shared_ptr<MemoryTopic>& topic,
@@ -160,14 +177,14 @@ core::TransportHealth MemoryTransport::health() {
 }
 
 void MemoryTransport::stop_consuming(core::Deadline) {
-  std::vector<std::jthread> fetchers;
+  std::vector<Fetcher> fetchers;
   {
     std::lock_guard lock(mutex_);
     consuming_stopped_ = true;
     fetchers.swap(fetchers_);
   }
   for (auto& fetcher : fetchers)
-    fetcher.request_stop();
+    fetcher.thread.request_stop();
   fetchers.clear();  // joins
 }
 

@@ -29,6 +29,7 @@ class MemoryTransport final : public core::Transport {
   void publish(std::unique_ptr<core::PendingPublish> message) override;
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
                             std::string& detail) override;
+  void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
   core::TransportHealth health() override;
   void stop_consuming(core::Deadline deadline) override;
   void close(core::Deadline deadline) override;
@@ -51,11 +52,16 @@ class MemoryTransport final : public core::Transport {
   bool closing_ = false;
   bool consuming_stopped_ = false;
   std::thread store_thread_;
-  std::vector<std::jthread> fetchers_;
   struct Subscribed {
     std::shared_ptr<MemoryTopic> topic;
     std::string name, group;
+    core::DeliverySink* sink = nullptr;
   };
+  struct Fetcher {
+    core::DeliverySink* sink = nullptr;
+    std::jthread thread;
+  };
+  std::vector<Fetcher> fetchers_;
   std::vector<Subscribed> subscribed_;  // guarded by mutex_
 };
 

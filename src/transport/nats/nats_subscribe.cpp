@@ -86,11 +86,30 @@ std::error_code NatsTransport::subscribe(const core::SubscriptionSpec& spec,
   auto remake = [this, spec, stream](std::string& why) {
     return remake_consumer(spec, stream, why);
   };
-  fetchers_.emplace_back(
-      [fetcher = std::make_shared<PullFetcher>(consumer, sink, options_.nats.fetch_batch,
-                                               options_.nats.fetch_wait, log_, std::move(remake))](
-          std::stop_token stop) { fetcher->run(stop); });
+  fetchers_.push_back(
+      {&sink, consumer,
+       std::jthread([fetcher = std::make_shared<PullFetcher>(
+                         consumer, sink, options_.nats.fetch_batch, options_.nats.fetch_wait, log_,
+                         std::move(remake))](std::stop_token stop) { fetcher->run(stop); })});
   return {};
+}
+
+// The durable consumer stays on the server: the group's other members, and a later subscriber,
+// read on from where it is.
+void NatsTransport::unsubscribe(core::DeliverySink& sink, core::Deadline) {
+  Fetcher fetcher;
+  {
+    std::lock_guard lock(consumers_mutex_);
+    auto it = std::find_if(fetchers_.begin(), fetchers_.end(),
+                           [&](const Fetcher& f) { return f.sink == &sink; });
+    if (it == fetchers_.end()) return;
+    fetcher = std::move(*it);
+    fetchers_.erase(it);
+    std::erase(consumers_, fetcher.consumer);
+  }
+  fetcher.thread.request_stop();
+  fetcher.consumer->unsubscribe();  // wakes a fetcher waiting for its inbox
+  fetcher.thread.join();
 }
 
 // Creates the durable consumer, or updates it so AckWait, MaxAckPending, MaxDeliver and
@@ -137,7 +156,7 @@ bool NatsTransport::remake_consumer(const core::SubscriptionSpec& spec, const st
 }
 
 void NatsTransport::stop_consuming(core::Deadline) {
-  std::vector<std::jthread> fetchers;
+  std::vector<Fetcher> fetchers;
   std::vector<std::shared_ptr<NatsConsumer>> consumers;
   {
     std::lock_guard lock(consumers_mutex_);
@@ -146,7 +165,7 @@ void NatsTransport::stop_consuming(core::Deadline) {
     consumers = consumers_;
   }
   for (auto& f : fetchers)
-    f.request_stop();
+    f.thread.request_stop();
   // A fetcher may be waiting for its inbox; unsubscribing wakes it at once (the durable
   // consumer stays on the server, and acks of what was handed on still go out).
   for (const auto& c : consumers)

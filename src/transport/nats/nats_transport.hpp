@@ -50,6 +50,7 @@ class NatsTransport final : public core::Transport {
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
                             std::string& detail) override;
   core::TransportHealth health() override;
+  void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
   void stop_consuming(core::Deadline deadline) override;
   void close(core::Deadline deadline) override;
 
@@ -91,7 +92,12 @@ class NatsTransport final : public core::Transport {
   mutable std::mutex consumers_mutex_;  // also guards connection_ being reset by close()
   bool consuming_stopped_ = false;
   std::vector<std::shared_ptr<NatsConsumer>> consumers_;
-  std::vector<std::jthread> fetchers_;
+  struct Fetcher {
+    core::DeliverySink* sink = nullptr;
+    std::shared_ptr<NatsConsumer> consumer;
+    std::jthread thread;
+  };
+  std::vector<Fetcher> fetchers_;
   bool closed_ = false;
 
   std::unique_ptr<core::TopicPreparer> preparer_;  // after what its hooks use
