@@ -8,6 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ccache
   clang clang-format clang-tidy libclang-rt-14-dev  # libFuzzer, sanitizers, format, tidy
   googletest libgtest-dev libbenchmark-dev
+  doxygen  # the API reference (scripts/docs.sh)
   nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
   libnats-dev nats-server librdkafka-dev
   openssl procps python3

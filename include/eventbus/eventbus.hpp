@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Everything a user of the library includes.
+/// @file
+/// Everything a user of the library includes.
 #pragma once
+
+/// @namespace eventbus
+/// Everything the library declares.
 
 #include "eventbus/bus.hpp"
 #include "eventbus/codec.hpp"
