@@ -13,6 +13,9 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "format check (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
+step "documentation links"
+scripts/check-links.sh
+
 step "plain build + all tests"
 scripts/build.sh release
 ctest --test-dir build/release --output-on-failure -j 2 --timeout 600
