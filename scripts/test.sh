@@ -13,6 +13,9 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "format check (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
+step "documentation links"
+scripts/check-links.sh
+
 step "API reference (doxygen, warnings are errors)"
 scripts/docs.sh build/docs
 

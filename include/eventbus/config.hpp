@@ -3,7 +3,7 @@
 /// A YAML configuration file for a Bus, in the shape of the Go SDK's `eventbus` section
 /// (camelCase keys: type, serviceName, kafka, nats, publisher, subscriber, healthCheck, monitor,
 /// topics; plus metrics, which the Go SDK does not have), with `EVENTBUS_*` environment variables
-/// overriding single keys. The README's "Configuration file" section lists every key;
+/// overriding single keys. docs/configuration.md lists every key;
 /// examples/eventbus.yaml shows each one with its default.
 ///
 /// Errors: every function here throws std::system_error with eventbus::errc::invalid_option,

@@ -8,7 +8,7 @@
 ///   std::string text = registry.text();       // or serve it: eventbus/metrics_server.hpp
 /// @endcode
 ///
-/// The families (README, "Metrics"): counters eventbus_published_total, _acked_total,
+/// The families (docs/operations.md, "Metrics"): counters eventbus_published_total, _acked_total,
 /// _publish_failed_total and _rejected_total {error}, per topic; eventbus_delivered_total,
 /// _handled_total, _handler_failures_total, _retries_total, _dead_letters_total and
 /// _decode_errors_total per topic and group; histograms eventbus_publish_call_seconds,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Turns one bus's counters, histograms and gauges into exposition samples, and adds the
-// process-wide ones. The README's "Metrics" section lists every family written here.
+// process-wide ones. docs/operations.md ("Metrics") lists every family written here.
 #pragma once
 
 #include "eventbus/bus.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Durations of a call measured over many cycles, and the figures the README reports for them.
+// Durations of a call measured over many cycles, and the figures docs/deadlines.md reports.
 #pragma once
 
 #include <algorithm>

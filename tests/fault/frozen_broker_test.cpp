@@ -3,7 +3,7 @@
 // dead. Every call keeps its deadline: a publish its block timeout, close() its own, the
 // constructor its connect timeout; every completion fires exactly once; the bus works again
 // once the broker answers; the thread count goes back to its baseline.
-// The figures printed ("[ figures  ]") are what the README reports.
+// The figures printed ("[ figures  ]") are what docs/deadlines.md reports.
 #include <gtest/gtest.h>
 
 #include <array>
