@@ -34,8 +34,9 @@ scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle
 step "package: cmake --install, then a separate project with find_package, with pkg-config and as a subproject"
 scripts/package-test.sh build/release
 
-step "example: 10,000 events over 1,000 aggregates"
+step "examples: order_events (10,000 events over 1,000 aggregates), then every API example on memory"
 build/release/examples/order_events --messages 10000 --aggregates 1000
+scripts/run-examples.sh build/release
 
 if command -v go >/dev/null 2>&1; then
   step "wire vectors cross-checked with Go's encoding/json"
