@@ -62,7 +62,7 @@ int main() {
     cv.notify_one();
     return eventbus::HandlerResult::ok();
   };
-  if (std::error_code ec = bus.subscribe_envelope("orders", handle)) {
+  if (std::error_code ec = bus.subscribe_envelope("orders", handle).error()) {
     std::printf("subscribe failed: %s\n", ec.message().c_str());
     return 1;
   }

@@ -26,8 +26,9 @@ int main() {
     cv.notify_one();
     return eventbus::HandlerResult::ok();  // fail("why"): retried in its lane, then "orders.dlq"
   };
-  if (std::error_code ec = bus.subscribe_envelope("orders", handle)) {
-    std::printf("subscribe failed: %s\n", ec.message().c_str());
+  eventbus::Subscription orders = bus.subscribe_envelope("orders", handle);  // pause, unsubscribe
+  if (orders.error()) {
+    std::printf("subscribe failed: %s\n", orders.error().message().c_str());
     return 1;
   }
 

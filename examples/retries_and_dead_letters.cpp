@@ -135,8 +135,8 @@ int main() {
     journal.changed.notify_all();
     return eventbus::HandlerResult::ok();
   };
-  for (std::error_code ec : {bus.subscribe_envelope("payments", handle),
-                             bus.subscribe("payments.dlq", handle_dead_letter)}) {
+  for (std::error_code ec : {bus.subscribe_envelope("payments", handle).error(),
+                             bus.subscribe("payments.dlq", handle_dead_letter).error()}) {
     if (ec) {
       std::printf("subscribe failed: %s\n", ec.message().c_str());
       return 1;

@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
     }
     return eventbus::HandlerResult::ok();
   };
-  if (std::error_code ec = bus->subscribe_envelope("orders", handle)) {
+  if (std::error_code ec = bus->subscribe_envelope("orders", handle).error()) {
     std::printf("subscribe to orders: %s\n", ec.message().c_str());
     return 1;
   }

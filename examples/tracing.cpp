@@ -72,8 +72,8 @@ int main() {
     record(e, m);
     return eventbus::HandlerResult::ok();
   };
-  for (std::error_code ec : {bus.subscribe_envelope("orders", on_order),
-                             bus.subscribe_envelope("payments", on_payment)}) {
+  for (std::error_code ec : {bus.subscribe_envelope("orders", on_order).error(),
+                             bus.subscribe_envelope("payments", on_payment).error()}) {
     if (ec) {
       std::printf("subscribe failed: %s\n", ec.message().c_str());
       return 1;
