@@ -137,7 +137,6 @@ int main(int argc, char** argv) {
                                           tally.record(e);
                                           return eventbus::HandlerResult::ok();
                                         })
-                    .error()
                     .error()) {
     std::fprintf(stderr, "subscribe failed: %s\n", ec.message().c_str());
     return 1;
