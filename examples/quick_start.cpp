@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Quick start: a bus on the in-process memory transport, one subscription, one envelope
-// published, handled, and the bus closed within a deadline.
+// published, handled, and the bus closed within a deadline. The README's quick start is the
+// part between the [readme] marks (scripts/check-snippets.sh keeps the two the same).
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -9,6 +10,7 @@
 #include <system_error>
 
 int main() {
+  // [readme]
   std::mutex mutex;  // what the handler uses is declared before the bus, so it outlives it
   std::condition_variable cv;
   bool handled = false;
@@ -41,5 +43,6 @@ int main() {
   const bool ok = cv.wait_for(lock, std::chrono::seconds(5), [&] { return handled; });
   lock.unlock();
   const eventbus::CloseReport report = bus.close(std::chrono::seconds(5));  // joins its threads
+  // [/readme]
   return ok && !report.error ? 0 : 1;
 }

@@ -13,8 +13,9 @@ step() { printf '\n=== %s ===\n' "$*"; }
 step "format check (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
 
-step "documentation links"
+step "documentation links and snippets"
 scripts/check-links.sh
+scripts/check-snippets.sh
 
 step "API reference (doxygen, warnings are errors)"
 scripts/docs.sh build/docs
