@@ -8,7 +8,7 @@
 namespace eventbus::core {
 namespace {
 
-// In the order of eventbus::errc (error.hpp); a static_assert below catches a new code.
+// In the order of eventbus::errc (error.hpp), the metrics' `error` label values.
 constexpr std::array<std::string_view, kErrcCount> kNames{
     "other",
     "malformed_json",
@@ -35,8 +35,12 @@ constexpr std::array<std::string_view, kErrcCount> kNames{
     "transport_error",
     "not_supported",
     "handler_failed",
+    "rate_limited",
+    "invalid_traceparent",
 };
-static_assert(static_cast<std::size_t>(errc::handler_failed) == kErrcCount - 1,
+// Catches a code added after the last one named here only together with the unit test
+// ErrcName.EveryCodeHasItsName, which walks the category's messages.
+static_assert(static_cast<std::size_t>(errc::invalid_traceparent) == kErrcCount - 1,
               "a new eventbus::errc needs its name here and kErrcCount raised");
 
 }  // namespace

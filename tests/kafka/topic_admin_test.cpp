@@ -126,6 +126,27 @@ TEST_F(KafkaTopicAdmin, CreateOrUpdateChangesRetentionAndKeepsTheTopicsOtherSett
   EXPECT_EQ(after.dynamic["segment.ms"], "3600000");
 }
 
+// max_age 0 means "keep forever" when the bus creates the topic too (Kafka's retention.ms -1),
+// not the broker's default retention.
+TEST_F(KafkaTopicAdmin, CreatedWithMaxAgeZeroKeepsForever) {
+  const std::string topic = unique_name("kafka", "t");
+  BusOptions options = kafka_bus_options(brokers);
+  options.topics[topic].max_age = std::chrono::milliseconds(0);
+  {
+    Bus bus(options);
+    ASSERT_FALSE(bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s).error);
+  }
+  HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
+  kafka::TopicConfig after;
+  std::string detail;
+  EXPECT_TRUE(poll_until(10s, [&] {
+    after = {};
+    return !kafka::describe_topic_config(client.get(), topic, 10s, after, detail) &&
+           after.dynamic["retention.ms"] == "-1";
+  })) << detail;
+  EXPECT_EQ(after.dynamic["retention.ms"], "-1");
+}
+
 TEST_F(KafkaTopicAdmin, CreateOnlyLeavesADifferentRetentionAsItIs) {
   const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 1).error);

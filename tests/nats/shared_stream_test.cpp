@@ -72,6 +72,39 @@ TEST(NatsSharedStreams, DefaultOptionsFindAWildcardStreamBySubjectAndLeaveItAsIt
   EXPECT_FALSE(bus.close(5s).error);
 }
 
+// A dead letter is a message of its own: in a stream that also holds "<topic>.dlq" (the Go
+// layout "p.>"), it must not carry the original's Nats-Msg-Id, or the stream takes it for a
+// duplicate of the original, acks it without storing it, and the bus acks the original: lost.
+TEST(NatsSharedStreams, DeadLetterInTheSameStreamIsStoredNotTakenForADuplicate) {
+  JetStreamProbe probe(shared_nats_url());
+  const ForeignStream go = foreign_stream(probe, {">"});
+  const std::string topic = go.prefix + ".created";
+  BusOptions options = nats_bus_options(shared_nats_url());
+  options.dispatch.retry.max_attempts = 1;
+  Bus bus(options);
+  Signal got;
+  std::vector<std::string> dead_ids;
+  ASSERT_FALSE(
+      bus.subscribe_envelope(
+             topic, [](const Envelope&, const Message&) { return HandlerResult::fail("poison"); })
+          .error());
+  ASSERT_FALSE(bus.subscribe(topic + ".dlq",
+                             [&](const Message& m) {
+                               std::string id;
+                               for (const auto& [name, value] : m.headers)
+                                 if (name == "Nats-Msg-Id") id = value;
+                               got.update([&] { dead_ids.push_back(id); });
+                               return HandlerResult::ok();
+                             })
+                   .error());
+  const Envelope poison = make_envelope("a-1", "Tested", 1, "{}");
+  ASSERT_FALSE(bus.publish_envelope_sync(topic, poison, 10s).error);
+  ASSERT_TRUE(got.wait_for(20s, [&] { return !dead_ids.empty(); })) << "the dead letter was lost";
+  std::lock_guard lock(got.mutex());
+  EXPECT_EQ(dead_ids.front(), poison.event_id + ":dlq");
+  EXPECT_EQ(bus.stats().dead_lettered, 1u);
+}
+
 // The reported data loss: naming the Go service's stream rewrote its subjects [p.>] to [p.a].
 TEST(NatsSharedStreams, NamingAForeignStreamNeverRewritesItsSubjects) {
   JetStreamProbe probe(shared_nats_url());

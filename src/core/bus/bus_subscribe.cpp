@@ -91,6 +91,11 @@ bool Bus::Impl::publish_dead_letter(const core::Delivery& delivery, const Handle
     message->key = delivery.key;
     message->payload = delivery.payload;
     message->headers = delivery.headers;
+    // A dead letter is a message of its own. With the original's JetStream dedup id, a stream
+    // holding both subjects would take it for a duplicate and ack it unstored.
+    for (auto& [name, value] : message->headers) {
+      if (name == "Nats-Msg-Id") value += ":dlq";
+    }
     message->headers.emplace_back("X-DLQ-Original-Topic", delivery.topic);
     message->headers.emplace_back("X-DLQ-Error",
                                   one_line(why.reason.empty() ? why.code.message() : why.reason));

@@ -59,9 +59,11 @@ rd_kafka_resp_err_t create(rd_kafka_t* rk, const std::string& topic, const Topic
     text = error;
     return RD_KAFKA_RESP_ERR__INVALID_ARG;
   }
-  if (t.max_age && t.max_age->count() > 0) {
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.ms",
-                                 std::to_string(t.max_age->count()).c_str());
+  // Given, 0 is "forever" (Kafka's -1), as in create_or_update; not given, the broker's
+  // log.retention applies.
+  if (t.max_age) {
+    const std::int64_t ms = t.max_age->count() > 0 ? t.max_age->count() : -1;
+    rd_kafka_NewTopic_set_config(nt.get(), "retention.ms", std::to_string(ms).c_str());
   }
   if (t.max_bytes && *t.max_bytes > 0) {
     rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", std::to_string(*t.max_bytes).c_str());
