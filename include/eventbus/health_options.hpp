@@ -21,8 +21,8 @@ struct HeartbeatOptions {
   /// so that every instance sees every heartbeat (give instances distinct client names).
   std::string group;
   std::chrono::milliseconds interval{120000};  ///< between heartbeats; must be > 0
-  /// Grace after `interval` before a heartbeat counts as missed; also the publish's wait for
-  /// its ack. Must be > 0.
+  /// Grace after `interval` before a heartbeat counts as missed; also how long a heartbeat
+  /// publish waits for room at the in-flight bound (its PublishCall::block_timeout). Must be > 0.
   std::chrono::milliseconds timeout{10000};
   /// @name Missed heartbeats
   /// Missed intervals (interval + timeout each) before an alert of each severity; must be
@@ -37,7 +37,8 @@ struct HeartbeatOptions {
 /// Thresholds of the monitor thread's alerts (see AlertKind).
 struct MonitorOptions {
   /// How often the monitor thread samples health() and checks the thresholds below; 0 (the
-  /// default) starts no monitor thread unless heartbeats are on (then it samples every second).
+  /// default) checks none of them: no monitor thread, unless heartbeats are on, and then it
+  /// watches the heartbeats only.
   std::chrono::milliseconds interval{0};
   /// A subscription with work but no finished handler call for this long is stalled; must be > 0.
   std::chrono::milliseconds stall_after{60000};

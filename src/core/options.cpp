@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "eventbus/error.hpp"
@@ -82,6 +83,9 @@ std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   if (n.reconnect_wait.count() < 0) return bad(detail, "nats.reconnect_wait: negative");
   if (n.reconnect_jitter.count() < 0) return bad(detail, "nats.reconnect_jitter: negative");
   if (n.reconnect_buffer_bytes < 0) return bad(detail, "nats.reconnect_buffer_bytes: negative");
+  if (n.reconnect_buffer_bytes > std::numeric_limits<int>::max()) {  // nats.c takes an int
+    return bad(detail, "nats.reconnect_buffer_bytes: more than nats.c takes (2 GiB - 1)");
+  }
   if (n.fetch_batch <= 0) return bad(detail, "nats.fetch_batch: must be > 0");
   if (n.max_ack_pending <= 0) return bad(detail, "nats.max_ack_pending: must be > 0");
   if (n.max_waiting <= 0) return bad(detail, "nats.max_waiting: must be > 0");

@@ -133,6 +133,8 @@ TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
        [](BusOptions& o) { o.default_topic.duplicate_window = -1ms; }},
       {"topics.orders.stream", [](BusOptions& o) { o.topics["orders"].stream = "ORDERS.v2"; }},
       {"nats.stream_name", nats([](eventbus::NatsOptions& n) { n.stream_name = "a b"; })},
+      {"nats.reconnect_buffer_bytes",
+       nats([](eventbus::NatsOptions& n) { n.reconnect_buffer_bytes = std::int64_t{1} << 31; })},
       {"nats.stream_subjects",
        nats([](eventbus::NatsOptions& n) { n.stream_subjects = {"orders.>"}; })},
       {"nats.stream_subjects", nats([](eventbus::NatsOptions& n) {
