@@ -1,6 +1,6 @@
 # What `cmake --install` puts under a prefix: the static libraries, the public headers, a CMake
-# package (find_package(eventbus 0.2 CONFIG), targets eventbus::eventbus and
-# eventbus::metrics_server) and eventbus.pc for pkg-config. tests/package builds a program
+# package (find_package(eventbus 0.2 CONFIG), targets eventbus::eventbus,
+# eventbus::metrics_server and, when prometheus-cpp was found, eventbus::prometheus_cpp) and eventbus.pc for pkg-config. tests/package builds a program
 # against each (scripts/package-test.sh, run by scripts/test.sh).
 include(CMakePackageConfigHelpers)
 
@@ -9,6 +9,13 @@ set(installed_targets eventbus)
 if(EVENTBUS_METRICS_SERVER)
   list(APPEND installed_targets eventbus_metrics_server)
 endif()
+set(EVENTBUS_INSTALLED_PROMETHEUS_CPP OFF)  # read by eventbusConfig.cmake.in
+if(TARGET eventbus_prometheus_cpp)
+  list(APPEND installed_targets eventbus_prometheus_cpp)
+  set(EVENTBUS_INSTALLED_PROMETHEUS_CPP ON)
+else()
+  set(skipped_headers PATTERN "adapters/prometheus_cpp.hpp" EXCLUDE)
+endif()
 
 install(TARGETS ${installed_targets} EXPORT eventbusTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -16,7 +23,7 @@ install(TARGETS ${installed_targets} EXPORT eventbusTargets
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/eventbus
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp" ${skipped_headers})
 install(EXPORT eventbusTargets NAMESPACE eventbus:: DESTINATION ${EVENTBUS_CMAKE_DIR})
 
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/eventbusConfig.cmake.in

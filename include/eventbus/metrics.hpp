@@ -60,6 +60,7 @@ class MetricsRegistry {
   std::string text() const;
 
  private:
+  friend struct MetricsRegistryAccess;  // the library's renderings other than text()
   struct State;
   std::shared_ptr<State> state_;
 };

@@ -40,7 +40,6 @@ class Exposition {
   // Families in the order of their first sample; samples in the order of their first add.
   std::string text() const;
 
- private:
   struct Sample {
     Labels labels;
     double value = 0;                    // counters and gauges
@@ -55,7 +54,10 @@ class Exposition {
     std::vector<Sample> samples;
     std::map<std::string, std::size_t> index;  // written labels -> samples[i]
   };
+  // What text() writes, for other renderings (the prometheus-cpp adapter).
+  const std::vector<Family>& families() const noexcept { return families_; }
 
+ private:
   Sample& sample(std::string_view name, std::string_view help, MetricType type,
                  const Labels& labels, bool& created);
 

@@ -8,6 +8,7 @@
 #include "core/metrics/metrics_link.hpp"
 #include "eventbus/metrics.hpp"
 #include "prometheus/bus_collector.hpp"
+#include "prometheus/registry_access.hpp"
 
 namespace eventbus {
 
@@ -53,14 +54,18 @@ std::size_t MetricsRegistry::size() const {
 
 std::string MetricsRegistry::text() const {
   metrics::Exposition out;
+  MetricsRegistryAccess::collect(*this, out);
+  return out.text();
+}
+
+void MetricsRegistryAccess::collect(const MetricsRegistry& registry, metrics::Exposition& out) {
   {
-    std::lock_guard lock(state_->mutex);
-    for (const auto& link : state_->links) {
+    std::lock_guard lock(registry.state_->mutex);
+    for (const auto& link : registry.state_->links) {
       link->visit([&](const Bus::Impl& bus) { metrics::collect_bus(bus, out); });
     }
   }
   metrics::collect_process(out);
-  return out.text();
 }
 
 std::string prometheus_text(std::span<const Bus* const> buses) {

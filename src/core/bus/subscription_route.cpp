@@ -163,7 +163,7 @@ bool SubscriptionRoute::dead_letter(const Delivery& delivery, const HandlerResul
 // no holder of it keeps while taking the dispatcher's lock.
 void SubscriptionRoute::finished(const Delivery&) noexcept {
   progress_.finished();
-  if (draining_.load(std::memory_order_acquire)) {
+  if (draining_.load()) {  // seq_cst: see SubscriptionProgress::finished()
     { std::lock_guard lock(hold_mutex_); }
     hold_changed_.notify_all();
   }
@@ -201,7 +201,7 @@ bool SubscriptionRoute::unsubscribed() const {
 }
 
 bool SubscriptionRoute::wait_drained(Clock::time_point deadline) {
-  draining_.store(true, std::memory_order_release);
+  draining_.store(true);  // seq_cst, then the count is read: see SubscriptionProgress::finished()
   std::unique_lock lock(hold_mutex_);
   return hold_changed_.wait_until(lock, deadline, [&] {
     return progress_.in_flight() == 0 || ended_;

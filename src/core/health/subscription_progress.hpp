@@ -20,12 +20,14 @@ class SubscriptionProgress {
   void accepted() noexcept;
   // A handler call returned (any result); on success also where the message was.
   void handler_returned(bool success, std::int32_t partition, std::int64_t offset) noexcept;
-  // The dispatcher is done with a delivery.
-  void finished() noexcept { finished_.fetch_add(1, std::memory_order_relaxed); }
+  // The dispatcher is done with a delivery. Sequentially consistent (on x86 the same locked add
+  // as relaxed): SubscriptionRoute's drain waiter sets its flag, then reads this count, while
+  // finishing counts here, then reads the flag; one of the two must see the other's write.
+  void finished() noexcept { finished_.fetch_add(1); }
   // Handed to the dispatcher and not yet finished. finished() is counted after accepted().
   std::uint64_t in_flight() const noexcept {
-    const std::uint64_t finished = finished_.load(std::memory_order_acquire);  // read first
-    const std::uint64_t accepted = accepted_.load(std::memory_order_acquire);
+    const std::uint64_t finished = finished_.load();  // read first
+    const std::uint64_t accepted = accepted_.load();
     return accepted > finished ? accepted - finished : 0;
   }
 
