@@ -4,7 +4,8 @@
 # as a separate project would: with CMake's find_package(eventbus 0.2 CONFIG) and with
 # pkg-config; then builds it a third time with eventbus as a subproject (add_subdirectory),
 # where only the library may be built. Each program publishes and handles one envelope on the
-# memory transport.
+# memory transport; when the package has eventbus::prometheus_cpp, a fourth reads a bus's
+# metrics through it.
 #   scripts/package-test.sh [build dir, default build/release]   (built by scripts/build.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +24,9 @@ cmake -S tests/package -B "$work/cmake" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/cmake" >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 "$work/cmake/package_test"
+if [ -x "$work/cmake/package_test_prometheus_cpp" ]; then
+  "$work/cmake/package_test_prometheus_cpp"  # find_dependency(prometheus-cpp) in the package
+fi
 
 echo "package-test: pkg-config eventbus"
 pcdir=$(dirname "$(find "$prefix" -name eventbus.pc)")
