@@ -34,6 +34,16 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/eventbusConfigVersion.cma
 install(FILES ${PROJECT_BINARY_DIR}/eventbusConfig.cmake
   ${PROJECT_BINARY_DIR}/eventbusConfigVersion.cmake DESTINATION ${EVENTBUS_CMAKE_DIR})
 
+# What the static library links goes with it: the broker clients only when their transport
+# was built (EVENTBUS_WITH_NATS / EVENTBUS_WITH_KAFKA).
+set(EVENTBUS_PC_REQUIRES "")
+if(EVENTBUS_WITH_NATS)
+  string(APPEND EVENTBUS_PC_REQUIRES "libnats ")
+endif()
+if(EVENTBUS_WITH_KAFKA)
+  string(APPEND EVENTBUS_PC_REQUIRES "rdkafka ")
+endif()
+string(APPEND EVENTBUS_PC_REQUIRES "yaml-cpp fmt")
 # The .pc file finds its prefix from where it lies, so `cmake --install --prefix P` works
 # whatever CMAKE_INSTALL_PREFIX was at configure time.
 file(RELATIVE_PATH EVENTBUS_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")

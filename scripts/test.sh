@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # The README's test command: installs what is needed, then builds and runs every test suite:
-# plain, libFuzzer for two minutes, under AddressSanitizer + UndefinedBehaviorSanitizer, and
-# under ThreadSanitizer.
+# plain, plain without the broker transports (memory only), libFuzzer for two minutes, under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer.
 # Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +34,14 @@ scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle
 
 step "package: cmake --install, then a separate project with find_package, with pkg-config and as a subproject"
 scripts/package-test.sh build/release
+
+step "minimal build: no NATS, no Kafka (EVENTBUS_WITH_NATS/KAFKA=OFF), its tests and its package"
+# The core and the memory transport only; most objects come from the plain build's ccache
+# entries. Only memory, unit and bench-metric tests exist there. The package check hides
+# libnats and rdkafka from pkg-config.
+scripts/build.sh minimal
+ctest --test-dir build/minimal --output-on-failure -j 2 --timeout 600
+scripts/package-test.sh build/minimal
 
 step "examples: order_events (10,000 events over 1,000 aggregates), then every API example on memory"
 build/release/examples/order_events --messages 10000 --aggregates 1000

@@ -37,7 +37,7 @@ enum class errc {
   // Configuration and arguments.
   invalid_option,          ///< an option is out of range or unknown, or the broker refuses it; the message names it
   invalid_topic,           ///< empty, non-ASCII, blank or wildcard characters in a topic name
-  unknown_transport,       ///< BusOptions::transport is not memory, nats or kafka
+  unknown_transport,       ///< BusOptions::transport is not memory, nats or kafka, or names one this build left out
   // Publishing.
   in_flight_limit,         ///< the in-flight bound was reached and the policy is fail-fast
   publish_timeout,         ///< no room before the caller's deadline, or no broker ack in time

@@ -74,6 +74,8 @@ struct KafkaOptions {
 
 /// The partition.assignment.strategy a bus with these options uses: "auto" resolved for the
 /// librdkafka this process runs with, any other value as it is (for logs and reports).
+/// In a library built without the Kafka transport (EVENTBUS_WITH_KAFKA=OFF), the value as it
+/// is.
 std::string resolved_assignment_strategy(const KafkaOptions& options);
 
 }  // namespace eventbus

@@ -261,4 +261,12 @@ std::error_code BusOptions::validate(std::string* detail) const {
   return {};
 }
 
+#if !EVENTBUS_WITH_KAFKA
+// With the Kafka transport, transport/kafka/kafka_config.cpp resolves "auto" for the librdkafka
+// the process runs with; a build without it (EVENTBUS_WITH_KAFKA=OFF) has none to resolve for.
+std::string resolved_assignment_strategy(const KafkaOptions& options) {
+  return options.assignment_strategy;
+}
+#endif
+
 }  // namespace eventbus

@@ -86,8 +86,9 @@ TEST_P(BrokerCrash, ThreeKillsInThirtySecondsLoseNoAckedMessageAndKeepEveryAggre
       << threads_after << " threads after close, " << threads_before << " before";
 }
 
-INSTANTIATE_TEST_SUITE_P(, BrokerCrash, ::testing::Values(BrokerKind::nats, BrokerKind::kafka),
+INSTANTIATE_TEST_SUITE_P(, BrokerCrash, ::testing::ValuesIn(built_brokers()),
                          [](const auto& info) { return PrintToString(info.param); });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(BrokerCrash);
 
 }  // namespace
 }  // namespace eventbus::testing

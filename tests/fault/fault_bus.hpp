@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the fault tests share: a broker of the test's own per transport, and bus options that
 // ride out a broker's crash instead of giving up (reconnect forever, bounded ack waits). Topic,
-// group and broker names come from support/unique_name.hpp (prefix "fault").
+// group and broker names come from support/unique_name.hpp (prefix "fault"). A test is
+// instantiated only for the transports this eventbus was built with (built_only).
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "eventbus/eventbus.hpp"
 #include "support/broker_process.hpp"
@@ -20,6 +22,21 @@ using BrokerKind = BrokerProcess::Kind;
 
 inline std::string PrintToString(BrokerKind kind) {
   return kind == BrokerKind::nats ? "nats" : "kafka";
+}
+
+// Of `params`, those whose transport (`transport_of(param)`) was built into this eventbus
+// (EVENTBUS_WITH_NATS / EVENTBUS_WITH_KAFKA). A suite that may so end up with no parameters
+// says GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST.
+template <typename T, typename TransportOf>
+std::vector<T> built_only(std::vector<T> params, TransportOf transport_of) {
+  std::erase_if(params, [&](const T& p) { return !transport_built(transport_of(p)); });
+  return params;
+}
+
+// NATS and Kafka, those of the two that were built.
+inline std::vector<BrokerKind> built_brokers() {
+  return built_only<BrokerKind>({BrokerKind::nats, BrokerKind::kafka},
+                                [](BrokerKind kind) { return PrintToString(kind); });
 }
 
 // Options for a bus on the broker at `address` that reconnects forever and times out publishes

@@ -243,8 +243,9 @@ TEST_P(FrozenBroker, CloseOfAConnectedSubscriberKeepsItsDeadline) {
   EXPECT_LE(close.max(), as_ms(1ms + kSlack));
 }
 
-INSTANTIATE_TEST_SUITE_P(, FrozenBroker, ::testing::Values(BrokerKind::nats, BrokerKind::kafka),
+INSTANTIATE_TEST_SUITE_P(, FrozenBroker, ::testing::ValuesIn(built_brokers()),
                          [](const auto& info) { return PrintToString(info.param); });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FrozenBroker);
 
 }  // namespace
 }  // namespace eventbus::testing

@@ -98,10 +98,13 @@ TEST_P(GroupChurn, KafkaMembersComingAndGoingLoseNothingAndHandleNothingTwice) {
       << threads_after << " threads after every bus closed, " << threads_before << " before";
 }
 
-INSTANTIATE_TEST_SUITE_P(, GroupChurn,
-                         ::testing::Values(ChurnCase{"fast", 12, 2000, false},
-                                           ChurnCase{"slow_steady_member", 6, 1000, true}),
-                         [](const auto& info) { return PrintToString(info.param); });
+INSTANTIATE_TEST_SUITE_P(
+    , GroupChurn,
+    ::testing::ValuesIn(built_only<ChurnCase>({ChurnCase{"fast", 12, 2000, false},
+                                               ChurnCase{"slow_steady_member", 6, 1000, true}},
+                                              [](const ChurnCase&) { return "kafka"; })),
+    [](const auto& info) { return PrintToString(info.param); });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GroupChurn);
 
 }  // namespace
 }  // namespace eventbus::testing

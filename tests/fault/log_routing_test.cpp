@@ -77,8 +77,9 @@ TEST_P(LogRouting, NothingReachesStdoutAndTheClientLibraryLinesReachTheHandler) 
   EXPECT_EQ(written, "") << "the library wrote to stdout";
 }
 
-INSTANTIATE_TEST_SUITE_P(, LogRouting, ::testing::Values(BrokerKind::nats, BrokerKind::kafka),
+INSTANTIATE_TEST_SUITE_P(, LogRouting, ::testing::ValuesIn(built_brokers()),
                          [](const auto& info) { return PrintToString(info.param); });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(LogRouting);
 
 }  // namespace
 }  // namespace eventbus::testing

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The rules for a caller's key and headers, shared (core/publish/call_extras.hpp) and NATS's
-// own (transport/nats/nats_header_rules.hpp), without a broker.
+// The rules for a caller's key and headers that every transport shares
+// (core/publish/call_extras.hpp); NATS's own are in nats_header_rules_test.cpp.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -8,7 +8,6 @@
 
 #include "core/publish/call_extras.hpp"
 #include "eventbus/error.hpp"
-#include "transport/nats/nats_header_rules.hpp"
 
 namespace eventbus {
 namespace {
@@ -35,20 +34,6 @@ TEST(PublishCallExtras, EnvelopeKeyIsRefused) {
   std::string detail;
   EXPECT_FALSE(core::check_call_extras(call, false, detail));
   EXPECT_EQ(core::check_call_extras(call, true, detail), errc::invalid_option);
-}
-
-TEST(PublishCallExtras, NatsHeadersAreTextLines) {
-  std::string detail;
-  EXPECT_FALSE(nats::check_nats_outgoing({}, {{"X-A", "any value: with colon, é"}}, detail));
-  for (const std::string& name : std::vector<std::string>{"a:b", "a b", "caf\xc3\xa9", "\x7f"}) {
-    EXPECT_EQ(nats::check_nats_outgoing({}, {{name, "v"}}, detail), errc::invalid_option) << name;
-  }
-  for (const std::string& value :
-       std::vector<std::string>{"a\rb", "a\nb", std::string("a\0b", 3)}) {
-    EXPECT_EQ(nats::check_nats_outgoing({}, {{"X-A", value}}, detail), errc::invalid_option);
-    EXPECT_NE(detail.find("X-A"), std::string::npos) << detail;
-  }
-  EXPECT_EQ(nats::check_nats_outgoing("key", {}, detail), errc::not_supported);
 }
 
 TEST(PublishCallExtras, QuotedHeaderTextIsBoundedAndEscaped) {

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "broker_admin.hpp"
 
+#if !defined(EVENTBUS_WITH_NATS) || !defined(EVENTBUS_WITH_KAFKA)
+#error "tools/bench/CMakeLists.txt defines EVENTBUS_WITH_NATS and EVENTBUS_WITH_KAFKA (1 or 0)"
+#endif
+#if EVENTBUS_WITH_KAFKA
 #include <librdkafka/rdkafka.h>
+#endif
+#if EVENTBUS_WITH_NATS
 #include <nats/nats.h>
+#endif
 
 #include <cstdio>
 #include <memory>
@@ -10,9 +17,9 @@
 namespace eventbus::bench {
 namespace {
 
-constexpr int kAdminTimeoutMs = 10000;
+[[maybe_unused]] constexpr int kAdminTimeoutMs = 10000;
 
-void warn(const std::string& what) {
+[[maybe_unused]] void warn(const std::string& what) {
   std::fprintf(stderr, "eventbus-bench: cleanup: %s\n", what.c_str());
 }
 
@@ -28,6 +35,7 @@ std::string library_of(const std::string& transport) {
   return transport;
 }
 
+#if EVENTBUS_WITH_NATS
 void delete_nats_streams(const std::string& url, const std::vector<std::string>& streams) {
   natsConnection* nc = nullptr;
   if (natsConnection_ConnectTo(&nc, url.c_str()) != NATS_OK) {
@@ -46,7 +54,9 @@ void delete_nats_streams(const std::string& url, const std::vector<std::string>&
   jsCtx_Destroy(js);
   natsConnection_Destroy(nc);
 }
+#endif
 
+#if EVENTBUS_WITH_KAFKA
 void delete_kafka_topics(const std::string& brokers, const std::vector<std::string>& topics) {
   char error[512];
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
@@ -72,17 +82,23 @@ void delete_kafka_topics(const std::string& brokers, const std::vector<std::stri
   rd_kafka_queue_destroy(queue);
   rd_kafka_destroy(rk);
 }
+#endif
 
-void delete_topics(const Settings& settings, const std::string& transport,
-                   const std::vector<std::string>& topics) {
+// Without a broker transport there is nothing to delete: hence [[maybe_unused]].
+void delete_topics([[maybe_unused]] const Settings& settings,
+                   [[maybe_unused]] const std::string& transport,
+                   [[maybe_unused]] const std::vector<std::string>& topics) {
+#if EVENTBUS_WITH_NATS
   if (transport == "nats") {
     std::vector<std::string> streams;
     for (const auto& t : topics)
       streams.push_back(nats_stream_name(t));
     delete_nats_streams(settings.nats_url, streams);
-  } else if (transport == "kafka") {
-    delete_kafka_topics(settings.kafka_brokers, topics);
   }
+#endif
+#if EVENTBUS_WITH_KAFKA
+  if (transport == "kafka") delete_kafka_topics(settings.kafka_brokers, topics);
+#endif
 }
 
 }  // namespace eventbus::bench

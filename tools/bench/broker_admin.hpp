@@ -14,6 +14,7 @@ namespace eventbus::bench {
 // The NATS stream the benchmark names for a topic (set through TopicOptions::stream).
 std::string nats_stream_name(const std::string& topic);
 
+// Defined only when the transport is built (EVENTBUS_WITH_NATS / EVENTBUS_WITH_KAFKA).
 void delete_nats_streams(const std::string& url, const std::vector<std::string>& streams);
 void delete_kafka_topics(const std::string& brokers, const std::vector<std::string>& topics);
 

@@ -1,8 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "environment.hpp"
 
+#if !defined(EVENTBUS_WITH_NATS) || !defined(EVENTBUS_WITH_KAFKA)
+#error "tools/bench/CMakeLists.txt defines EVENTBUS_WITH_NATS and EVENTBUS_WITH_KAFKA (1 or 0)"
+#endif
+#if EVENTBUS_WITH_KAFKA
 #include <librdkafka/rdkafka.h>
+#endif
+#if EVENTBUS_WITH_NATS
 #include <nats/nats.h>
+#endif
 #include <sys/utsname.h>
 
 #include <chrono>
@@ -11,6 +18,7 @@
 #include <thread>
 
 #include "eventbus/options.hpp"
+#include "eventbus/version.hpp"
 #include "raw_runners.hpp"
 
 namespace eventbus::bench {
@@ -55,18 +63,20 @@ std::string load_average() {
 Facts collect_environment(const Settings& settings) {
   utsname u{};
   uname(&u);
-  Facts f{
-      {"date", utc_now()},
-      {"cpus", std::to_string(std::thread::hardware_concurrency())},
-      {"cpu_model", field("/proc/cpuinfo", "model name")},
-      {"memory", field("/proc/meminfo", "MemTotal")},
-      {"os", field("/etc/os-release", "PRETTY_NAME")},
-      {"kernel", std::string(u.sysname) + " " + u.release + " " + u.machine},
-      {"load_at_start", load_average()},
-      {"nats.c", nats_GetVersion()},
-      {"librdkafka", rd_kafka_version_str()},
-      {"eventbus", EVENTBUS_BENCH_VERSION},
-      {"compiler", __VERSION__},
+  Facts f {
+    {"date", utc_now()}, {"cpus", std::to_string(std::thread::hardware_concurrency())},
+        {"cpu_model", field("/proc/cpuinfo", "model name")},
+        {"memory", field("/proc/meminfo", "MemTotal")},
+        {"os", field("/etc/os-release", "PRETTY_NAME")},
+        {"kernel", std::string(u.sysname) + " " + u.release + " " + u.machine},
+        {"load_at_start", load_average()},
+#if EVENTBUS_WITH_NATS
+        {"nats.c", nats_GetVersion()},
+#endif
+#if EVENTBUS_WITH_KAFKA
+        {"librdkafka", rd_kafka_version_str()},
+#endif
+        {"eventbus", EVENTBUS_BENCH_VERSION}, {"compiler", __VERSION__},
   };
   for (const auto& note : settings.notes)
     f.push_back(note);
@@ -76,7 +86,7 @@ Facts collect_environment(const Settings& settings) {
 Facts collect_configuration(const Settings& settings) {
   const BusOptions& o = settings.base_options;  // the defaults, or the --config file's
   const std::string in_flight = std::to_string(settings.max_in_flight);
-  return {
+  Facts f{
       {"bus", "publish.max_in_flight " + in_flight + " (block), " +
                   std::to_string(o.dispatch.lanes) + " lanes on " +
                   std::to_string(o.dispatch.workers) + " workers, one subscription per topic"},
@@ -120,6 +130,14 @@ Facts collect_configuration(const Settings& settings) {
       {"senders", std::to_string(settings.senders) + " threads sharing the aggregates"},
       {"idle timeout", ms(settings.idle_timeout)},
   };
+  // A transport that was not built has no clients to describe: "bus nats", "raw nats push"...
+  for (const std::string transport : {"nats", "kafka"}) {
+    if (transport_built(transport)) continue;
+    std::erase_if(f, [&](const auto& fact) {
+      return fact.first == "bus " + transport || fact.first.rfind("raw " + transport, 0) == 0;
+    });
+  }
+  return f;
 }
 
 }  // namespace eventbus::bench

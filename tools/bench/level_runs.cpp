@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "level_runs.hpp"
 
+#if !defined(EVENTBUS_WITH_NATS) || !defined(EVENTBUS_WITH_KAFKA)
+#error "tools/bench/CMakeLists.txt defines EVENTBUS_WITH_NATS and EVENTBUS_WITH_KAFKA (1 or 0)"
+#endif
+
 #include <algorithm>
 #include <cstdio>
 #include <functional>
@@ -40,12 +44,17 @@ void run_transport(Results& results, RunContext context, const std::string& tran
                    const Level& level, std::size_t repeat) {
   using Runner = std::function<RunMetrics()>;
   std::vector<Runner> clients;
+#if EVENTBUS_WITH_NATS
   if (context.settings.baselines && transport == "nats") {
     clients.emplace_back([&] { return run_raw_nats(context, level, repeat); });
     clients.emplace_back([&] { return run_raw_nats_push(context, level, repeat); });
-  } else if (context.settings.baselines && transport == "kafka") {
+  }
+#endif
+#if EVENTBUS_WITH_KAFKA
+  if (context.settings.baselines && transport == "kafka") {
     clients.emplace_back([&] { return run_raw_kafka(context, level, repeat); });
   }
+#endif
   clients.emplace_back([&] { return run_bus(context, transport, level, repeat); });
   std::rotate(clients.begin(),
               clients.begin() + static_cast<std::ptrdiff_t>(repeat % clients.size()),

@@ -28,6 +28,7 @@ inline constexpr std::int64_t kRawMaxAckPending = 4096;
 // ordered consumers use 5 s.
 inline constexpr std::chrono::seconds kRawPushHeartbeat{5};
 
+// Each defined only when its transport is built (EVENTBUS_WITH_NATS / EVENTBUS_WITH_KAFKA).
 RunMetrics run_raw_nats(RunContext& context, const Level& level, std::size_t repeat);
 RunMetrics run_raw_nats_push(RunContext& context, const Level& level, std::size_t repeat);
 RunMetrics run_raw_kafka(RunContext& context, const Level& level, std::size_t repeat);

@@ -2,6 +2,7 @@
 // --levels, --transports and the options that shape each run's messages and senders.
 #include <CLI/CLI.hpp>
 
+#include "eventbus/version.hpp"
 #include "option_groups.hpp"
 
 namespace eventbus::bench {
@@ -72,6 +73,11 @@ std::string WorkloadOptions::apply(Settings& s) const {
   }
   for (const auto& t : given) {
     if (!known(t)) return "unknown transport '" + t + "'";
+    if (!transport_built(t)) {
+      return "transport '" + t + "' was not built into this eventbus (configure with " +
+             "-DEVENTBUS_WITH_" + (t == "nats" ? "NATS" : "KAFKA") +
+             "=ON); pick others with --transports or --memory-only";
+    }
   }
   if (s.transports.empty()) return "no transports given";
   return "";
