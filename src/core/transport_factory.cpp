@@ -22,7 +22,7 @@
 namespace eventbus::core {
 namespace {
 
-[[noreturn]] void not_built(const std::string& transport, const char* option) {
+[[noreturn, maybe_unused]] void not_built(const std::string& transport, const char* option) {
   throw std::system_error(make_error_code(errc::unknown_transport),
                           "transport: '" + transport + "' was not built into this eventbus " +
                               "(configure with -D" + option + "=ON)");
