@@ -37,6 +37,17 @@ auto with_bus(Subscription::State* state, Use&& use,
   return use(*state->bus, *state->route);
 }
 
+// pause() and resume().
+std::error_code hold(Subscription::State* state, bool paused) {
+  return with_bus(
+      state,
+      [paused](Bus::Impl& bus, core::SubscriptionRoute& route) -> std::error_code {
+        if (!bus.open() || !route.set_paused(paused)) return make_error_code(errc::closed);
+        return {};
+      },
+      make_error_code(errc::closed));
+}
+
 }  // namespace
 
 std::error_code Subscription::error() const noexcept {
@@ -52,23 +63,11 @@ const std::string& Subscription::group() const noexcept {
 }
 
 std::error_code Subscription::pause() {
-  return with_bus(
-      state_.get(),
-      [](Bus::Impl& bus, core::SubscriptionRoute& route) -> std::error_code {
-        if (!bus.open() || !route.set_paused(true)) return make_error_code(errc::closed);
-        return {};
-      },
-      make_error_code(errc::closed));
+  return hold(state_.get(), true);
 }
 
 std::error_code Subscription::resume() {
-  return with_bus(
-      state_.get(),
-      [](Bus::Impl& bus, core::SubscriptionRoute& route) -> std::error_code {
-        if (!bus.open() || !route.set_paused(false)) return make_error_code(errc::closed);
-        return {};
-      },
-      make_error_code(errc::closed));
+  return hold(state_.get(), false);
 }
 
 bool Subscription::paused() const {
