@@ -41,4 +41,11 @@ bool is_valid_trace_id(std::string_view id);
 /// A new random parent (span) id: 16 lowercase hex digits, never all zero.
 std::string new_parent_id();
 
+/// A new random trace id: 32 lowercase hex digits, never all zero.
+std::string new_trace_id();
+
+/// The context of a trace that starts here (a service's first span, with no traceparent coming
+/// in): a new trace id, a new parent id and `flags` (default 0x01: sampled).
+TraceContext root_context(std::uint8_t flags = 0x01);
+
 }  // namespace eventbus

@@ -99,6 +99,21 @@ TEST(Traceparent, AChildKeepsTheTraceAndFlagsWithANewParent) {
   EXPECT_EQ(parents.size(), 100u) << "parent ids are random";
 }
 
+TEST(Traceparent, ARootContextStartsANewSampledTrace) {
+  std::set<std::string> traces;
+  for (int i = 0; i < 100; ++i) {
+    const TraceContext root = eventbus::root_context();
+    EXPECT_TRUE(eventbus::is_valid_trace_id(root.trace_id)) << root.trace_id;
+    EXPECT_EQ(root.flags, 0x01);
+    const auto parsed = parse_traceparent(format_traceparent(root));
+    ASSERT_TRUE(parsed.has_value()) << format_traceparent(root);
+    EXPECT_EQ(parsed->trace_id, root.trace_id);
+    traces.insert(root.trace_id);
+  }
+  EXPECT_EQ(traces.size(), 100u) << "trace ids are random";
+  EXPECT_EQ(eventbus::root_context(0x00).flags, 0x00);
+}
+
 TEST(Traceparent, TraceIdsAre32LowercaseHexNotAllZero) {
   EXPECT_TRUE(eventbus::is_valid_trace_id(kTraceId));
   EXPECT_FALSE(eventbus::is_valid_trace_id("00000000000000000000000000000000"));

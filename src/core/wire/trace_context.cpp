@@ -76,6 +76,18 @@ std::string new_parent_id() {
   return id;
 }
 
+std::string new_trace_id() {
+  std::string id;
+  do {
+    id = new_parent_id() + new_parent_id();  // 128 random bits, in two halves
+  } while (!is_valid_trace_id(id));          // cannot be all zero: each half is not
+  return id;
+}
+
+TraceContext root_context(std::uint8_t flags) {
+  return TraceContext{new_trace_id(), new_parent_id(), flags};
+}
+
 TraceContext child_context(const TraceContext& parent) {
   return TraceContext{parent.trace_id, new_parent_id(), parent.flags};
 }
