@@ -54,7 +54,7 @@ prometheus::ClientMetric metric_of(const metrics::Exposition::Family& family,
 
 }  // namespace
 
-BusCollectable::BusCollectable(MetricsRegistry buses) : buses_(std::move(buses)) {}
+BusCollectable::BusCollectable(const MetricsRegistry& buses) : buses_(buses) {}
 
 std::vector<prometheus::MetricFamily> BusCollectable::Collect() const {
   metrics::Exposition samples;

@@ -36,7 +36,7 @@ namespace eventbus::prometheus_cpp {
 class BusCollectable final : public prometheus::Collectable {
  public:
   /// Collects what `buses` holds at each scrape.
-  explicit BusCollectable(MetricsRegistry buses);
+  explicit BusCollectable(const MetricsRegistry& buses);
   /// Every family: counters, gauges and histograms with their help text and labels.
   std::vector<prometheus::MetricFamily> Collect() const override;
 
