@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "connection_options.hpp"
+
+namespace eventbus::cli {
+
+void ConnectionOptions::add_to(CLI::App& command) {
+  command.add_option("--config", config_file, "YAML configuration file (docs/configuration.md)")
+      ->check(CLI::ExistingFile);
+  command.add_option("--config-section", config_section,
+                     "the eventbus section inside the file, e.g. eventbus or app.eventbus "
+                     "(default: the file's root)");
+  command.add_option("--transport", transport, "memory, nats or kafka (over the file)")
+      ->check(CLI::IsMember({"memory", "nats", "kafka"}));
+  command.add_option("--brokers", brokers, "Kafka bootstrap servers, host:port[,...]");
+  command.add_option("--nats-url", nats_url, "NATS server URL, nats://host:port");
+}
+
+BusOptions ConnectionOptions::resolve(const Environment& env) const {
+  Config config;
+  if (config_file.empty()) {
+    config = parse_config("", "<environment>", env);  // defaults, then EVENTBUS_* variables
+  } else if (config_section.empty()) {
+    config = load_config_file(config_file, env);
+  } else {
+    config = load_config_section(config_file, config_section, env);
+  }
+  BusOptions options = config.bus;
+  if (!transport.empty()) options.transport = transport;
+  if (!brokers.empty()) options.kafka.brokers = brokers;
+  if (!nats_url.empty()) options.nats.servers = {nats_url};
+  return options;
+}
+
+}  // namespace eventbus::cli

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+// `eventbus`: the command line over the library (docs/cli.md). Each subcommand is a class of
+// its own that adds its options and runs.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <string>
+
+#include "eventbus/version.hpp"
+#include "exit_status.hpp"
+#include "publish_command.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"eventbus: publish and inspect domain events on Kafka, NATS JetStream or memory",
+               "eventbus"};
+  app.set_version_flag("--version", std::string(eventbus::version()));
+  app.require_subcommand(0, 1);  // none: said below, so that an unknown word is named instead
+  eventbus::cli::PublishCommand publish;
+  publish.add_to(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help, the version or what is wrong
+    return code == 0 ? eventbus::cli::kOk : eventbus::cli::kUsage;
+  }
+  if (publish.chosen()) return publish.run();
+  return eventbus::cli::usage_error("a command is required: publish (eventbus --help)");
+}
