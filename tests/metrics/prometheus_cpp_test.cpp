@@ -71,9 +71,17 @@ TEST(PrometheusCppAdapter, SameSeriesAndValuesAsTheTextExposition) {
   ASSERT_TRUE(poll_until(5s, [&] { return bus.stats().handled == 5; }));
 
   prometheus_cpp::BusCollectable collectable(buses);
-  const std::vector<prometheus::MetricFamily> families = collectable.Collect();
-  const std::map<std::string, double> ours = series_of(buses.text());
-  const std::map<std::string, double> theirs = series_of(serialized(families));
+  // Gauges (lanes busy, queued) settle just after the last handler: compare once the text reads
+  // the same before and after the collection, so both saw one state.
+  std::vector<prometheus::MetricFamily> families;
+  std::map<std::string, double> ours, theirs;
+  const bool settled = poll_until(5s, [&] {
+    ours = series_of(buses.text());
+    families = collectable.Collect();
+    theirs = series_of(serialized(families));
+    return series_of(buses.text()) == ours;
+  });
+  ASSERT_TRUE(settled) << "the bus's metrics kept moving";
   EXPECT_EQ(theirs, ours);
   EXPECT_GT(ours.size(), 20u);
   bool published_seen = false;
