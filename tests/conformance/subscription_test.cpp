@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "conformance/conformance.hpp"
+#include "support/threads.hpp"
 #include "support/wait.hpp"
 
 namespace eventbus::testing {
@@ -122,6 +123,22 @@ TEST_P(Conformance, UnsubscribeFromItsOwnHandlerIsRefused) {
   ASSERT_TRUE(signal.wait_for(20s, [&] { return from_handler.has_value(); }));
   EXPECT_EQ(*from_handler, errc::close_from_handler);
   EXPECT_FALSE(sub.unsubscribe(10s)) << "from another thread it works";
+}
+
+// An ended subscription's fetcher is joined by unsubscribe (memory, NATS; a Kafka group member
+// serves all of a group's topics from one thread), and close leaves the baseline.
+TEST_P(Conformance, UnsubscribeJoinsItsFetcherAndCloseLeavesNoThread) {
+  auto ok = [](const Message&) { return HandlerResult::ok(); };
+  auto bus = make_bus();
+  ASSERT_FALSE(bus->subscribe(unique_name("conf", "t"), ok).error());
+  const std::size_t with_one = process_thread_count();
+  Subscription second = bus->subscribe(unique_name("conf", "t"), ok);
+  ASSERT_FALSE(second.error());
+  ASSERT_FALSE(second.unsubscribe(10s));
+  EXPECT_EQ(thread_count_settling_at(with_one), with_one) << "the ended subscription's thread";
+  EXPECT_FALSE(bus->close(10s).error);
+  bus.reset();
+  EXPECT_EQ(thread_count_settling_at(thread_baseline), thread_baseline);
 }
 
 TEST_P(Conformance, SubscriptionAfterItsBusClosedSaysClosed) {
