@@ -66,10 +66,10 @@ TEST_F(KafkaWire, OptionalHeadersAreLeftOutWhenUnset) {
 
 TEST_F(KafkaWire, RawRecordHasNoKeyAndNoHeaders) {
   const std::string topic = unique_name("kafka", "t");
-  Bus bus(kafka_bus_options(brokers));
-  Signal done;
+  Signal done;  // before the bus: its completions use these until the bus is gone
   std::error_code error;
   bool fired = false;
+  Bus bus(kafka_bus_options(brokers));
   ASSERT_FALSE(bus.publish(topic, "plain bytes", [&](const PublishResult& r) {
     done.update([&] {
       error = r.error;
@@ -122,11 +122,11 @@ TEST_F(KafkaWire, RawSubscriberSeesKeyAndHeaders) {
   const std::string topic = unique_name("kafka", "t");
   BusOptions options = kafka_bus_options(brokers);
   options.group = unique_name("kafka", "g");
-  Bus bus(options);
-  Signal seen;
+  Signal seen;  // before the bus: its handler uses these until the bus is gone
   std::string key;
   std::map<std::string, std::string> headers;
   bool got = false;
+  Bus bus(options);
   ASSERT_FALSE(bus.subscribe(topic,
                              [&](const Message& m) {
                                seen.update([&] {
@@ -157,6 +157,9 @@ TEST_F(KafkaWire, PartitionOfEveryAggregateMatchesSarama) {
   constexpr int kPartitions = 7;
   BusOptions options = kafka_bus_options(brokers);
   options.topics[topic].partitions = kPartitions;
+  Signal done;  // before the bus: its completions use these until the bus is gone
+  std::map<std::string, std::int32_t> partition_of;  // aggregate id -> partition stored in
+  std::vector<std::string> errors;
   Bus bus(options);
   ASSERT_NO_FATAL_FAILURE(warm_up_partitions(bus, topic, kPartitions));
 
@@ -168,9 +171,6 @@ TEST_F(KafkaWire, PartitionOfEveryAggregateMatchesSarama) {
     top_bit += hash_top_bit_set(a) ? 1 : 0;
   ASSERT_GE(top_bit, 10u) << "the set must include hashes that are negative as int32";
 
-  Signal done;
-  std::map<std::string, std::int32_t> partition_of;  // aggregate id -> partition stored in
-  std::vector<std::string> errors;
   for (const auto& aggregate : aggregates) {
     ASSERT_FALSE(
         bus.publish_envelope(topic, kafka_test_envelope(aggregate, 1), [&](const PublishResult& r) {

@@ -100,9 +100,11 @@ TEST(NatsSharedStreams, DeadLetterInTheSameStreamIsStoredNotTakenForADuplicate) 
   const Envelope poison = make_envelope("a-1", "Tested", 1, "{}");
   ASSERT_FALSE(bus.publish_envelope_sync(topic, poison, 10s).error);
   ASSERT_TRUE(got.wait_for(20s, [&] { return !dead_ids.empty(); })) << "the dead letter was lost";
-  std::lock_guard lock(got.mutex());
-  EXPECT_EQ(dead_ids.front(), poison.event_id + ":dlq");
   EXPECT_EQ(bus.stats().dead_lettered, 1u);
+  // Closed here, not by the destructor: the handlers use `got` and `dead_ids`, which are
+  // destroyed before the bus.
+  EXPECT_FALSE(bus.close(5s).error);
+  EXPECT_EQ(dead_ids.front(), poison.event_id + ":dlq");
 }
 
 // The reported data loss: naming the Go service's stream rewrote its subjects [p.>] to [p.a].

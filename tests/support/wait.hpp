@@ -12,13 +12,13 @@ namespace eventbus::testing {
 
 class Signal {
  public:
-  // Runs `change` under the lock and wakes every waiter.
+  // Runs `change` under the lock and wakes every waiter. The wake-up is sent under the lock
+  // too: a waiter that saw the change may return and destroy this Signal at once, and a
+  // broadcast still running after the unlock would touch a destroyed condition variable.
   template <typename F>
   void update(F&& change) {
-    {
-      std::lock_guard lock(mutex_);
-      change();
-    }
+    std::lock_guard lock(mutex_);
+    change();
     changed_.notify_all();
   }
   // True when `pred` held before the timeout; evaluated under the lock.
