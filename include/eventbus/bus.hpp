@@ -12,15 +12,18 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <system_error>
 
+#include "eventbus/dead_letters.hpp"
 #include "eventbus/envelope.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/health.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/options.hpp"
+#include "eventbus/reading.hpp"
 #include "eventbus/stats.hpp"
 #include "eventbus/subscription.hpp"
 
@@ -158,6 +161,38 @@ class Bus {
   /// Envelopes: each message is decoded first; one that does not decode is dead-lettered.
   Subscription subscribe_envelope(std::string_view topic, EnvelopeHandler handler,
                                   const SubscribeOptions& options = {});
+  ///@}
+
+  /// @name Reading and dead letters
+  /// What an operator's tool needs (the `eventbus` command line's tail, dlq list and dlq
+  /// replay). Each runs on the calling thread and returns by its timeout (a replay's publish
+  /// waiting for its ack: by publish.ack_timeout after it), or soon after close() starts.
+  /// close() from inside one of them returns close_from_handler.
+  ///@{
+
+  /// Calls `fn` with each stored message of `topic` in turn, as `options` says (where to
+  /// start, up to the end or following it, a consumer group's position and settling; see
+  /// eventbus/reading.hpp). Stops when `fn` returns ReadStep::stop or `stop` is requested.
+  /// Memory, NATS and Kafka. Errors (in the result, with a detail): unknown_topic,
+  /// invalid_topic, invalid_option, transport_error (no broker, or the deadline, saying how
+  /// far it got), closed.
+  ReadResult read(std::string_view topic, const ReadOptions& options,
+                  const std::function<ReadStep(const StoredMessage&)>& fn,
+                  std::stop_token stop = {});
+  /// The unsettled dead letters of `topic` (on "<topic>.dlq", after the replay group's
+  /// position) the filter selects, oldest first; moves nothing.
+  DeadLetterReport list_dead_letters(std::string_view topic, const DeadLetterOptions& options = {});
+  /// Replays the unsettled dead letters of `topic` the filter selects, oldest first (an
+  /// aggregate's in their order): each is published to its original topic with its raw bytes,
+  /// key and the event's headers plus X-Replay-Count, and settled in the replay group once
+  /// that publish is acked. One the filter leaves out is stored again on "<topic>.dlq" (and
+  /// its old copy settled), so it stays for a later replay. A failed publish stops the replay
+  /// there, that dead letter unsettled. `dry_run`: lists instead (list_dead_letters).
+  /// At-least-once: a replay interrupted between a publish's ack and the settling publishes
+  /// that dead letter again when run again (NATS drops that copy within the stream's duplicate
+  /// window: the replay's Nats-Msg-Id is "<event id>:replay:<count>").
+  DeadLetterReport replay_dead_letters(std::string_view topic,
+                                       const DeadLetterOptions& options = {});
   ///@}
 
   /// Stops intake, drains lanes, flushes publishes and joins every thread, all within

@@ -55,6 +55,7 @@ enum class errc {
   // Added later, at the end so that earlier values keep their numbers.
   rate_limited,            ///< publishing: no rate-limit token before the call's deadline
   invalid_traceparent,     ///< PublishCall::traceparent is not a W3C traceparent
+  unknown_topic,           ///< reading: the topic (Kafka) or a stream holding it (NATS) does not exist
 };
 // clang-format on
 

@@ -37,10 +37,11 @@ constexpr std::array<std::string_view, kErrcCount> kNames{
     "handler_failed",
     "rate_limited",
     "invalid_traceparent",
+    "unknown_topic",
 };
 // Catches a code added after the last one named here only together with the unit test
 // ErrcName.EveryCodeHasItsName, which walks the category's messages.
-static_assert(static_cast<std::size_t>(errc::invalid_traceparent) == kErrcCount - 1,
+static_assert(static_cast<std::size_t>(errc::unknown_topic) == kErrcCount - 1,
               "a new eventbus::errc needs its name here and kErrcCount raised");
 
 }  // namespace

@@ -10,7 +10,7 @@
 namespace eventbus::core {
 
 // Values of eventbus::errc are 1..kErrcCount-1; index 0 stands for every other code.
-inline constexpr std::size_t kErrcCount = 27;
+inline constexpr std::size_t kErrcCount = 28;
 
 // The index of `error` among the names: its eventbus::errc value, or 0 ("other") for codes of
 // another category or unknown values.

@@ -59,6 +59,8 @@ const char* describe(errc e) noexcept {
       return "publish rate limit reached";
     case errc::invalid_traceparent:
       return "traceparent: expected 00-<32 hex trace-id>-<16 hex parent-id>-<2 hex flags>";
+    case errc::unknown_topic:
+      return "no such topic";
   }
   return "unknown eventbus error";
 }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <stop_token>
 #include <string>
@@ -23,8 +24,10 @@
 #include "core/deadline.hpp"
 #include "core/delivery.hpp"
 #include "core/pending_publish.hpp"
+#include "eventbus/error.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/health.hpp"
+#include "eventbus/reading.hpp"
 
 namespace eventbus::core {
 
@@ -59,6 +62,9 @@ struct SubscriptionSpec {
   std::string topic;
   std::string group;
 };
+
+// Bus::read's callback, given each stored message in turn (it may move from the message).
+using ReadCallback = std::function<ReadStep(StoredMessage&)>;
 
 struct TransportHealth {
   bool connected = true;
@@ -97,6 +103,20 @@ class Transport {
   // nothing to `sink` meanwhile that it has not offered before). Acks of deliveries already
   // handed on keep working. The broker-side subscription (a NATS durable, a Kafka group) stays.
   virtual void unsubscribe(DeliverySink& sink, Deadline deadline) = 0;
+
+  // Reads `topic`'s stored messages on the calling thread, one call of `fn` at a time, as
+  // ReadOptions says (eventbus/reading.hpp): an anonymous reader leaves nothing on the broker
+  // once it returns; a group reader starts at the group's position and, with `commit`, settles
+  // each message `fn` returned `next` for before it reads the next one. Without `follow` it
+  // stops at the end the topic had when it started. Returns when that end is reached, `fn`
+  // returned `stop`, `stop` was requested or the deadline passed (transport_error, saying how
+  // far it got). What it fetched and did not settle goes back to the broker at once. A topic
+  // that does not exist: unknown_topic. Default: not_supported.
+  virtual ReadResult read(std::string_view /*topic*/, const ReadOptions& /*options*/,
+                          Deadline /*deadline*/, const ReadCallback& /*fn*/,
+                          std::stop_token /*stop*/) {
+    return {make_error_code(errc::not_supported), "reading is not supported by this transport", 0};
+  }
 
   // The connection now, and the backlog of every subscription. May ask the broker (NATS: one
   // request per subscription, 1 s at most each).

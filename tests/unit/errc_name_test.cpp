@@ -22,6 +22,8 @@ TEST(ErrcName, EveryCodeHasItsName) {
   EXPECT_EQ(static_cast<std::size_t>(codes), core::kErrcCount - 1);
   EXPECT_EQ(core::errc_name(core::errc_index(make_error_code(errc::invalid_traceparent))),
             "invalid_traceparent");
+  EXPECT_EQ(core::errc_name(core::errc_index(make_error_code(errc::unknown_topic))),
+            "unknown_topic");
   EXPECT_EQ(core::errc_name(core::errc_index(std::make_error_code(std::errc::io_error))), "other");
 }
 

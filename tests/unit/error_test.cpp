@@ -17,7 +17,7 @@ using eventbus::errc;
 using eventbus::error_class;
 
 constexpr errc kFirst = errc::malformed_json;
-constexpr errc kLast = errc::invalid_traceparent;
+constexpr errc kLast = errc::unknown_topic;
 
 TEST(ErrorCategory, IsNamedEventbus) {
   EXPECT_STREQ(eventbus::category().name(), "eventbus");
@@ -50,6 +50,7 @@ TEST(ErrorCategory, LaterCodesKeepEarlierNumbersStable) {
   EXPECT_EQ(static_cast<int>(errc::handler_failed), 24);
   EXPECT_EQ(static_cast<int>(errc::rate_limited), 25);
   EXPECT_EQ(static_cast<int>(errc::invalid_traceparent), 26);
+  EXPECT_EQ(static_cast<int>(errc::unknown_topic), 27);
 }
 
 TEST(ErrorCategory, UnknownValueGetsAGenericMessage) {
@@ -81,7 +82,7 @@ TEST(ErrorClass, TransientFailuresAreRetriable) {
 TEST(ErrorClass, ConfigurationAndLifecycleErrorsAreFatal) {
   for (errc e : {errc::invalid_option, errc::invalid_topic, errc::unknown_transport, errc::rejected,
                  errc::closed, errc::close_from_handler, errc::close_incomplete,
-                 errc::not_supported, errc::invalid_traceparent}) {
+                 errc::not_supported, errc::invalid_traceparent, errc::unknown_topic}) {
     const std::error_code ec = e;
     EXPECT_TRUE(ec == error_class::fatal) << ec.message();
     EXPECT_FALSE(ec == error_class::retriable) << ec.message();

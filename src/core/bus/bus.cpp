@@ -62,6 +62,14 @@ Subscription Bus::subscribe_envelope(std::string_view topic, EnvelopeHandler han
   return impl_->subscribe(topic, std::move(handler), options);
 }
 
+ReadResult Bus::read(std::string_view topic, const ReadOptions& options,
+                     const std::function<ReadStep(const StoredMessage&)>& fn,
+                     std::stop_token stop) {
+  core::ReadCallback callback;
+  if (fn) callback = [&fn](StoredMessage& m) { return fn(m); };
+  return impl_->read(topic, options, callback, std::move(stop));
+}
+
 CloseReport Bus::close(milliseconds timeout) {
   return impl_->close(timeout);
 }

@@ -7,8 +7,9 @@
 namespace eventbus {
 
 CloseReport Bus::Impl::close(milliseconds timeout) {
-  if (const core::OrderedDispatcher* d = dispatcher_ptr_.load(); d && d->on_worker_thread()) {
-    CloseReport report;  // waiting here would wait for the handler that is calling us
+  if (const core::OrderedDispatcher* d = dispatcher_ptr_.load();
+      (d && d->on_worker_thread()) || on_read_thread()) {
+    CloseReport report;  // waiting here would wait for the handler or read that is calling us
     report.error = make_error_code(errc::close_from_handler);
     return report;
   }
@@ -47,7 +48,9 @@ CloseReport Bus::Impl::run_close(milliseconds timeout) {
   //    they still hold is nacked (redelivered).
   handle_waits_end_.stop();
   if (dispatcher != nullptr) dispatcher->stop_intake();
-  // 2. No new deliveries, fetcher threads joined.
+  // 2. No new deliveries, fetcher threads joined; reads stop (a replay's publish waiting for
+  //    its ack, by the ack timeout).
+  reads_end_.request_stop();
   {
     std::unique_lock lock(consumption_);  // an unsubscribe releasing its part finishes first
     consumption_stopped_ = true;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <stop_token>
 #include <vector>
 
 #include "core/bus/subscription_route.hpp"
@@ -44,6 +45,13 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   // transport's part.
   std::error_code unsubscribe(core::SubscriptionRoute& route, milliseconds timeout);
   CloseReport close(milliseconds timeout);
+  // Bus::read: on the calling thread, until the end, the callback's stop, `stop` or close().
+  ReadResult read(std::string_view topic, const ReadOptions& options, const core::ReadCallback& fn,
+                  std::stop_token stop);
+  // Publishes bytes with their headers as stored (a replayed dead letter) and waits for the
+  // broker's answer (by the ack timeout).
+  OwnedPublishResult publish_stored(std::string_view topic, std::string key, Headers headers,
+                                    std::string payload);
   Stats stats() const;
   Health health() const;
   void set_alert_handler(AlertHandler handler);
@@ -81,6 +89,7 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   std::error_code add_route(const std::shared_ptr<Subscription::State>& handle,
                             core::SubscriptionRoute::Handler handler);
   CloseReport run_close(milliseconds timeout);
+  static bool on_read_thread() noexcept;
   core::OrderedDispatcher& dispatcher_locked();
   void start_monitor();
 
@@ -108,7 +117,8 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   // Held shared by an unsubscribe while it releases the transport's part, exclusively by
   // close() to stop consuming: the transport never sees both at once.
   std::shared_mutex consumption_;
-  bool consumption_stopped_ = false;                               // guarded by consumption_
+  bool consumption_stopped_ = false;  // guarded by consumption_
+  std::stop_source reads_end_;  // requested by close(): every read returns (they hold consumption_)
   std::atomic<core::OrderedDispatcher*> dispatcher_ptr_{nullptr};  // read without the mutex
 
   enum class CloseState { open, closing, closed };
