@@ -31,8 +31,10 @@ struct DeadLetter {
   std::string error_code;
   std::uint32_t attempts = 0;  ///< X-DLQ-Attempts: handler runs before it was given up
   std::uint32_t replays = 0;   ///< X-Replay-Count: how often it was replayed before
-  std::string aggregate_id;    ///< X-Aggregate-ID, else the record key
-  std::string event_id;        ///< X-Event-ID; empty for a raw message
+  /// X-Aggregate-ID, else the envelope's (when the bytes decode as one), else the record key.
+  std::string aggregate_id;
+  /// X-Event-ID, else the envelope's; empty for raw bytes without it.
+  std::string event_id;
 };
 
 /// Reads a stored message as a dead letter: the X-DLQ-* headers and the event's identity. A

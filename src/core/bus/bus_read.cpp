@@ -53,7 +53,7 @@ ReadResult Bus::Impl::read(std::string_view topic, const ReadOptions& options,
   if (consumption_stopped_ || !open()) return refused(errc::closed, "read: the bus is closed");
   const ReadScope scope;
   ReadResult result = transport_->read(topic, options, deadline, fn, either.get_token());
-  if (result.error) log_->warn("bus", "read {}: {}", topic, result.detail);
+  if (result.error) log_->warn("bus", "read: {}", result.detail);
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "core/errc_name.hpp"
+#include "eventbus/codec.hpp"
 #include "eventbus/dead_letters.hpp"
 #include "eventbus/error.hpp"
 
@@ -44,6 +45,13 @@ DeadLetter dead_letter_from(StoredMessage stored) {
       letter.aggregate_id = value;
     } else if (name == "X-Event-ID") {
       letter.event_id = value;
+    }
+  }
+  // NATS and memory carry no identity headers: the envelope, when the bytes are one, has it.
+  if (letter.aggregate_id.empty() || letter.event_id.empty()) {
+    if (const DecodeResult decoded = decode(stored.payload)) {
+      if (letter.aggregate_id.empty()) letter.aggregate_id = decoded.envelope.aggregate_id;
+      if (letter.event_id.empty()) letter.event_id = decoded.envelope.event_id;
     }
   }
   if (letter.aggregate_id.empty()) letter.aggregate_id = stored.key;

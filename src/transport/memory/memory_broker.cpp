@@ -10,6 +10,7 @@ std::uint64_t MemoryTopic::append(std::string key, Headers headers, std::string 
   stored->key = std::move(key);
   stored->headers = std::move(headers);
   stored->payload = std::move(payload);
+  stored->stored_at = std::chrono::system_clock::now();
   std::lock_guard lock(mutex_);
   stored->sequence = next_sequence_++;
   log_.push_back(std::move(stored));
@@ -98,6 +99,12 @@ std::shared_ptr<MemoryTopic> MemoryBroker::topic(const std::string& name) {
   auto& slot = topics_[name];
   if (!slot) slot = std::make_shared<MemoryTopic>();
   return slot;
+}
+
+std::shared_ptr<MemoryTopic> MemoryBroker::find(const std::string& name) {
+  std::lock_guard lock(mutex_);
+  const auto it = topics_.find(name);
+  return it == topics_.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<MemoryBroker> MemoryBroker::named(const std::string& name) {

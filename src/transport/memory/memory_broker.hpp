@@ -7,6 +7,7 @@
 // later starts at the oldest message still held.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <map>
@@ -26,6 +27,7 @@ struct StoredMessage {
   std::string key;
   Headers headers;
   std::string payload;
+  std::chrono::system_clock::time_point stored_at;
 };
 
 struct Fetched {
@@ -46,6 +48,22 @@ class MemoryTopic {
   // {not delivered yet (including nacked ones waiting to go out again), delivered not acked}.
   std::pair<std::int64_t, std::int64_t> backlog(const std::string& group);
 
+  // Reading (Bus::read). The newest sequence stored so far (0: none yet).
+  std::uint64_t last_sequence();
+  // The first message after `after` still held (an anonymous reader), or with a group the
+  // first after `after` the group has not acked: to deliver again, delivered and not acked, or
+  // never delivered. A group that does not exist is not created (a group pins the log): it
+  // reads as a new one would start. Null when there is none (yet).
+  std::shared_ptr<const StoredMessage> held_after(std::uint64_t after);
+  std::shared_ptr<const StoredMessage> unsettled_after(const std::string& group,
+                                                       std::uint64_t after);
+  // The group acks `sequence`, and every never-delivered one before it (a reader settles in
+  // order). Creates the group.
+  void settle(const std::string& group, std::uint64_t sequence);
+  // Waits until a message after `after` is stored, `stop` is requested or `until`.
+  void wait_after(std::uint64_t after, std::stop_token stop,
+                  std::chrono::steady_clock::time_point until);
+
  private:
   struct Group {
     std::uint64_t cursor = 0;                          // next sequence never delivered
@@ -53,6 +71,7 @@ class MemoryTopic {
     std::map<std::uint64_t, std::uint32_t> redeliver;  // nacked, waiting to go out again
   };
   Group& group_locked(const std::string& name);
+  std::shared_ptr<const StoredMessage> at_locked(std::uint64_t sequence) const;
   void trim_locked();
 
   std::mutex mutex_;
@@ -68,6 +87,8 @@ class MemoryBroker {
   // The broker of that name in this process, created on first use and freed with its last bus.
   static std::shared_ptr<MemoryBroker> named(const std::string& name);
   std::shared_ptr<MemoryTopic> topic(const std::string& name);
+  // The topic when something has published to or subscribed it; null otherwise.
+  std::shared_ptr<MemoryTopic> find(const std::string& name);
 
  private:
   std::mutex mutex_;

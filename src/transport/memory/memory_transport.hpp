@@ -30,6 +30,8 @@ class MemoryTransport final : public core::Transport {
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
                             std::string& detail) override;
   void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
+  ReadResult read(std::string_view topic, const ReadOptions& options, core::Deadline deadline,
+                  const core::ReadCallback& fn, std::stop_token stop) override;
   core::TransportHealth health() override;
   void stop_consuming(core::Deadline deadline) override;
   void close(core::Deadline deadline) override;
