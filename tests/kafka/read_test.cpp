@@ -235,6 +235,7 @@ TEST_F(KafkaRead, AGroupThatCommitsResumesAtTheRecordItStoppedAt) {
   const std::string group = unique_name("kafka", "g");
   auto producer = producer_for(topic, 1);
   std::vector<std::int64_t> offsets;
+  offsets.reserve(5);
   for (int i = 0; i < 5; ++i)
     offsets.push_back(publish(*producer, topic, "k", "m-" + std::to_string(i)).offset);
 
@@ -267,6 +268,7 @@ TEST_F(KafkaRead, AGroupWithoutCommitLeavesItsPositionWhereItWas) {
   const std::string group = unique_name("kafka", "g");
   auto producer = producer_for(topic, 1);
   std::vector<std::int64_t> offsets;
+  offsets.reserve(4);
   for (int i = 0; i < 4; ++i)
     offsets.push_back(publish(*producer, topic, "k", "m-" + std::to_string(i)).offset);
 

@@ -101,6 +101,7 @@ ConfPtr consumer_config(const BusOptions& options, const std::string& group) {
 
 ConfPtr reader_config(const BusOptions& options, const std::string& group) {
   ConfPtr conf = consumer_config(options, group);
+  set(conf.get(), "group.id", group);  // a group.id among the consumer properties is the bus's
   set(conf.get(), "enable.auto.commit", "false");  // a read commits only what it is asked to
   set(conf.get(), "enable.auto.offset.store", "false");
   // A consumer's metadata request for an assigned topic may otherwise let a broker with

@@ -2,6 +2,7 @@
 #include "transport/kafka/kafka_consumer_close.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "core/background_closes.hpp"
 
@@ -35,12 +36,12 @@ void close_unjoined_consumer(HandlePtr consumer, ClientContextPtr context, core:
   }
   const bool closing = !refused;
   // Raw pointers: std::function needs a copyable callable; the work runs once and frees both.
-  core::close_in_background(
-      [rk = consumer.release(), close_queue = queue.release(), context, cap, closing] {
-        const bool closed = closing && serve_close(rk, close_queue, cap);
-        rd_kafka_queue_destroy(close_queue);
-        rd_kafka_destroy_flags(rk, closed ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
-      });
+  core::close_in_background([rk = consumer.release(), close_queue = queue.release(),
+                             context = std::move(context), cap, closing] {
+    const bool closed = closing && serve_close(rk, close_queue, cap);
+    rd_kafka_queue_destroy(close_queue);
+    rd_kafka_destroy_flags(rk, closed ? 0 : RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+  });
 }
 
 }  // namespace eventbus::kafka

@@ -234,7 +234,10 @@ class Reader {
     EventPtr answer;
     while (!answer) {
       if (stop_.stop_requested()) return failed(what + ": stopped before the broker answered");
-      if (core::ms_left(until) == 0) return failed(what + ": no answer from the broker in time");
+      if (core::ms_left(until) == 0) {
+        return failed(what + ": no answer from the broker in time (" +
+                      std::to_string(result_.read) + " messages read, the last unsettled)");
+      }
       answer.reset(rd_kafka_queue_poll(queue.get(), std::min(kPollMs, core::ms_left(until))));
     }
     rd_kafka_resp_err_t err = rd_kafka_event_error(answer.get());
