@@ -99,6 +99,24 @@ ConfPtr consumer_config(const BusOptions& options, const std::string& group) {
   return conf;
 }
 
+ConfPtr reader_config(const BusOptions& options, const std::string& group) {
+  ConfPtr conf = consumer_config(options, group);
+  set(conf.get(), "group.id", group);  // a group.id among the consumer properties is the bus's
+  set(conf.get(), "enable.auto.commit", "false");  // a read commits only what it is asked to
+  set(conf.get(), "enable.auto.offset.store", "false");
+  // A consumer's metadata request for an assigned topic may otherwise let a broker with
+  // auto.create.topics.enable create it: a read never changes the broker.
+  set(conf.get(), "allow.auto.create.topics", "false");
+  // The end of a partition (all of it read) comes as an event: a read without follow stops
+  // there even when the last offsets before the high watermark hold no record (compaction,
+  // transaction markers).
+  set(conf.get(), "enable.partition.eof", "true");
+  // A start offset that retention removed meanwhile starts at the oldest record held.
+  set(conf.get(), "auto.offset.reset", "earliest");
+  set(conf.get(), "statistics.interval.ms", "0");  // nobody reads them
+  return conf;
+}
+
 std::error_code to_error(rd_kafka_resp_err_t err) {
   switch (err) {
     case RD_KAFKA_RESP_ERR_NO_ERROR:

@@ -3,6 +3,7 @@
 
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
+#include "transport/kafka/kafka_reader.hpp"
 
 namespace eventbus::kafka {
 
@@ -69,6 +70,12 @@ void KafkaTransport::unsubscribe(core::DeliverySink& sink, core::Deadline) {
   for (auto& [group, consumer] : consumers_) {
     if (consumer->remove_sink(sink)) return;
   }
+}
+
+ReadResult KafkaTransport::read(std::string_view topic, const ReadOptions& options,
+                                core::Deadline deadline, const core::ReadCallback& fn,
+                                std::stop_token stop) {
+  return read_topic(options_, log_, topic, options, deadline, fn, stop);
 }
 
 core::TransportHealth KafkaTransport::health() {

@@ -2,7 +2,8 @@
 // The Kafka transport over librdkafka: an idempotent producer whose delivery reports complete
 // publishes, and one consumer-group member per group for all subscribed topics.
 // Threads: librdkafka's own (about 3 per client plus one per broker), one completion thread
-// for the producer, the topic preparer, one poll thread per consumer.
+// for the producer, the topic preparer, one poll thread per consumer; a read runs on its
+// caller's thread, with a consumer of its own (kafka_reader.hpp).
 #pragma once
 
 #include <map>
@@ -29,6 +30,8 @@ class KafkaTransport final : public core::Transport {
                             std::string& detail) override;
   core::TransportHealth health() override;
   void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
+  ReadResult read(std::string_view topic, const ReadOptions& options, core::Deadline deadline,
+                  const core::ReadCallback& fn, std::stop_token stop) override;
   void stop_consuming(core::Deadline deadline) override;
   void close(core::Deadline deadline) override;
 
