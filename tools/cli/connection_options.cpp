@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connection_options.hpp"
 
+#include <cstdio>
+#include <system_error>
+
+#include "eventbus/error.hpp"
+#include "exit_status.hpp"
+
 namespace eventbus::cli {
 
 void ConnectionOptions::add_to(CLI::App& command) {
@@ -29,6 +35,24 @@ BusOptions ConnectionOptions::resolve(const Environment& env) const {
   if (!brokers.empty()) options.kafka.brokers = brokers;
   if (!nats_url.empty()) options.nats.servers = {nats_url};
   return options;
+}
+
+std::unique_ptr<Bus> ConnectionOptions::open(int& status) const {
+  BusOptions options;
+  try {
+    options = resolve(process_environment());
+  } catch (const std::system_error& e) {
+    status = usage_error(e.what());
+    return nullptr;
+  }
+  try {
+    return std::make_unique<Bus>(std::move(options));
+  } catch (const std::system_error& e) {  // no broker in time, or options the bus refused
+    std::fprintf(stderr, "eventbus: %s\n", e.what());
+    status =
+        e.code() == errc::invalid_option || e.code() == errc::unknown_transport ? kUsage : kFailure;
+    return nullptr;
+  }
 }
 
 }  // namespace eventbus::cli

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <memory>
 #include <string>
 
+#include "eventbus/bus.hpp"
 #include "eventbus/config.hpp"
 
 namespace eventbus::cli {
@@ -23,6 +25,9 @@ struct ConnectionOptions {
   // The bus options they give: the file (or defaults) with the environment applied, then the
   // flags. Throws std::system_error (invalid_option) naming the key, as the file loader does.
   BusOptions resolve(const Environment& env) const;
+  // A bus with those options, or null with what went wrong said on standard error and
+  // `status` set: kUsage for a configuration it refuses, kFailure when no broker answered.
+  std::unique_ptr<Bus> open(int& status) const;
 };
 
 }  // namespace eventbus::cli

@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <string>
 
+#include "dlq_command.hpp"
 #include "eventbus/version.hpp"
 #include "exit_status.hpp"
+#include "health_command.hpp"
 #include "publish_command.hpp"
+#include "tail_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"eventbus: publish and inspect domain events on Kafka, NATS JetStream or memory",
@@ -16,6 +19,12 @@ int main(int argc, char** argv) {
   app.require_subcommand(0, 1);  // none: said below, so that an unknown word is named instead
   eventbus::cli::PublishCommand publish;
   publish.add_to(app);
+  eventbus::cli::TailCommand tail;
+  tail.add_to(app);
+  eventbus::cli::DlqCommand dlq;
+  dlq.add_to(app);
+  eventbus::cli::HealthCommand health;
+  health.add_to(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -23,5 +32,9 @@ int main(int argc, char** argv) {
     return code == 0 ? eventbus::cli::kOk : eventbus::cli::kUsage;
   }
   if (publish.chosen()) return publish.run();
-  return eventbus::cli::usage_error("a command is required: publish (eventbus --help)");
+  if (tail.chosen()) return tail.run();
+  if (dlq.chosen()) return dlq.run();
+  if (health.chosen()) return health.run();
+  return eventbus::cli::usage_error(
+      "a command is required: publish, tail, dlq or health (eventbus --help)");
 }

@@ -108,15 +108,12 @@ int PublishCommand::run() {
       return usage_error("--header " + text + ": expected NAME=VALUE");
     call.headers.push_back(std::move(header));
   }
-  BusOptions options;
-  try {
-    options = connection_.resolve(process_environment());
-  } catch (const std::system_error& e) {
-    return usage_error(e.what());
-  }
-  try {
+  int status = kOk;
+  const std::unique_ptr<Bus> opened = connection_.open(status);
+  if (!opened) return status;
+  Bus& bus = *opened;
+  {
     Outcomes outcomes;
-    Bus bus(options);
     const Clock::time_point started = Clock::now();
     std::int64_t sent = 0;
     for (std::int64_t i = 0; i < count_; ++i) {
@@ -154,9 +151,6 @@ int PublishCommand::run() {
       std::fprintf(stderr, "publish: close: %s\n", closed.error.message().c_str());
     }
     return ok ? kOk : kFailure;
-  } catch (const std::system_error& e) {  // no broker in time, or options the bus refused
-    std::fprintf(stderr, "eventbus: %s\n", e.what());
-    return kFailure;
   }
 }
 

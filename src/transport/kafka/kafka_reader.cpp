@@ -23,6 +23,8 @@ using std::chrono::milliseconds;
 // The longest one wait for records or a commit's answer: the stop token and (without follow)
 // the deadline are looked at least this often. A stop also wakes the wait for records at once.
 constexpr int kPollMs = 200;
+// How long a commit under way may still take once a stop is requested.
+constexpr milliseconds kStopGrace{1000};
 // How long the end of a read waits for librdkafka to close the consumer before the rest goes
 // to the background: a consumer outside any group closes in a few milliseconds.
 constexpr milliseconds kCloseWait{500};
@@ -230,11 +232,18 @@ class Reader {
             rd_kafka_commit_queue(consumer_.get(), list.get(), queue.get(), nullptr, nullptr)) {
       return failed(what + ": " + rd_kafka_err2str(err));
     }
-    const core::Deadline until = read_.follow ? core::Clock::now() + read_.timeout : deadline_;
+    core::Deadline until = read_.follow ? core::Clock::now() + read_.timeout : deadline_;
+    // A stop asked for while committing (Ctrl-C, close(), or the caller's own stop after its
+    // last message) lets a broker that answers finish the commit: a second more at most.
+    bool stop_seen = false;
     EventPtr answer;
     while (!answer) {
-      if (stop_.stop_requested()) return failed(what + ": stopped before the broker answered");
+      if (!stop_seen && stop_.stop_requested()) {
+        stop_seen = true;
+        until = std::min(until, core::Clock::now() + kStopGrace);
+      }
       if (core::ms_left(until) == 0) {
+        if (stop_seen) return failed(what + ": stopped before the broker answered");
         return failed(what + ": no answer from the broker in time (" +
                       std::to_string(result_.read) + " messages read, the last unsettled)");
       }
