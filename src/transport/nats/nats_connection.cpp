@@ -194,6 +194,13 @@ natsStatus NatsConnection::request(std::string_view subject, std::string_view bo
   natsSubscription_Unsubscribe(subscription.get());
   // Answered: the reader let go of the subscription before we could take its message.
   if (s == NATS_OK) return s;
+  park(std::move(subscription));
+  return s;
+}
+
+void NatsConnection::park(SubscriptionPtr subscription) const {
+  if (!subscription) return;
+  natsSubscription_Unsubscribe(subscription.get());
   const auto now = std::chrono::steady_clock::now();
   std::vector<Parked> expired;
   std::lock_guard lock(parked_mutex_);
@@ -203,7 +210,6 @@ natsStatus NatsConnection::request(std::string_view subject, std::string_view bo
   std::move(keep, parked_.end(), std::back_inserter(expired));  // freed after the lock
   parked_.erase(keep, parked_.end());
   parked_.push_back({std::move(subscription), now});
-  return s;
 }
 
 void NatsConnection::on_closed(natsConnection*, void* self) noexcept {

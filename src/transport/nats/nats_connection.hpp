@@ -47,6 +47,9 @@ class NatsConnection {
   // the reader can no longer hold it (see parked_). NATS_OK: `reply` holds the answer.
   natsStatus request(std::string_view subject, std::string_view body,
                      std::chrono::milliseconds timeout, MessagePtr& reply) const;
+  // Unsubscribes `subscription` and keeps it allocated while nats.c's reader may still hold it
+  // (see parked_): how an inbox that may still receive is let go of.
+  void park(SubscriptionPtr subscription) const;
 
  private:
   static void on_reconnected(natsConnection*, void* self) noexcept;

@@ -38,6 +38,13 @@ class NatsStreams {
   std::error_code ensure(const std::string& topic, bool for_subscribe, Deadline deadline,
                          std::string& stream, std::string& detail);
 
+  // The stream that holds `topic` on the server now: asked afresh (the cache may name a stream
+  // deleted since), never created or changed. Empty `stream` when none holds it. For readers.
+  std::error_code find(const std::string& topic, Deadline deadline, std::string& stream,
+                       std::string& detail) {
+    return find_carrier(topic, deadline, stream, detail);
+  }
+
  private:
   std::error_code resolve(const std::string& topic, const TopicOptions& t, Deadline deadline,
                           std::string& stream, std::string& detail);

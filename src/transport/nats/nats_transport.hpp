@@ -49,6 +49,9 @@ class NatsTransport final : public core::Transport {
                                  std::string& detail) const override;
   std::error_code subscribe(const core::SubscriptionSpec& spec, core::DeliverySink& sink,
                             std::string& detail) override;
+  // nats_reader.cpp: an ephemeral (or the group's durable) pull consumer, never a stream made.
+  ReadResult read(std::string_view topic, const ReadOptions& options, core::Deadline deadline,
+                  const core::ReadCallback& fn, std::stop_token stop) override;
   core::TransportHealth health() override;
   void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
   void stop_consuming(core::Deadline deadline) override;
