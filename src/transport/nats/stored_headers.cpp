@@ -29,15 +29,16 @@ std::optional<std::string_view> raw_block(natsMsg* message) {
   const char* reply = natsMsg_GetReply(message);
   const char* data = natsMsg_GetData(message);
   if (reply == nullptr || data == nullptr) return std::nullopt;
-  const auto after_reply = reinterpret_cast<std::uintptr_t>(reply) + std::strlen(reply) + 1;
+  const char* block = reply + std::strlen(reply) + 1;
+  // Compared as integers: the two need not point into one object when the layout differs.
+  const auto after_reply = reinterpret_cast<std::uintptr_t>(block);
   const auto payload = reinterpret_cast<std::uintptr_t>(data);
   if (payload == after_reply) return std::string_view();  // no headers at all
   if (payload < after_reply + kBlockStart.size() + kBlockEnd.size() + 1 ||
       payload - after_reply > kMaxBlock) {
     return std::nullopt;
   }
-  const std::string_view span(reinterpret_cast<const char*>(after_reply),
-                              payload - after_reply - 1);
+  const std::string_view span(block, payload - after_reply - 1);
   if (data[-1] != '\0' || span.substr(0, kBlockStart.size()) != kBlockStart ||
       span.substr(span.size() - kBlockEnd.size()) != kBlockEnd) {
     return std::nullopt;
