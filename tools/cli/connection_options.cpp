@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "connection_options.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <system_error>
 
@@ -19,6 +20,9 @@ void ConnectionOptions::add_to(CLI::App& command) {
       ->check(CLI::IsMember({"memory", "nats", "kafka"}));
   command.add_option("--brokers", brokers, "Kafka bootstrap servers, host:port[,...]");
   command.add_option("--nats-url", nats_url, "NATS server URL, nats://host:port");
+  command.add_flag("--verbose,-v", verbose,
+                   "show the library's log (warnings and info) on standard error; without it "
+                   "only its errors, the command saying what failed");
 }
 
 BusOptions ConnectionOptions::resolve(const Environment& env) const {
@@ -34,6 +38,9 @@ BusOptions ConnectionOptions::resolve(const Environment& env) const {
   if (!transport.empty()) options.transport = transport;
   if (!brokers.empty()) options.kafka.brokers = brokers;
   if (!nats_url.empty()) options.nats.servers = {nats_url};
+  // The command reports what failed in its own words; the library's running commentary
+  // (connecting, topics created, a client's retries) is for --verbose.
+  if (!verbose) options.log.level = std::max(options.log.level, LogLevel::error);
   return options;
 }
 

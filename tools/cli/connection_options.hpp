@@ -19,6 +19,7 @@ struct ConnectionOptions {
   std::string transport;
   std::string brokers;
   std::string nats_url;
+  bool verbose = false;
 
   // Adds the options to `command`.
   void add_to(CLI::App& command);
