@@ -8,6 +8,7 @@
 #include "core/background_closes.hpp"
 #include "eventbus/error.hpp"
 #include "transport/kafka/kafka_config.hpp"
+#include "transport/kafka/record_headers.hpp"
 
 namespace eventbus::kafka {
 namespace {
@@ -51,19 +52,7 @@ void copy_record(const rd_kafka_message_t& m, core::Delivery& d) {
   d.offset = m.offset;
   if (m.key != nullptr) d.key.assign(static_cast<const char*>(m.key), m.key_len);
   if (m.payload != nullptr) d.payload.assign(static_cast<const char*>(m.payload), m.len);
-  rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(&m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  d.headers.reserve(rd_kafka_header_cnt(headers));
-  const char* name = nullptr;
-  const void* value = nullptr;
-  size_t size = 0;
-  for (size_t i = 0;
-       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-       ++i) {
-    d.headers.emplace_back(name, value != nullptr
-                                     ? std::string(static_cast<const char*>(value), size)
-                                     : std::string());
-  }
+  append_record_headers(m, d.headers);
 }
 
 bool cooperative(rd_kafka_t* rk) {

@@ -14,6 +14,7 @@
 #include "transport/kafka/kafka_consumer_close.hpp"
 #include "transport/kafka/kafka_handles.hpp"
 #include "transport/kafka/kafka_read_plan.hpp"
+#include "transport/kafka/record_headers.hpp"
 
 namespace eventbus::kafka {
 namespace {
@@ -46,19 +47,7 @@ StoredMessage stored_from(const rd_kafka_message_t& m) {
   rd_kafka_timestamp_type_t type = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE;
   const std::int64_t ms = rd_kafka_message_timestamp(&m, &type);
   if (ms >= 0) s.stored_at = std::chrono::system_clock::time_point(milliseconds(ms));
-  rd_kafka_headers_t* headers = nullptr;
-  if (rd_kafka_message_headers(&m, &headers) != RD_KAFKA_RESP_ERR_NO_ERROR) return s;
-  s.headers.reserve(rd_kafka_header_cnt(headers));
-  const char* name = nullptr;
-  const void* value = nullptr;
-  size_t size = 0;
-  for (size_t i = 0;
-       rd_kafka_header_get_all(headers, i, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR;
-       ++i) {
-    s.headers.emplace_back(name, value != nullptr
-                                     ? std::string(static_cast<const char*>(value), size)
-                                     : std::string());
-  }
+  append_record_headers(m, s.headers);
   return s;
 }
 

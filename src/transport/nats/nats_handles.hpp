@@ -6,6 +6,7 @@
 #include <nats/nats.h>
 
 #include <memory>
+#include <string_view>
 
 namespace eventbus::nats {
 
@@ -38,5 +39,13 @@ using SubscriptionPtr = std::unique_ptr<natsSubscription, SubscriptionFree>;
 using MessagePtr = std::unique_ptr<natsMsg, MessageFree>;
 using StreamInfoPtr = std::unique_ptr<jsStreamInfo, StreamInfoFree>;
 using ConsumerInfoPtr = std::unique_ptr<jsConsumerInfo, ConsumerInfoFree>;
+
+// A header of a received message (a pull status's Status, Description, ...); empty when it is
+// not there. Valid while the message is.
+inline std::string_view header_value(natsMsg* message, const char* key) {
+  const char* value = nullptr;
+  if (natsMsgHeader_Get(message, key, &value) != NATS_OK || value == nullptr) return {};
+  return value;
+}
 
 }  // namespace eventbus::nats

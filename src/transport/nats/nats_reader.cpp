@@ -28,12 +28,6 @@ constexpr milliseconds kCleanupWait{500};
 // lost (a server that froze, or restarted) and asked again.
 constexpr milliseconds kLostRequest = kFollowWait + milliseconds(1000);
 
-std::string_view header(natsMsg* message, const char* key) {
-  const char* value = nullptr;
-  if (natsMsgHeader_Get(message, key, &value) != NATS_OK || value == nullptr) return {};
-  return value;
-}
-
 std::string request_body(int batch, bool follow) {
   if (!follow) return "{\"batch\":" + std::to_string(batch) + ",\"no_wait\":true}";
   const auto expires = std::chrono::duration_cast<std::chrono::nanoseconds>(kFollowWait);
@@ -232,16 +226,16 @@ NatsReader::Word NatsReader::receive(std::int64_t wait) {
 }
 
 NatsReader::Word NatsReader::on_status(natsMsg* message) {
-  const std::string_view code = header(message, "Status");
+  const std::string_view code = header_value(message, "Status");
   if (code.empty() || code == "100") return Word::nothing;  // our wake-up; a heartbeat
   request_open_ = false;
   if (code == "404") {  // a no_wait request, and nothing to send
     exhausted_ = !options_.follow;
     return Word::ended;
   }
-  const std::string_view description = header(message, "Description");
+  const std::string_view description = header_value(message, "Description");
   const PullStatus status =
-      classify_pull_status(code, description, header(message, "Nats-Pending-Messages"));
+      classify_pull_status(code, description, header_value(message, "Nats-Pending-Messages"));
   using Kind = PullStatus::Kind;
   switch (status.kind) {
     case Kind::heartbeat:

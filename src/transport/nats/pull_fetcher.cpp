@@ -19,12 +19,6 @@ milliseconds retry_pause(milliseconds heartbeat) {
   return std::min(heartbeat, milliseconds(1000));
 }
 
-std::string_view header(natsMsg* message, const char* key) {
-  const char* value = nullptr;
-  if (natsMsgHeader_Get(message, key, &value) != NATS_OK || value == nullptr) return {};
-  return value;
-}
-
 }  // namespace
 
 PullFetcher::PullFetcher(std::shared_ptr<NatsConsumer> consumer, core::DeliverySink& sink,
@@ -157,16 +151,16 @@ void PullFetcher::watch_heartbeats(Clock::time_point now) {
 }
 
 void PullFetcher::on_status(natsMsg* message, Clock::time_point now) {
-  const std::string_view code = header(message, "Status");
+  const std::string_view code = header_value(message, "Status");
   if (code.empty()) {  // the answer to ask_for_info()
     on_api_answer(std::string_view(natsMsg_GetData(message),
                                    static_cast<std::size_t>(natsMsg_GetDataLength(message))),
                   now);
     return;
   }
-  const std::string_view description = header(message, "Description");
+  const std::string_view description = header_value(message, "Description");
   const PullStatus status =
-      classify_pull_status(code, description, header(message, "Nats-Pending-Messages"));
+      classify_pull_status(code, description, header_value(message, "Nats-Pending-Messages"));
   using Kind = PullStatus::Kind;
   switch (status.kind) {
     case Kind::heartbeat:
