@@ -21,6 +21,7 @@
 #include "eventbus/envelope.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/health.hpp"
+#include "eventbus/inspection.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/options.hpp"
 #include "eventbus/reading.hpp"
@@ -193,6 +194,27 @@ class Bus {
   /// window: the replay's Nats-Msg-Id is "<event id>:replay:<count>").
   DeadLetterReport replay_dead_letters(std::string_view topic,
                                        const DeadLetterOptions& options = {});
+  ///@}
+
+  /// @name Inspection
+  /// What the `eventbus topics` and `eventbus lag` commands show, asked of the broker now
+  /// (eventbus/inspection.hpp). Each broker call waits up to the transport's API timeout
+  /// (nats.api_timeout, kafka.admin_timeout), the whole query up to `timeout`; close() ends one
+  /// under way (closed). Memory, NATS and Kafka.
+  ///@{
+
+  /// Every topic (Kafka, memory) or stream (NATS) with its messages (and partitions, subjects,
+  /// bytes as the broker says them), by name; internal ones (names starting "__") left out.
+  /// Errors (in the report, with a detail): transport_error (no broker answered in time; the
+  /// detail names the servers, never a password), invalid_option (timeout <= 0), closed.
+  TopicsReport topics(milliseconds timeout = milliseconds{30000});
+  /// The backlog of consumer group `group` (empty: BusOptions::group) on `topic`: per Kafka
+  /// partition its committed offset, high watermark and lag; for NATS the group's durable
+  /// consumer's pending and ack-pending counts. A group that consumed nothing yet is no error:
+  /// has_position is false and the lag counts every message. Errors (in the report):
+  /// unknown_topic naming the topic, invalid_topic, invalid_option, transport_error, closed.
+  GroupLagReport group_lag(std::string_view group, std::string_view topic,
+                           milliseconds timeout = milliseconds{30000});
   ///@}
 
   /// Stops intake, drains lanes, flushes publishes and joins every thread, all within

@@ -13,6 +13,7 @@
 #include "eventbus/envelope.hpp"
 #include "eventbus/error.hpp"
 #include "eventbus/features.hpp"
+#include "eventbus/inspection.hpp"
 #include "eventbus/log.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/metrics.hpp"

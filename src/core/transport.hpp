@@ -27,6 +27,7 @@
 #include "eventbus/error.hpp"
 #include "eventbus/features.hpp"
 #include "eventbus/health.hpp"
+#include "eventbus/inspection.hpp"
 #include "eventbus/reading.hpp"
 
 namespace eventbus::core {
@@ -116,6 +117,29 @@ class Transport {
                           Deadline /*deadline*/, const ReadCallback& /*fn*/,
                           std::stop_token /*stop*/) {
     return {make_error_code(errc::not_supported), "reading is not supported by this transport", 0};
+  }
+
+  // Every topic (Kafka, memory) or stream (NATS) the broker holds, with its messages
+  // (eventbus/inspection.hpp), internal ones left out. Each broker call is bounded by the
+  // transport's API timeout and by `deadline`; a requested `stop` (close()) ends it between
+  // calls (closed). Default: not_supported.
+  virtual TopicsReport topics(Deadline /*deadline*/, std::stop_token /*stop*/) {
+    return {make_error_code(errc::not_supported),
+            "listing topics is not supported by this transport",
+            {}};
+  }
+  // The backlog of `group` on `topic` as the broker stores the group's position (Kafka:
+  // committed offsets; NATS: the group's durable consumer), asked now, bounded as topics() is.
+  // A topic that does not exist: unknown_topic. A group without a position is no error
+  // (GroupLagReport::has_position). Default: not_supported.
+  virtual GroupLagReport group_lag(const std::string& group, const std::string& topic,
+                                   Deadline /*deadline*/, std::stop_token /*stop*/) {
+    GroupLagReport report;
+    report.error = make_error_code(errc::not_supported);
+    report.detail = "group lag is not supported by this transport";
+    report.topic = topic;
+    report.group = group;
+    return report;
   }
 
   // The connection now, and the backlog of every subscription. May ask the broker (NATS: one

@@ -9,8 +9,10 @@
 #include "eventbus/version.hpp"
 #include "exit_status.hpp"
 #include "health_command.hpp"
+#include "lag_command.hpp"
 #include "publish_command.hpp"
 #include "tail_command.hpp"
+#include "topics_command.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"eventbus: publish and inspect domain events on Kafka, NATS JetStream or memory",
@@ -25,6 +27,10 @@ int main(int argc, char** argv) {
   dlq.add_to(app);
   eventbus::cli::HealthCommand health;
   health.add_to(app);
+  eventbus::cli::TopicsCommand topics;
+  topics.add_to(app);
+  eventbus::cli::LagCommand lag;
+  lag.add_to(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -35,6 +41,8 @@ int main(int argc, char** argv) {
   if (tail.chosen()) return tail.run();
   if (dlq.chosen()) return dlq.run();
   if (health.chosen()) return health.run();
+  if (topics.chosen()) return topics.run();
+  if (lag.chosen()) return lag.run();
   return eventbus::cli::usage_error(
-      "a command is required: publish, tail, dlq or health (eventbus --help)");
+      "a command is required: publish, tail, dlq, health, topics or lag (eventbus --help)");
 }

@@ -48,6 +48,9 @@ class Bus::Impl final : public core::PublishTracker, public core::DeadLetterPubl
   // Bus::read: on the calling thread, until the end, the callback's stop, `stop` or close().
   ReadResult read(std::string_view topic, const ReadOptions& options, const core::ReadCallback& fn,
                   std::stop_token stop);
+  // Bus::topics and Bus::group_lag: asked of the transport, until `timeout` or close().
+  TopicsReport topics(milliseconds timeout);
+  GroupLagReport group_lag(std::string_view group, std::string_view topic, milliseconds timeout);
   // Publishes bytes with their headers as stored (a replayed dead letter) and waits for the
   // broker's answer (by the ack timeout).
   OwnedPublishResult publish_stored(std::string_view topic, std::string key, Headers headers,

@@ -32,6 +32,9 @@ class KafkaTransport final : public core::Transport {
   void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
   ReadResult read(std::string_view topic, const ReadOptions& options, core::Deadline deadline,
                   const core::ReadCallback& fn, std::stop_token stop) override;
+  TopicsReport topics(core::Deadline deadline, std::stop_token stop) override;
+  GroupLagReport group_lag(const std::string& group, const std::string& topic,
+                           core::Deadline deadline, std::stop_token stop) override;
   void stop_consuming(core::Deadline deadline) override;
   void close(core::Deadline deadline) override;
 

@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <utility>
@@ -64,6 +65,16 @@ class MemoryTopic {
   void wait_after(std::uint64_t after, std::stop_token stop,
                   std::chrono::steady_clock::time_point until);
 
+  // Inspection (memory_inspection.cpp). The messages the log holds, and their payload bytes.
+  struct Held {
+    std::int64_t messages = 0;
+    std::int64_t bytes = 0;
+  };
+  Held held();
+  // backlog() of a group that exists; nullopt, without creating it (a group pins the log),
+  // when it does not.
+  std::optional<std::pair<std::int64_t, std::int64_t>> backlog_if_joined(const std::string& group);
+
  private:
   struct Group {
     std::uint64_t cursor = 0;                          // next sequence never delivered
@@ -89,6 +100,8 @@ class MemoryBroker {
   std::shared_ptr<MemoryTopic> topic(const std::string& name);
   // The topic when something has published to or subscribed it; null otherwise.
   std::shared_ptr<MemoryTopic> find(const std::string& name);
+  // Every topic so far, by name (memory_inspection.cpp).
+  std::vector<std::pair<std::string, std::shared_ptr<MemoryTopic>>> all();
 
  private:
   std::mutex mutex_;

@@ -52,6 +52,9 @@ class NatsTransport final : public core::Transport {
   // nats_reader.cpp: an ephemeral (or the group's durable) pull consumer, never a stream made.
   ReadResult read(std::string_view topic, const ReadOptions& options, core::Deadline deadline,
                   const core::ReadCallback& fn, std::stop_token stop) override;
+  TopicsReport topics(core::Deadline deadline, std::stop_token stop) override;
+  GroupLagReport group_lag(const std::string& group, const std::string& topic,
+                           core::Deadline deadline, std::stop_token stop) override;
   core::TransportHealth health() override;
   void unsubscribe(core::DeliverySink& sink, core::Deadline deadline) override;
   void stop_consuming(core::Deadline deadline) override;
@@ -79,6 +82,11 @@ class NatsTransport final : public core::Transport {
   static void fail(std::vector<std::unique_ptr<core::PendingPublish>> publishes,
                    std::error_code error, std::string_view detail);
   std::vector<PartitionLag> lag();
+  // One JetStream API call of topics() or group_lag() (nats_inspection.cpp): up to
+  // nats.api_timeout, never past `deadline`; an answer with status NATS_TIMEOUT without asking
+  // when the deadline passed, the bus is closing or `stop` was requested.
+  ApiAnswer inspect_request(std::string_view operation, const nlohmann::json& body,
+                            core::Deadline deadline, const std::stop_token& stop);
   void on_connection_lost() noexcept;
   static void await_write_buffer_empty(natsConnection* nc, core::Deadline deadline);
 
