@@ -1,6 +1,7 @@
 # What `cmake --install` puts under a prefix: the static libraries, the public headers, a CMake
 # package (find_package(eventbus 0.2 CONFIG), targets eventbus::eventbus,
-# eventbus::metrics_server and, when prometheus-cpp was found, eventbus::prometheus_cpp) and eventbus.pc for pkg-config. tests/package builds a program
+# eventbus::metrics_server and, when their libraries were found, eventbus::outbox (SQLite) and
+# eventbus::prometheus_cpp) and eventbus.pc for pkg-config. tests/package builds a program
 # against each (scripts/package-test.sh, run by scripts/test.sh).
 include(CMakePackageConfigHelpers)
 
@@ -10,11 +11,19 @@ if(EVENTBUS_METRICS_SERVER)
   list(APPEND installed_targets eventbus_metrics_server)
 endif()
 set(EVENTBUS_INSTALLED_PROMETHEUS_CPP OFF)  # read by eventbusConfig.cmake.in
+set(skipped_headers "")
+set(EVENTBUS_INSTALLED_OUTBOX OFF)  # read by eventbusConfig.cmake.in
+if(TARGET eventbus_outbox)
+  list(APPEND installed_targets eventbus_outbox)
+  set(EVENTBUS_INSTALLED_OUTBOX ON)
+else()
+  list(APPEND skipped_headers REGEX "/outbox/" EXCLUDE)
+endif()
 if(TARGET eventbus_prometheus_cpp)
   list(APPEND installed_targets eventbus_prometheus_cpp)
   set(EVENTBUS_INSTALLED_PROMETHEUS_CPP ON)
 else()
-  set(skipped_headers PATTERN "adapters/prometheus_cpp.hpp" EXCLUDE)
+  list(APPEND skipped_headers PATTERN "adapters/prometheus_cpp.hpp" EXCLUDE)
 endif()
 
 install(TARGETS ${installed_targets} EXPORT eventbusTargets

@@ -11,6 +11,7 @@ packages=(
   doxygen  # the API reference (scripts/docs.sh)
   nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
   libnats-dev nats-server librdkafka-dev
+  libsqlite3-dev  # eventbus::outbox (optional; built and tested when present)
   prometheus-cpp-dev  # eventbus::prometheus_cpp (optional; built and tested when present)
   openssl procps python3
   maven openjdk-17-jre-headless  # runs Apache Kafka's broker jars from Maven Central
