@@ -9,10 +9,11 @@ if(NOT CXX OR NOT INCLUDE_DIR)
 endif()
 
 # Third-party and internal paths a public header must never reach.
-set(forbidden "/nats/" "/librdkafka/" "/spdlog/" "/fmt/" "/nlohmann/" "/yaml-cpp/" "httplib"
-  "/gtest/" "/benchmark/" "/src/")
+set(forbidden "sqlite3.h" "/nats/" "/librdkafka/" "/spdlog/" "/fmt/" "/nlohmann/" "/yaml-cpp/"
+  "httplib" "/gtest/" "/benchmark/" "/src/")
 
-file(GLOB headers "${INCLUDE_DIR}/eventbus/*.hpp")
+# The outbox's headers too: they declare `struct sqlite3;` rather than include <sqlite3.h>.
+file(GLOB headers "${INCLUDE_DIR}/eventbus/*.hpp" "${INCLUDE_DIR}/eventbus/outbox/*.hpp")
 list(LENGTH headers count)
 if(count EQUAL 0)
   message(FATAL_ERROR "no public headers under ${INCLUDE_DIR}/eventbus")
@@ -20,8 +21,8 @@ endif()
 set(failures 0)
 set(unit "${CMAKE_CURRENT_BINARY_DIR}/public_header_alone.cpp")
 foreach(header IN LISTS headers)
-  get_filename_component(name "${header}" NAME)
-  file(WRITE "${unit}" "#include \"eventbus/${name}\"\n")
+  file(RELATIVE_PATH name "${INCLUDE_DIR}" "${header}")
+  file(WRITE "${unit}" "#include \"${name}\"\n")
   execute_process(
     COMMAND "${CXX}" -std=c++20 -fsyntax-only -H -Wall -Wextra -Werror -I "${INCLUDE_DIR}"
             "${unit}"

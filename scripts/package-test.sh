@@ -5,7 +5,8 @@
 # pkg-config; then builds it a third time with eventbus as a subproject (add_subdirectory),
 # where only the library may be built. Each program publishes and handles one envelope on the
 # memory transport; when the package has eventbus::prometheus_cpp, a fourth reads a bus's
-# metrics through it. A build without a broker transport (scripts/build.sh minimal) is checked
+# metrics through it, and when it has eventbus::outbox, a fifth relays an event from SQLite. A
+# build without a broker transport (scripts/build.sh minimal) is checked
 # with pkg-config unable to see that transport's client library: neither the package nor the
 # subproject may need it.
 #   scripts/package-test.sh [build dir, default build/release]   (built by scripts/build.sh)
@@ -61,6 +62,9 @@ cmake -S tests/package -B "$work/cmake" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
   -DCMAKE_BUILD_TYPE=Release >"$work/configure.log" || { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/cmake" >"$work/build.log" || { cat "$work/build.log"; exit 1; }
 "$work/cmake/package_test"
+if [ -x "$work/cmake/package_test_outbox" ]; then
+  "$work/cmake/package_test_outbox"  # find_dependency(SQLite3) in the package
+fi
 if [ -x "$work/cmake/package_test_prometheus_cpp" ]; then
   "$work/cmake/package_test_prometheus_cpp"  # find_dependency(prometheus-cpp) in the package
 fi

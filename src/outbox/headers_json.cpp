@@ -24,12 +24,14 @@ Error encode_headers(const Headers& headers, std::string& out) {
 Error decode_headers(std::string_view text, Headers& out) {
   out.clear();
   const nlohmann::json array = nlohmann::json::parse(text, nullptr, false);
-  const Error bad{eventbus::make_error_code(eventbus::errc::invalid_option),
-                  "headers column is not a JSON array of [name, value] string pairs"};
-  if (!array.is_array()) return bad;
+  const auto bad = [] {
+    return Error{eventbus::make_error_code(eventbus::errc::invalid_option),
+                 "headers column is not a JSON array of [name, value] string pairs"};
+  };
+  if (!array.is_array()) return bad();
   for (const auto& pair : array) {
     if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
-      return bad;
+      return bad();
     }
     out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
   }
