@@ -42,7 +42,8 @@ class SqliteRelay {
   /// marks what was acked, then joins the thread and closes the connection. Rows whose acks
   /// did not come in time stay pending and are published again by the next relay
   /// (at-least-once). Returns close_incomplete (eventbus::errc) naming how many were left;
-  /// later calls return the first call's result at once.
+  /// later calls return the first call's result at once. From the relay's own thread (its log
+  /// handler) it returns close_from_handler instead of waiting for itself.
   Error close(milliseconds timeout);
 
   /// A snapshot of the counters.

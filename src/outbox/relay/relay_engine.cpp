@@ -55,6 +55,10 @@ void RelayEngine::notify() {
 }
 
 Error RelayEngine::close(milliseconds timeout) {
+  if (std::this_thread::get_id() == thread_.get_id()) {  // from the log handler: would join itself
+    return {eventbus::make_error_code(eventbus::errc::close_from_handler),
+            "outbox relay: close() from the relay's own thread (its log handler)"};
+  }
   std::lock_guard closing(close_mutex_);
   if (closed_) return close_result_;
   {
