@@ -260,6 +260,22 @@ TEST_F(OutboxRelay, DatabaseErrorFailsTheRoundAndTheRelayResumes) {
   EXPECT_EQ(tracker.order_violations(), 0U);
 }
 
+// A bus closed under the relay is not the rows' fault: no attempt is counted, nothing goes dead.
+TEST_F(OutboxRelay, ClosedBusLeavesRowsPendingWithoutCountingAttempts) {
+  Bus bus(memory_bus());
+  ASSERT_FALSE(bus.close(5s).error);
+  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("agg", "Created", 1, "{}")));
+  outbox::RelayOptions options = fast_relay();
+  options.max_attempts = 1;  // one counted failure would make it dead
+  outbox::SqliteRelay relay(path, bus, options);
+  ASSERT_TRUE(poll_until(10s, [&] { return relay.stats().rounds >= 3; }));
+  EXPECT_FALSE(relay.close(5s));
+  EXPECT_EQ(db.count_in_state("pending"), 1);
+  EXPECT_EQ(db.integer("SELECT attempts FROM eventbus_outbox"), 0);
+  EXPECT_EQ(relay.stats().failed, 0U);
+  EXPECT_EQ(relay.last_error().code, errc::closed);
+}
+
 TEST_F(OutboxRelay, CloseWithADeadlineJoinsTheThread) {
   Bus bus(memory_bus());
   warm_up_threads();

@@ -130,6 +130,7 @@ bool RelayEngine::round() {
   settlement.now_ms = now_ms();
   std::size_t unacked = 0;
   std::uint64_t failed = 0;  // publish attempts that failed
+  bool bus_closed = false;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const Outcome& outcome = outcomes[i];
     // Not done: never sent (a bad row, already in failures; or closing) or not acked by the
@@ -137,6 +138,12 @@ bool RelayEngine::round() {
     if (!outcome.done) continue;
     if (!outcome.error) {
       settlement.published.push_back(rows[i].id);
+      continue;
+    }
+    // The bus closed (or is closing) under the relay: not the row's fault, so no attempt is
+    // counted and the row stays pending for a relay on an open bus.
+    if (outcome.error == eventbus::errc::closed || outcome.error == eventbus::errc::cancelled) {
+      bus_closed = true;
       continue;
     }
     ++failed;
@@ -168,6 +175,12 @@ bool RelayEngine::round() {
     const RowFailure& last = settlement.failures.back();
     last_error_ = {make_error_code(errc::row_dead),
                    "row " + std::to_string(last.id) + " is dead: " + last.error};
+  }
+  if (bus_closed) {
+    last_error_ = {eventbus::make_error_code(eventbus::errc::closed),
+                   "outbox relay: the bus is closed; its rows stay pending (close the relay "
+                   "before the bus)"};
+    return false;  // no hurry: wait for the poll interval
   }
   return rows.size() == options_.batch_size;
 }
