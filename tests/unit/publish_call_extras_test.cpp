@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/header_text.hpp"
 #include "core/publish/call_extras.hpp"
 #include "eventbus/error.hpp"
 

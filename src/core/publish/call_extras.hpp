@@ -15,8 +15,4 @@ namespace eventbus::core {
 // else invalid_option with `detail` naming the key or header and why.
 std::error_code check_call_extras(const PublishCall& call, bool envelope, std::string& detail);
 
-// A header name or value as it may appear in an error: quoted, at most 64 bytes, control and
-// non-ASCII bytes escaped.
-std::string quoted_header_text(std::string_view text);
-
 }  // namespace eventbus::core

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "core/header_text.hpp"
 #include "core/publish/call_extras.hpp"
 #include "eventbus/error.hpp"
 
