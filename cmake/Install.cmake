@@ -1,7 +1,7 @@
 # What `cmake --install` puts under a prefix: the static libraries, the public headers, a CMake
 # package (find_package(eventbus 0.2 CONFIG), targets eventbus::eventbus,
-# eventbus::metrics_server and, when their libraries were found, eventbus::outbox (SQLite) and
-# eventbus::prometheus_cpp) and eventbus.pc for pkg-config. tests/package builds a program
+# eventbus::metrics_server and, when their libraries were found, eventbus::outbox (SQLite, and
+# PostgreSQL with libpq) and eventbus::prometheus_cpp) and eventbus.pc for pkg-config. tests/package builds a program
 # against each (scripts/package-test.sh, run by scripts/test.sh).
 include(CMakePackageConfigHelpers)
 
@@ -13,9 +13,15 @@ endif()
 set(EVENTBUS_INSTALLED_PROMETHEUS_CPP OFF)  # read by eventbusConfig.cmake.in
 set(skipped_headers "")
 set(EVENTBUS_INSTALLED_OUTBOX OFF)  # read by eventbusConfig.cmake.in
+set(EVENTBUS_INSTALLED_OUTBOX_POSTGRES OFF)  # read by eventbusConfig.cmake.in
 if(TARGET eventbus_outbox)
   list(APPEND installed_targets eventbus_outbox)
   set(EVENTBUS_INSTALLED_OUTBOX ON)
+  if(LIBPQ_FOUND)
+    set(EVENTBUS_INSTALLED_OUTBOX_POSTGRES ON)
+  else()
+    list(APPEND skipped_headers PATTERN "outbox/postgres.hpp" EXCLUDE)
+  endif()
 else()
   list(APPEND skipped_headers REGEX "/outbox/" EXCLUDE)
 endif()

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # CTest fixture hooks: start a broker before the tests that need it, stop it after.
-#   scripts/ctest-broker.sh nats|kafka start|stop STATE_DIR
+#   scripts/ctest-broker.sh nats|kafka|postgres start|stop STATE_DIR
 # STATE_DIR/env holds the broker's address for the tests (EVENTBUS_*_STATE points there).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -9,6 +9,7 @@ broker="$1" action="$2" state="$3"
 case "$broker" in
   nats) script="$here/nats-server.sh" ;;
   kafka) script="$here/kafka-broker.sh" ;;
+  postgres) script="$here/postgres.sh" ;;
   *) echo "unknown broker '$broker'" >&2; exit 2 ;;
 esac
 case "$action" in

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libfmt-dev libcli11-dev libyaml-cpp-dev libcpp-httplib-dev
   libnats-dev nats-server librdkafka-dev
   libsqlite3-dev  # eventbus::outbox (optional; built and tested when present)
+  libpq-dev postgresql  # its PostgreSQL store; the server runs for the tests (scripts/postgres.sh)
   prometheus-cpp-dev  # eventbus::prometheus_cpp (optional; built and tested when present)
   openssl procps python3
   maven openjdk-17-jre-headless  # runs Apache Kafka's broker jars from Maven Central

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The relay on the memory transport, with a real SQLite file: what commits is published and
-// what rolls back never is; order per aggregate; retries with backoff, then the dead state; rows
-// that are not envelopes; a database that refuses the relay's writes for a while; close().
+// The store conformance suite: the relay on the memory transport over each database (a real
+// SQLite file; a schema on the PostgreSQL fixture's server): what commits is published and what
+// rolls back never is; order per aggregate; retries with backoff, then the dead state; rows that
+// are not envelopes; a closed bus; close().
 #include <atomic>
 #include <chrono>
 #include <mutex>
@@ -9,7 +10,7 @@
 #include <string>
 
 #include "eventbus/eventbus.hpp"
-#include "outbox/outbox_test.hpp"
+#include "outbox/outbox_database.hpp"
 #include "support/order_tracker.hpp"
 #include "support/threads.hpp"
 #include "support/unique_name.hpp"
@@ -35,9 +36,9 @@ outbox::RelayOptions fast_relay() {
   return options;
 }
 
-class OutboxRelay : public ::testing::Test {
+class OutboxRelay : public ::testing::TestWithParam<std::string> {
  protected:
-  void SetUp() override { ASSERT_FALSE(outbox::migrate(db.get())); }
+  void SetUp() override { ASSERT_FALSE(db->migrate()); }
   // Subscribes `tracker` to `topic` (events recorded with their ids).
   void track(Bus& bus, const std::string& topic, OrderTracker& tracker) {
     ASSERT_FALSE(bus.subscribe_envelope(topic,
@@ -48,73 +49,69 @@ class OutboxRelay : public ::testing::Test {
                                         })
                      .error());
   }
-  TempDir dir;
-  std::string path = dir.file("app.db");
-  AppDatabase db{path};
+  std::unique_ptr<OutboxDatabase> db = make_database(GetParam());
   std::string topic = unique_name("outbox", "orders");
 };
 
-TEST_F(OutboxRelay, CommittedRowsArePublishedRolledBackOnesNever) {
+TEST_P(OutboxRelay, CommittedRowsArePublishedRolledBackOnesNever) {
   OrderTracker tracker;
   Bus bus(memory_bus());
   track(bus, topic, tracker);
 
   std::set<std::string> rolled_back;
-  db.exec("BEGIN");
+  db->exec("BEGIN");
   for (int v = 1; v <= 5; ++v) {
     const Envelope e = make_envelope("rolled-back", "Created", v, "{}");
     rolled_back.insert(e.event_id);
-    ASSERT_FALSE(outbox::add(db.get(), topic, e));
+    ASSERT_FALSE(db->add(topic, e));
   }
-  db.exec("ROLLBACK");
+  db->exec("ROLLBACK");
   for (int t = 0; t < 10; ++t) {  // ten business transactions of ten events each
-    db.exec("BEGIN");
+    db->exec("BEGIN");
     for (int v = 1; v <= 10; ++v) {
-      ASSERT_FALSE(outbox::add(db.get(), topic,
-                               make_envelope("order-" + std::to_string(t), "Changed", v, "{}")));
+      ASSERT_FALSE(db->add(topic, make_envelope("order-" + std::to_string(t), "Changed", v, "{}")));
     }
-    db.exec("COMMIT");
+    db->exec("COMMIT");
   }
 
-  outbox::SqliteRelay relay(path, bus, fast_relay());
+  const auto relay = db->relay(bus, fast_relay());
   ASSERT_TRUE(tracker.wait_for_distinct(100, 20s)) << tracker.distinct();
-  ASSERT_TRUE(poll_until(10s, [&] { return db.count_in_state("published") == 100; }));
-  EXPECT_FALSE(relay.close(5s));
-  EXPECT_EQ(relay.stats().published, 100U);
-  EXPECT_EQ(relay.stats().failed, 0U);
+  ASSERT_TRUE(poll_until(10s, [&] { return db->count_in_state("published") == 100; }));
+  EXPECT_FALSE(relay->close(5s));
+  EXPECT_EQ(relay->stats().published, 100U);
+  EXPECT_EQ(relay->stats().failed, 0U);
   EXPECT_EQ(tracker.distinct(), 100U);  // none of the rolled-back five
   EXPECT_EQ(tracker.duplicates(), 0U);
   EXPECT_EQ(tracker.order_violations(), 0U);
-  EXPECT_EQ(db.integer("SELECT count(*) FROM eventbus_outbox WHERE published_at IS NULL"), 0);
+  EXPECT_EQ(db->integer("SELECT count(*) FROM eventbus_outbox WHERE published_at IS NULL"), 0);
 }
 
-TEST_F(OutboxRelay, OrderPerAggregateHoldsAcrossManyAggregates) {
+TEST_P(OutboxRelay, OrderPerAggregateHoldsAcrossManyAggregates) {
   OrderTracker tracker;
   Bus bus(memory_bus());
   track(bus, topic, tracker);
   outbox::RelayOptions options = fast_relay();
   options.batch_size = 64;  // many rounds, each holding back all but one row per aggregate
-  outbox::SqliteRelay relay(path, bus, options);
+  const auto relay = db->relay(bus, options);
 
   // Committed while the relay runs, versions of 50 aggregates interleaved.
   constexpr int kAggregates = 50, kVersions = 20;
   for (int v = 1; v <= kVersions; ++v) {
-    db.exec("BEGIN");
+    db->exec("BEGIN");
     for (int a = 0; a < kAggregates; ++a) {
-      ASSERT_FALSE(outbox::add(db.get(), topic,
-                               make_envelope("agg-" + std::to_string(a), "Changed", v, "{}")));
+      ASSERT_FALSE(db->add(topic, make_envelope("agg-" + std::to_string(a), "Changed", v, "{}")));
     }
-    db.exec("COMMIT");
-    relay.notify();
+    db->exec("COMMIT");
+    relay->notify();
   }
   ASSERT_TRUE(tracker.wait_for_distinct(kAggregates * kVersions, 30s)) << tracker.distinct();
-  EXPECT_FALSE(relay.close(5s));
+  EXPECT_FALSE(relay->close(5s));
   EXPECT_EQ(tracker.order_violations(), 0U);
   EXPECT_EQ(tracker.duplicates(), 0U);
-  EXPECT_EQ(relay.stats().published, static_cast<std::uint64_t>(kAggregates * kVersions));
+  EXPECT_EQ(relay->stats().published, static_cast<std::uint64_t>(kAggregates * kVersions));
 }
 
-TEST_F(OutboxRelay, HeadersAndTenantReachTheMessage) {
+TEST_P(OutboxRelay, HeadersAndTenantReachTheMessage) {
   BusOptions options = memory_bus();
   Bus bus(options);
   Signal signal;
@@ -136,8 +133,8 @@ TEST_F(OutboxRelay, HeadersAndTenantReachTheMessage) {
                    .error());
   Envelope e = make_envelope("order-1", "Created", 1, "{}");
   e.tenant_id = 7;
-  ASSERT_FALSE(outbox::add(db.get(), topic, e, Headers{{"X-Source", "billing"}}));
-  outbox::SqliteRelay relay(path, bus, fast_relay());
+  ASSERT_FALSE(db->add(topic, e, Headers{{"X-Source", "billing"}}));
+  const auto relay = db->relay(bus, fast_relay());
   ASSERT_TRUE(signal.wait_for(10s, [&] { return !seen.empty(); }));
   EXPECT_EQ(seen, "Created|7|X-Source=billing;");
 }
@@ -146,13 +143,13 @@ TEST_F(OutboxRelay, HeadersAndTenantReachTheMessage) {
 // its completion, as a broker would. That row is retried with growing waits, goes dead after
 // max_attempts with the transport's words, and holds back its aggregate's next event until then;
 // another aggregate's event goes on meanwhile.
-TEST_F(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
+TEST_P(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
   BusOptions bus_options = memory_bus();
   bus_options.memory.max_message_bytes = 1000;
   Bus bus(bus_options);
   OrderTracker tracker;
   std::atomic<std::uint64_t> dead_when_next_arrived{0};
-  outbox::SqliteRelay* relay_ptr = nullptr;
+  outbox::Relay* relay_ptr = nullptr;
   std::mutex relay_mutex;
   ASSERT_FALSE(bus.subscribe_envelope(topic,
                                       [&](const Envelope& e, const Message&) {
@@ -167,9 +164,9 @@ TEST_F(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
 
   const Envelope big =
       make_envelope("big", "Created", 1, "\"" + std::string(2000, 'x') + "\"");  // too large
-  ASSERT_FALSE(outbox::add(db.get(), topic, big));
-  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("big", "Changed", 2, "{}")));
-  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("other", "Created", 1, "{}")));
+  ASSERT_FALSE(db->add(topic, big));
+  ASSERT_FALSE(db->add(topic, make_envelope("big", "Changed", 2, "{}")));
+  ASSERT_FALSE(db->add(topic, make_envelope("other", "Created", 1, "{}")));
 
   outbox::RelayOptions options = fast_relay();
   options.max_attempts = 4;
@@ -182,22 +179,22 @@ TEST_F(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
     logged += std::string(r.message) + "\n";
   };
   const auto started = std::chrono::steady_clock::now();
-  std::unique_ptr<outbox::SqliteRelay> relay;
+  std::unique_ptr<outbox::Relay> relay;
   {
     std::lock_guard lock(relay_mutex);
-    relay = std::make_unique<outbox::SqliteRelay>(path, bus, options);
+    relay = db->relay(bus, options);
     relay_ptr = relay.get();
   }
-  ASSERT_TRUE(poll_until(20s, [&] { return db.count_in_state("dead") == 1; }));
+  ASSERT_TRUE(poll_until(20s, [&] { return db->count_in_state("dead") == 1; }));
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_GE(took, 40ms + 80ms + 100ms);
   ASSERT_TRUE(tracker.wait_for_distinct(2, 10s));  // big v2 and other v1
 
-  EXPECT_EQ(db.integer("SELECT attempts FROM eventbus_outbox WHERE event_id = '" + big.event_id +
-                       "' AND state = 'dead'"),
+  EXPECT_EQ(db->integer("SELECT attempts FROM eventbus_outbox WHERE event_id = '" + big.event_id +
+                        "' AND state = 'dead'"),
             4);
   const std::string last_error =
-      db.text("SELECT last_error FROM eventbus_outbox WHERE event_id = '" + big.event_id + "'");
+      db->text("SELECT last_error FROM eventbus_outbox WHERE event_id = '" + big.event_id + "'");
   EXPECT_NE(last_error.find("max_message_bytes"), std::string::npos) << last_error;
   EXPECT_EQ(dead_when_next_arrived.load(), 1U) << "big v2 was published before big v1 went dead";
   EXPECT_FALSE(relay->close(5s));
@@ -210,81 +207,55 @@ TEST_F(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
   EXPECT_NE(logged.find("dead after 4 attempt(s)"), std::string::npos) << logged;
 }
 
-TEST_F(OutboxRelay, RowThatIsNotAnEnvelopeGoesDeadWithTheDecodeError) {
+TEST_P(OutboxRelay, RowThatIsNotAnEnvelopeGoesDeadWithTheDecodeError) {
   OrderTracker tracker;
   Bus bus(memory_bus());
   track(bus, topic, tracker);
   // Written by hand, as a bug or another writer could: not an envelope.
-  db.exec(
+  db->exec(
       "INSERT INTO eventbus_outbox (topic, aggregate_id, event_id, payload, created_at) "
       "VALUES ('" +
       topic + "', 'agg', 'bad-1', 'not an envelope', 0)");
-  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("agg", "Changed", 2, "{}")));
-  outbox::SqliteRelay relay(path, bus, fast_relay());
+  ASSERT_FALSE(db->add(topic, make_envelope("agg", "Changed", 2, "{}")));
+  const auto relay = db->relay(bus, fast_relay());
   ASSERT_TRUE(tracker.wait_for_distinct(1, 10s));  // the aggregate's next row is not stuck
-  EXPECT_FALSE(relay.close(5s));
-  EXPECT_EQ(db.text("SELECT state FROM eventbus_outbox WHERE event_id = 'bad-1'"), "dead");
-  EXPECT_EQ(db.integer("SELECT attempts FROM eventbus_outbox WHERE event_id = 'bad-1'"), 1);
+  EXPECT_FALSE(relay->close(5s));
+  EXPECT_EQ(db->text("SELECT state FROM eventbus_outbox WHERE event_id = 'bad-1'"), "dead");
+  EXPECT_EQ(db->integer("SELECT attempts FROM eventbus_outbox WHERE event_id = 'bad-1'"), 1);
   const std::string error =
-      db.text("SELECT last_error FROM eventbus_outbox WHERE event_id = 'bad-1'");
+      db->text("SELECT last_error FROM eventbus_outbox WHERE event_id = 'bad-1'");
   EXPECT_NE(error.find("payload is not an envelope"), std::string::npos) << error;
   const DecodeResult decoded = decode("not an envelope");
   EXPECT_NE(error.find(decoded.error.detail), std::string::npos) << error;
-  EXPECT_EQ(relay.stats().dead, 1U);
-  EXPECT_EQ(relay.stats().failed, 0U);  // not a publish attempt
-}
-
-// The application holds the write lock longer than the relay's busy timeout: the relay's round
-// fails with SQLite's words, the rows stay pending, and once the lock is gone the relay goes on
-// (publishing those rows again: at-least-once).
-TEST_F(OutboxRelay, DatabaseErrorFailsTheRoundAndTheRelayResumes) {
-  OrderTracker tracker;
-  Bus bus(memory_bus());
-  track(bus, topic, tracker);
-  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("agg", "Created", 1, "{}")));
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("BEGIN IMMEDIATE");  // the write lock; the relay can still read (WAL)
-  db.exec("UPDATE eventbus_outbox_schema SET version = version");
-  outbox::RelayOptions options = fast_relay();
-  options.busy_timeout = 20ms;
-  outbox::SqliteRelay relay(path, bus, options);
-  ASSERT_TRUE(poll_until(10s, [&] { return relay.stats().failed_rounds >= 2; }));
-  const outbox::Error error = relay.last_error();
-  EXPECT_EQ(error.code, outbox::errc::database_error);
-  EXPECT_NE(error.detail.find("locked"), std::string::npos) << error.detail;
-  db.exec("COMMIT");
-  ASSERT_TRUE(poll_until(10s, [&] { return db.count_in_state("published") == 1; }));
-  EXPECT_FALSE(relay.close(5s));
-  EXPECT_EQ(tracker.distinct(), 1U);
-  EXPECT_GE(tracker.duplicates(), 1U);  // published in each failed round, acked each time
-  EXPECT_EQ(tracker.order_violations(), 0U);
+  EXPECT_EQ(relay->stats().dead, 1U);
+  EXPECT_EQ(relay->stats().failed, 0U);  // not a publish attempt
 }
 
 // A bus closed under the relay is not the rows' fault: no attempt is counted, nothing goes dead.
-TEST_F(OutboxRelay, ClosedBusLeavesRowsPendingWithoutCountingAttempts) {
+TEST_P(OutboxRelay, ClosedBusLeavesRowsPendingWithoutCountingAttempts) {
   Bus bus(memory_bus());
   ASSERT_FALSE(bus.close(5s).error);
-  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("agg", "Created", 1, "{}")));
+  ASSERT_FALSE(db->add(topic, make_envelope("agg", "Created", 1, "{}")));
   outbox::RelayOptions options = fast_relay();
   options.max_attempts = 1;  // one counted failure would make it dead
-  outbox::SqliteRelay relay(path, bus, options);
-  ASSERT_TRUE(poll_until(10s, [&] { return relay.stats().rounds >= 3; }));
-  EXPECT_FALSE(relay.close(5s));
-  EXPECT_EQ(db.count_in_state("pending"), 1);
-  EXPECT_EQ(db.integer("SELECT attempts FROM eventbus_outbox"), 0);
-  EXPECT_EQ(relay.stats().failed, 0U);
-  EXPECT_EQ(relay.last_error().code, errc::closed);
+  const auto relay = db->relay(bus, options);
+  ASSERT_TRUE(poll_until(10s, [&] { return relay->stats().rounds >= 3; }));
+  EXPECT_FALSE(relay->close(5s));
+  EXPECT_EQ(db->count_in_state("pending"), 1);
+  EXPECT_EQ(db->integer("SELECT attempts FROM eventbus_outbox"), 0);
+  EXPECT_EQ(relay->stats().failed, 0U);
+  EXPECT_EQ(relay->last_error().code, errc::closed);
 }
 
-TEST_F(OutboxRelay, CloseWithADeadlineJoinsTheThread) {
+TEST_P(OutboxRelay, CloseWithADeadlineJoinsTheThread) {
   Bus bus(memory_bus());
   warm_up_threads();
   const std::size_t before = process_thread_count();
-  auto relay = std::make_unique<outbox::SqliteRelay>(path, bus, fast_relay());
+  auto relay = db->relay(bus, fast_relay());
   EXPECT_EQ(thread_count_settling_at(before + 1), before + 1);
-  ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("agg", "Created", 1, "{}")));
+  ASSERT_FALSE(db->add(topic, make_envelope("agg", "Created", 1, "{}")));
   relay->notify();
-  ASSERT_TRUE(poll_until(10s, [&] { return db.count_in_state("published") == 1; }));
+  ASSERT_TRUE(poll_until(10s, [&] { return db->count_in_state("published") == 1; }));
   const auto started = std::chrono::steady_clock::now();
   EXPECT_FALSE(relay->close(2s));
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s + 500ms);
@@ -307,6 +278,14 @@ TEST(OutboxRelayOptions, OutOfRangeOptionIsNamed) {
     EXPECT_NE(std::string(e.what()).find("max_backoff"), std::string::npos) << e.what();
   }
 }
+
+std::string database_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
+INSTANTIATE_TEST_SUITE_P(Sqlite, OutboxRelay, ::testing::Values("sqlite"), database_name);
+#ifdef EVENTBUS_TEST_POSTGRES
+INSTANTIATE_TEST_SUITE_P(Postgres, OutboxRelay, ::testing::Values("postgres"), database_name);
+#endif
 
 }  // namespace
 }  // namespace eventbus::testing

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// A broker of a test's own — nats-server or Apache Kafka — started through the project's
-// script (scripts/nats-server.sh, scripts/kafka-broker.sh) and stopped by its destructor (also
-// when an assertion fails), for tests that kill, restart or freeze a broker and so must not
-// touch the shared CTest fixtures.
+// A broker of a test's own — nats-server or Apache Kafka, or a PostgreSQL server for the
+// outbox — started through the project's script (scripts/nats-server.sh,
+// scripts/kafka-broker.sh, scripts/postgres.sh) and stopped by its destructor (also when an
+// assertion fails), for tests that kill, restart or freeze a server and so must not touch the
+// shared CTest fixtures.
 #pragma once
 
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -49,13 +51,13 @@ inline std::string run_command(const std::string& command, int& status) {
 
 class BrokerProcess {
  public:
-  enum class Kind { nats, kafka };
+  enum class Kind { nats, kafka, postgres };
 
   // Starts a broker on free loopback ports; `extra` goes to nats-server after the script's
   // own arguments (e.g. {"-c", "/tmp/x/auth.conf"}). Throws with the script's output when it
   // does not come up.
   explicit BrokerProcess(Kind kind, const std::vector<std::string>& extra = {})
-      : kind_(kind), prefix_(kind == Kind::nats ? "EVENTBUS_NATS_" : "EVENTBUS_KAFKA_") {
+      : kind_(kind), prefix_(prefix(kind)) {
     std::string command = script() + " start";
     for (const auto& arg : extra)
       command += " " + shell_quote(arg);
@@ -68,19 +70,23 @@ class BrokerProcess {
     if (pid_ <= 0 || address_.empty()) throw std::runtime_error("no env in " + dir_ + ":\n" + out);
   }
   ~BrokerProcess() {
-    ::kill(pid_, SIGCONT);  // a frozen broker would ignore TERM until the script KILLs it
+    thaw();  // a frozen broker would ignore TERM until the script KILLs it
     int status = 0;
     run_command(script() + " stop " + shell_quote(dir_) + " 2>&1", status);
   }
   BrokerProcess(const BrokerProcess&) = delete;
   BrokerProcess& operator=(const BrokerProcess&) = delete;
 
-  // nats://127.0.0.1:<port> for NATS, 127.0.0.1:<port> for Kafka.
+  // nats://127.0.0.1:<port> for NATS, 127.0.0.1:<port> for Kafka, postgresql://...:<port>/...
+  // for PostgreSQL.
   const std::string& address() const { return address_; }
-  std::string port() const { return address_.substr(address_.find_last_of(':') + 1); }
+  std::string port() const {
+    const std::string tail = address_.substr(address_.find_last_of(':') + 1);
+    return tail.substr(0, tail.find('/'));
+  }
   pid_t pid() const { return pid_; }
   std::string log() const {
-    std::ifstream in(dir_ + (kind_ == Kind::nats ? "/server.log" : "/broker.log"));
+    std::ifstream in(dir_ + (kind_ == Kind::kafka ? "/broker.log" : "/server.log"));
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   }
 
@@ -94,18 +100,73 @@ class BrokerProcess {
 
   // SIGSTOP, then waits (bounded) until every thread of the broker has stopped: the signal
   // takes effect asynchronously, and a broker still running for a moment would answer.
+  // PostgreSQL serves each connection from a child process: those stop too.
   void freeze() {
-    ::kill(pid_, SIGSTOP);
-    if (!poll_until(std::chrono::seconds(5), [&] { return all_threads_stopped(); }))
+    frozen_ = processes();
+    for (const pid_t pid : frozen_)
+      ::kill(pid, SIGSTOP);
+    if (!poll_until(std::chrono::seconds(5), [&] {
+          for (const pid_t pid : frozen_)
+            if (!all_threads_stopped(pid)) return false;
+          return true;
+        }))
       throw std::runtime_error(name() + " did not stop within 5 s of SIGSTOP");
   }
-  void thaw() { ::kill(pid_, SIGCONT); }
+  void thaw() {
+    if (pid_ > 0) ::kill(pid_, SIGCONT);
+    for (const pid_t pid : frozen_)
+      ::kill(pid, SIGCONT);
+    frozen_.clear();
+  }
 
  private:
-  std::string name() const { return kind_ == Kind::nats ? "nats-server" : "kafka broker"; }
+  static std::string prefix(Kind kind) {
+    switch (kind) {
+      case Kind::nats:
+        return "EVENTBUS_NATS_";
+      case Kind::kafka:
+        return "EVENTBUS_KAFKA_";
+      case Kind::postgres:
+        return "EVENTBUS_POSTGRES_";
+    }
+    return "";
+  }
+  std::string name() const {
+    switch (kind_) {
+      case Kind::nats:
+        return "nats-server";
+      case Kind::kafka:
+        return "kafka broker";
+      case Kind::postgres:
+        return "postgres";
+    }
+    return "";
+  }
   std::string script() const {
-    return shell_quote(std::string(EVENTBUS_SCRIPTS_DIR) +
-                       (kind_ == Kind::nats ? "/nats-server.sh" : "/kafka-broker.sh"));
+    const char* file = kind_ == Kind::nats    ? "/nats-server.sh"
+                       : kind_ == Kind::kafka ? "/kafka-broker.sh"
+                                              : "/postgres.sh";
+    return shell_quote(std::string(EVENTBUS_SCRIPTS_DIR) + file);
+  }
+  // The server and, for PostgreSQL, its child processes (one per connection, and workers).
+  std::vector<pid_t> processes() const {
+    std::vector<pid_t> pids{pid_};
+    if (kind_ != Kind::postgres) return pids;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream stat(entry.path() / "stat");
+      std::string line;
+      std::getline(stat, line);
+      const auto close = line.rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream fields(line.substr(close + 2));
+      std::string state;
+      pid_t parent = 0;
+      fields >> state >> parent;
+      if (parent == pid_) pids.push_back(static_cast<pid_t>(std::stoi(name)));
+    }
+    return pids;
   }
   void script_or_throw(const std::string& verb) {
     int status = 0;
@@ -115,15 +176,17 @@ class BrokerProcess {
   }
   void read_env() {
     const std::string pid_key = prefix_ + "PID=";
-    const std::string address_key = prefix_ + (kind_ == Kind::nats ? "URL=" : "BROKERS=");
+    const std::string address_key = prefix_ + (kind_ == Kind::kafka ? "BROKERS=" : "URL=");
     std::ifstream env(dir_ + "/env");
     for (std::string line; std::getline(env, line);) {
       if (line.rfind(pid_key, 0) == 0) pid_ = std::stoi(line.substr(pid_key.size()));
       if (line.rfind(address_key, 0) == 0) address_ = line.substr(address_key.size());
     }
   }
-  bool all_threads_stopped() const {
-    const std::string tasks = "/proc/" + std::to_string(pid_) + "/task";
+  static bool all_threads_stopped(pid_t pid) {
+    const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+    std::error_code gone;
+    if (!std::filesystem::exists(tasks, gone)) return true;
     for (const auto& task : std::filesystem::directory_iterator(tasks)) {
       std::ifstream stat(task.path() / "stat");
       std::string line;
@@ -140,6 +203,7 @@ class BrokerProcess {
   Kind kind_;
   std::string prefix_, dir_, address_;
   pid_t pid_ = -1;
+  std::vector<pid_t> frozen_;
 };
 
 // Freezes a broker (SIGSTOP) for its scope and always thaws it (SIGCONT), also on failure.

@@ -19,7 +19,7 @@ struct RelayOptions {
   /// Rows claimed per round at most (> 0). A round publishes them and waits for their acks.
   std::size_t batch_size = 256;
   /// How long the relay waits after a round that found less than a full batch, unless
-  /// SqliteRelay::notify() wakes it earlier (> 0).
+  /// Relay::notify() wakes it earlier (> 0).
   milliseconds poll_interval{100};
   /// Publish attempts of a row before it goes to the dead state (> 0).
   std::uint32_t max_attempts = 10;
@@ -28,8 +28,12 @@ struct RelayOptions {
   /// The longest wait between two attempts (>= initial_backoff).
   milliseconds max_backoff{60000};
   /// How long the relay's connection waits for a lock the application holds (SQLite's busy
-  /// timeout; >= 0).
+  /// timeout, PostgreSQL's lock_timeout; >= 0).
   milliseconds busy_timeout{5000};
+  /// PostgreSQL: how long one database call of the relay (connecting, claiming, marking) may
+  /// take before the round fails and the connection is dropped, whatever the server does (down,
+  /// frozen); the server's statement_timeout too (> 0).
+  milliseconds database_timeout{10000};
   /// Where the relay's log lines go (component "outbox"): failed rounds (warning), rows moved
   /// to the dead state (error). Empty: nothing is logged; last_error() still tells.
   LogHandler log;

@@ -1,61 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 /// @file
-/// The relay of an SQLite outbox: one thread that publishes committed rows through a Bus.
-///
-/// Each round claims up to batch_size pending rows that are due, oldest first, holding back a
-/// row while an earlier row of its aggregate is still pending (so one aggregate's events reach
-/// the broker one after another, each only once the one before was acked or went dead);
-/// publishes each as the envelope it stores (Bus::publish_envelope); waits for the completions;
-/// and marks the rows in one transaction: published, retried later with exponential backoff,
-/// or dead after max_attempts with the last error. A row whose bytes do not decode goes dead at
-/// once with the decode error. A database error ends the round (last_error(), the log) and the
-/// next round tries again.
+/// The relay of an SQLite outbox (relay.hpp says what a relay does).
 #pragma once
 
-#include <memory>
 #include <string>
 
 #include "eventbus/bus.hpp"
-#include "eventbus/outbox/error.hpp"
+#include "eventbus/outbox/relay.hpp"
 #include "eventbus/outbox/relay_options.hpp"
 
 namespace eventbus::outbox {
 
-/// A relay over the SQLite file at a path. Every public member is thread-safe.
-class SqliteRelay {
+/// A relay over the SQLite file at a path: one relay per file (SQLite has one writer at a
+/// time, and the relay's claim does not lock rows against a second relay).
+class SqliteRelay : public Relay {
  public:
   /// Opens its own connection to `path` (WAL mode, options.busy_timeout), migrates the schema
   /// and starts its thread. `bus` must outlive the relay's close(). Errors
   /// (std::system_error, the message naming the option or the file): invalid_option,
   /// database_error, schema_too_new.
   SqliteRelay(const std::string& path, Bus& bus, RelayOptions options = {});
-  /// close(5 s) unless closed before.
-  ~SqliteRelay();
-  SqliteRelay(const SqliteRelay&) = delete;
-  SqliteRelay& operator=(const SqliteRelay&) = delete;
-
-  /// Starts the next round now instead of after the poll interval: call it after committing
-  /// rows for a lower latency.
-  void notify();
-
-  /// Stops claiming, waits up to `timeout` for the completions of the round under way and
-  /// marks what was acked, then joins the thread and closes the connection. Rows whose acks
-  /// did not come in time stay pending and are published again by the next relay
-  /// (at-least-once). Returns close_incomplete (eventbus::errc) naming how many were left;
-  /// later calls return the first call's result at once. From the relay's own thread (its log
-  /// handler) it returns close_from_handler instead of waiting for itself.
-  Error close(milliseconds timeout);
-
-  /// A snapshot of the counters.
-  RelayStats stats() const;
-  /// The last error of a round (a database error, a row gone dead); empty when none yet.
-  Error last_error() const;
-
-  /// The relay's state, inside the library.
-  class Impl;
-
- private:
-  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace eventbus::outbox

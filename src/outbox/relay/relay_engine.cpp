@@ -35,6 +35,9 @@ Error validate(const RelayOptions& options) {
     return invalid("outbox relay: max_backoff must be >= initial_backoff");
   }
   if (options.busy_timeout.count() < 0) return invalid("outbox relay: busy_timeout must be >= 0");
+  if (options.database_timeout.count() <= 0) {
+    return invalid("outbox relay: database_timeout must be > 0");
+  }
   return {};
 }
 
@@ -67,6 +70,7 @@ Error RelayEngine::close(milliseconds timeout) {
     control_->deadline = std::chrono::steady_clock::now() + timeout;
     control_->changed.notify_all();
   }
+  store_->give_up_at(std::chrono::steady_clock::now() + timeout);
   if (thread_.joinable()) thread_.join();
   closed_ = true;
   std::lock_guard lock(stats_mutex_);
