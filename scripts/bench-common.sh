@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Sourced by bench.sh and soak.sh: install and build eventbus-bench, start the brokers a
 # benchmark needs on loopback (unless an address was given) and stop them again. Expects $setup
-# (1 or 0) and $transports ("kafka,nats,memory") and may be given $nats_url / $kafka_brokers;
+# (1 or 0) and $transports ("kafka,nats,memory") and may be given $nats_url / $kafka_brokers
+# (and $outbox / $postgres_url: a PostgreSQL server for --outbox postgres);
 # sets them, and appends --env notes about the brokers to the array $notes. The caller installs
 # `trap stop_brokers EXIT` before starting any.
 
-nats_dir="" kafka_dir=""
+nats_dir="" kafka_dir="" postgres_dir=""
 
 build_bench() {  # unless --skip-setup: Debian packages, then the release build of the tool
   [ "$setup" = 1 ] || return 0
@@ -19,7 +20,8 @@ wants() { [[ ",$transports," == *",$1,"* ]]; }
 stop_brokers() {
   [ -z "$nats_dir" ] || scripts/nats-server.sh stop "$nats_dir" || true
   [ -z "$kafka_dir" ] || scripts/kafka-broker.sh stop "$kafka_dir" >/dev/null 2>&1 || true
-  nats_dir="" kafka_dir=""
+  [ -z "$postgres_dir" ] || scripts/postgres.sh stop "$postgres_dir" || true
+  nats_dir="" kafka_dir="" postgres_dir=""
 }
 
 start_brokers() {
@@ -44,5 +46,9 @@ start_brokers() {
     else
       notes+=(--env "broker_kafka=given: $kafka_brokers")
     fi
+  fi
+  if [ "${outbox:-}" = postgres ] && [ -z "${postgres_url:-}" ]; then
+    postgres_dir=$(scripts/postgres.sh start | tail -1)
+    postgres_url=$(sed -n 's/^EVENTBUS_POSTGRES_URL=//p' "$postgres_dir/env")
   fi
 }

@@ -11,6 +11,9 @@
 #   scripts/bench.sh --nats-url URL        use this NATS server instead of starting one
 #   scripts/bench.sh --kafka-brokers HOSTS use this Kafka broker instead of starting one
 #   scripts/bench.sh --skip-setup          do not run install-deps.sh / build.sh (CI smoke)
+#   scripts/bench.sh --outbox sqlite|postgres [--postgres-url URL]
+#                                          the outbox relay's figures instead (docs/outbox.md);
+#                                          starts a PostgreSQL server unless a URL is given
 #   any other argument goes to eventbus-bench, e.g. --levels low,100k --repeats 3
 #   (build/release/tools/bench/eventbus-bench --help lists them)
 #
@@ -20,7 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 out="bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
-nats_url="" kafka_brokers="" memory_only=0 setup=1 transports="kafka,nats,memory"
+nats_url="" kafka_brokers="" postgres_url="" outbox="" memory_only=0 setup=1
+transports="kafka,nats,memory"
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -30,6 +34,8 @@ while [ $# -gt 0 ]; do
     --memory-only) memory_only=1; transports="memory"; shift ;;
     --transports) transports="$2"; shift 2 ;;
     --skip-setup) setup=0; shift ;;
+    --outbox) outbox="$2"; args+=(--outbox "$2"); shift 2 ;;
+    --postgres-url) postgres_url="$2"; shift 2 ;;
     *) args+=("$1"); shift ;;
   esac
 done
@@ -46,6 +52,7 @@ start_brokers
 status=0
 build/release/tools/bench/eventbus-bench --transports "$transports" --out "$out" \
   ${nats_url:+--nats-url "$nats_url"} ${kafka_brokers:+--kafka-brokers "$kafka_brokers"} \
+  ${postgres_url:+--postgres-url "$postgres_url"} \
   "${notes[@]}" ${args[@]+"${args[@]}"} || status=$?
 stop_brokers
 exit "$status"

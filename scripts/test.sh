@@ -32,6 +32,12 @@ step "eventbus-bench smoke: 500 messages on memory, NATS and Kafka, with raw bas
 scripts/bench.sh --skip-setup --levels 500 --no-prime --warmup-timeout 30 --idle-timeout 20 \
   --progress never --out build/release/bench-smoke
 
+step "eventbus-bench --outbox smoke: 500 events relayed from SQLite and PostgreSQL to memory and NATS"
+scripts/bench.sh --skip-setup --outbox sqlite --transports nats,memory --levels 500 --repeats 1 \
+  --idle-timeout 20
+scripts/bench.sh --skip-setup --outbox postgres --transports nats,memory --levels 500 \
+  --repeats 1 --idle-timeout 20
+
 step "package: cmake --install, then a separate project with find_package, with pkg-config and as a subproject"
 scripts/package-test.sh build/release
 

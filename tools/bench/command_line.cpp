@@ -11,6 +11,7 @@ CommandLine::CommandLine(CLI::App& app) {
   output_.add(app, settings_);
   watch_.add(app);
   soak_.add(app, settings_);
+  outbox_.add(app, settings_);
   config_.add(app);
 }
 
@@ -23,7 +24,8 @@ std::string CommandLine::apply() {
   if (!error.empty()) return error;
   output_.apply(settings_);
   watch_.apply(settings_);
-  return soak_.apply(settings_);
+  error = soak_.apply(settings_);
+  return error.empty() ? outbox_.apply(settings_) : error;
 }
 
 }  // namespace eventbus::bench

@@ -28,6 +28,7 @@ class CommandLine {
   OutputOptions output_;
   WatchOptions watch_;
   SoakOptions soak_;
+  OutboxOptions outbox_;
   ConfigFileOption config_;
 };
 

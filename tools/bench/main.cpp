@@ -13,6 +13,10 @@
 // instead publishes at a fixed rate for that long per transport and judges memory, threads,
 // loss and order over time (soak_main.hpp); DIR/<transport>.json per run.
 //
+//   eventbus-bench --outbox sqlite|postgres --transports nats ...
+//
+// instead measures the outbox relay per level (outbox_runs.hpp).
+//
 // The options are in command_line.hpp (one group per file), the runs in level_runs.hpp and
 // soak_main.hpp, the reports in reports.hpp and report_files.hpp.
 #include <CLI/CLI.hpp>
@@ -20,6 +24,7 @@
 
 #include "command_line.hpp"
 #include "level_runs.hpp"
+#include "outbox_runs.hpp"
 #include "report_files.hpp"
 #include "reports.hpp"
 #include "run_id.hpp"
@@ -37,6 +42,16 @@ int main(int argc, char** argv) {
   }
   const eb::Settings& settings = command_line.settings();
   if (settings.soak.enabled()) return eb::run_soaks(settings, eb::next_run_id());
+#if EVENTBUS_BENCH_OUTBOX
+  if (!settings.outbox.store.empty()) return eb::run_outbox_levels(settings, eb::next_run_id());
+#else
+  if (!settings.outbox.store.empty()) {
+    std::fprintf(stderr,
+                 "eventbus-bench: --outbox: this build has no eventbus::outbox with "
+                 "PostgreSQL (SQLite and libpq are needed)\n");
+    return 2;
+  }
+#endif
 
   const eb::Results results = eb::run_levels(settings);
   std::fputs(eb::terminal_report(results).c_str(), stdout);

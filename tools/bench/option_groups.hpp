@@ -66,6 +66,13 @@ struct SoakOptions {
   std::string apply(Settings& settings) const;
 };
 
+// The outbox relay instead of the bus (outbox_runs.hpp): --outbox sqlite|postgres,
+// --postgres-url, --outbox-aggregates, --outbox-batch.
+struct OutboxOptions {
+  void add(CLI::App& app, Settings& settings);
+  std::string apply(Settings& settings) const;
+};
+
 // --config FILE: the YAML configuration every bus of the invocation starts from.
 struct ConfigFileOption {
   std::string path;

@@ -37,6 +37,14 @@ struct Settings {
   // What every bus of a run starts from (--config FILE); the run then sets its transport,
   // group, client name, broker addresses, in-flight bound and topics.
   BusOptions base_options;
+  // --outbox sqlite|postgres: the outbox relay's throughput per level instead of the bus's
+  // (outbox_runs.hpp); empty: off.
+  struct Outbox {
+    std::string store;
+    std::string postgres_url;       // --postgres-url, by default $EVENTBUS_POSTGRES_URL
+    std::size_t aggregates = 1000;  // the level's events spread over this many aggregates
+    std::size_t batch_size = 256;   // RelayOptions::batch_size
+  } outbox;
 
   bool wants(const std::string& transport) const {
     for (const auto& t : transports)
