@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// migrate(): idempotent, and a database newer than the library is refused, naming both versions.
+// migrate(): idempotent, upgrades an older schema in place, and a database newer than the
+// library is refused, naming both versions.
 #include <system_error>
 
 #include "eventbus/eventbus.hpp"
@@ -56,6 +57,36 @@ TEST(OutboxSchema, NewerSchemaVersionIsRefusedNamingBothVersions) {
     EXPECT_EQ(e.code(), outbox::errc::schema_too_new);
     EXPECT_NE(std::string(e.what()).find("app.db"), std::string::npos) << e.what();
   }
+}
+
+// A database built by version 1 (its tables as that version's migration made them, with a
+// pending row) is upgraded in place: the row stays, the claim's indexes are the partial ones.
+TEST(OutboxSchema, VersionOneDatabaseIsUpgradedKeepingItsRows) {
+  TempDir dir;
+  AppDatabase db(dir.file("app.db"));
+  db.exec(R"sql(
+CREATE TABLE eventbus_outbox_schema (version INTEGER NOT NULL);
+INSERT INTO eventbus_outbox_schema VALUES (1);
+CREATE TABLE eventbus_outbox (
+  id INTEGER PRIMARY KEY, topic TEXT NOT NULL, aggregate_id TEXT NOT NULL,
+  event_id TEXT NOT NULL UNIQUE, payload BLOB NOT NULL, headers TEXT,
+  tenant_id INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'published', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT, created_at INTEGER NOT NULL, published_at INTEGER);
+CREATE INDEX eventbus_outbox_due ON eventbus_outbox (state, next_attempt_at, id);
+CREATE INDEX eventbus_outbox_aggregate ON eventbus_outbox (aggregate_id, state, id);
+)sql");
+  ASSERT_FALSE(outbox::add(db.get(), "orders", make_envelope("a-1", "Created", 1, "{}")));
+  ASSERT_FALSE(outbox::migrate(db.get()));
+  int version = -1;
+  ASSERT_FALSE(outbox::schema_version(db.get(), version));
+  EXPECT_EQ(version, 2);
+  EXPECT_EQ(db.count_in_state("pending"), 1);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                       "('eventbus_outbox_pending', 'eventbus_outbox_pending_aggregate')"),
+            2);
+  EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_master WHERE name = 'eventbus_outbox_due'"), 0);
 }
 
 TEST(OutboxSchema, NullConnectionIsAnInvalidOption) {

@@ -15,7 +15,7 @@ struct sqlite3;  // <sqlite3.h>: the application's connection
 namespace eventbus::outbox {
 
 /// The schema version this library creates and understands.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 /// Creates the outbox tables, or upgrades them to kSchemaVersion, in one transaction (a
 /// savepoint when the caller has one open). Idempotent: on an up-to-date database it changes
