@@ -81,7 +81,7 @@ CREATE INDEX eventbus_outbox_aggregate ON eventbus_outbox (aggregate_id, state, 
   ASSERT_FALSE(outbox::migrate(db.get()));
   int version = -1;
   ASSERT_FALSE(outbox::schema_version(db.get(), version));
-  EXPECT_EQ(version, 2);
+  EXPECT_EQ(version, outbox::kSchemaVersion);
   EXPECT_EQ(db.count_in_state("pending"), 1);
   EXPECT_EQ(db.integer("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
                        "('eventbus_outbox_pending', 'eventbus_outbox_pending_aggregate')"),

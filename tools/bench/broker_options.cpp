@@ -26,6 +26,7 @@ void BrokerOptions::add(CLI::App& app, Settings& s) {
 }
 
 std::string BrokerOptions::apply(const Settings& s) const {
+  if (s.outbox.inbox) return "";  // --inbox talks to no broker
   if (s.wants("nats") && s.nats_url.empty()) {
     return "the nats transport needs --nats-url or EVENTBUS_NATS_URL (scripts/bench.sh starts "
            "a server)";

@@ -14,8 +14,10 @@
 // loss and order over time (soak_main.hpp); DIR/<transport>.json per run.
 //
 //   eventbus-bench --outbox sqlite|postgres --transports nats ...
+//   eventbus-bench --inbox
 //
-// instead measures the outbox relay per level (outbox_runs.hpp).
+// instead measure the outbox relay per level, or the inbox's cost per message
+// (outbox_runs.hpp, inbox_runs.hpp).
 //
 // The options are in command_line.hpp (one group per file), the runs in level_runs.hpp and
 // soak_main.hpp, the reports in reports.hpp and report_files.hpp.
@@ -23,6 +25,7 @@
 #include <cstdio>
 
 #include "command_line.hpp"
+#include "inbox_runs.hpp"
 #include "level_runs.hpp"
 #include "outbox_runs.hpp"
 #include "report_files.hpp"
@@ -43,9 +46,10 @@ int main(int argc, char** argv) {
   const eb::Settings& settings = command_line.settings();
   if (settings.soak.enabled()) return eb::run_soaks(settings, eb::next_run_id());
 #if EVENTBUS_BENCH_OUTBOX
+  if (settings.outbox.inbox) return eb::run_inbox_levels(settings, eb::next_run_id());
   if (!settings.outbox.store.empty()) return eb::run_outbox_levels(settings, eb::next_run_id());
 #else
-  if (!settings.outbox.store.empty()) {
+  if (!settings.outbox.store.empty() || settings.outbox.inbox) {
     std::fprintf(stderr,
                  "eventbus-bench: --outbox: this build has no eventbus::outbox with "
                  "PostgreSQL (SQLite and libpq are needed)\n");

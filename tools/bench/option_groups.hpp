@@ -67,7 +67,7 @@ struct SoakOptions {
 };
 
 // The outbox relay instead of the bus (outbox_runs.hpp): --outbox sqlite|postgres,
-// --postgres-url, --outbox-aggregates, --outbox-batch.
+// --postgres-url, --outbox-aggregates, --outbox-batch, and --inbox.
 struct OutboxOptions {
   void add(CLI::App& app, Settings& settings);
   std::string apply(Settings& settings) const;

@@ -18,6 +18,9 @@ void OutboxOptions::add(CLI::App& app, Settings& s) {
                  "--outbox: aggregates the level's events are spread over")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  app.add_flag("--inbox", s.outbox.inbox,
+               "measure the inbox (SQLite) instead: a handler's transaction with and without "
+               "it, per message, interleaved; no broker");
   app.add_option("--outbox-batch", s.outbox.batch_size, "--outbox: the relay's batch_size")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();

@@ -44,6 +44,7 @@ struct Settings {
     std::string postgres_url;       // --postgres-url, by default $EVENTBUS_POSTGRES_URL
     std::size_t aggregates = 1000;  // the level's events spread over this many aggregates
     std::size_t batch_size = 256;   // RelayOptions::batch_size
+    bool inbox = false;             // --inbox: the inbox's cost per message instead (SQLite)
   } outbox;
 
   bool wants(const std::string& transport) const {

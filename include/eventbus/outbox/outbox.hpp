@@ -7,6 +7,7 @@
 
 #include "eventbus/outbox/add.hpp"
 #include "eventbus/outbox/error.hpp"
+#include "eventbus/outbox/inbox.hpp"
 #include "eventbus/outbox/relay_options.hpp"
 #include "eventbus/outbox/schema.hpp"
 #include "eventbus/outbox/sqlite_relay.hpp"

@@ -36,6 +36,22 @@ CREATE INDEX eventbus_outbox_aggregate ON eventbus_outbox (aggregate_id, id)
 )sql",
     // Version 2 gave SQLite the partial indexes PostgreSQL had from version 1: nothing to do.
     "SELECT 1",
+    // Version 3: the inbox, as on SQLite.
+    R"sql(
+CREATE TABLE eventbus_inbox (
+  consumer_group TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('processing', 'done', 'failed', 'dead')),
+  token BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  received_at BIGINT NOT NULL,
+  done_at BIGINT,
+  PRIMARY KEY (consumer_group, event_id)
+);
+)sql",
 };
 
 // Any constant will do, as long as it is this library's: pg_advisory_xact_lock takes a bigint.

@@ -49,6 +49,23 @@ CREATE INDEX eventbus_outbox_pending ON eventbus_outbox (id) WHERE state = 'pend
 CREATE INDEX eventbus_outbox_pending_aggregate ON eventbus_outbox (aggregate_id, id)
   WHERE state = 'pending';
 )sql",
+    // Version 3: the inbox (inbox.hpp): one row per (consumer group, event id) handled or
+    // being handled, with the fencing token of its current claim.
+    R"sql(
+CREATE TABLE eventbus_inbox (
+  consumer_group TEXT NOT NULL,
+  event_id TEXT NOT NULL,
+  topic TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('processing', 'done', 'failed', 'dead')),
+  token INTEGER NOT NULL,
+  lease_until INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
+  received_at INTEGER NOT NULL,
+  done_at INTEGER,
+  PRIMARY KEY (consumer_group, event_id)
+);
+)sql",
 };
 
 constexpr const char* kVersionTable =

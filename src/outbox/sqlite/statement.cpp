@@ -11,7 +11,7 @@ Error database_error(sqlite3* db, std::string_view what) {
   Error error{make_error_code(errc::database_error),
               std::string(what) + ": " + message + " (" + sqlite3_errstr(code) + ")"};
   // The one mistake worth its own code: the application never ran migrate().
-  if (message.find("no such table: eventbus_outbox") != std::string::npos) {
+  if (message.find("no such table: eventbus_") != std::string::npos) {
     error.code = make_error_code(errc::not_migrated);
     error.detail += "; call eventbus::outbox::migrate() on the database first";
   }
