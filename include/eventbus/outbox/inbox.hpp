@@ -33,8 +33,12 @@ struct InboxOptions {
   /// event's deliveries fail at once with its last error, so the bus dead-letters them without
   /// calling the handler.
   std::uint32_t max_attempts = 10;
-  /// How long a connection waits for SQLite's write lock (>= 0).
+  /// How long a connection waits for a lock (SQLite's write lock; PostgreSQL's lock_timeout;
+  /// >= 0).
   milliseconds busy_timeout{5000};
+  /// PostgreSQL: how long one of the inbox's own database calls may take before the delivery
+  /// fails and the connection is dropped (> 0).
+  milliseconds database_timeout{10000};
   /// Where the inbox's log lines go (component "inbox"): stale settles (warning), events gone
   /// dead (error). Empty: nothing is logged.
   LogHandler log;

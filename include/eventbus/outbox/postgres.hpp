@@ -6,6 +6,8 @@
 /// share a table. See docs/outbox.md.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,6 +15,7 @@
 #include "eventbus/envelope.hpp"
 #include "eventbus/message.hpp"
 #include "eventbus/outbox/error.hpp"
+#include "eventbus/outbox/inbox.hpp"
 #include "eventbus/outbox/relay.hpp"
 #include "eventbus/outbox/relay_options.hpp"
 
@@ -56,6 +59,37 @@ class PostgresRelay : public Relay {
   /// close(). Errors (std::system_error, the message naming the option or what failed):
   /// invalid_option, database_error, schema_too_new.
   PostgresRelay(const std::string& conninfo, Bus& bus, RelayOptions options = {});
+};
+
+/// The handler of an idempotent consumer on PostgreSQL: `conn` is in a transaction the inbox
+/// opened; write through it (PQexec and the like) and return. Do not commit or roll back.
+using PostgresInboxHandler =
+    std::function<HandlerResult(const Envelope& envelope, const Message& message, PGconn* conn)>;
+
+/// The inbox (inbox.hpp) on PostgreSQL, with connections of its own (one per delivery under
+/// way, each call bounded by options.database_timeout). A claim commits before the handler
+/// runs, so handlers of one event in different consumers are kept apart by the lease, and of
+/// different events run in parallel; a handler that outlives its lease can lose its claim to
+/// another delivery, and its settle is then refused (stale) with its writes rolled back.
+class PostgresInbox {
+ public:
+  /// Connects with `conninfo` (never in an error or log line) and migrates. Errors
+  /// (std::system_error): invalid_option, database_error, schema_too_new.
+  PostgresInbox(const std::string& conninfo, InboxOptions options);
+  ~PostgresInbox();
+  PostgresInbox(const PostgresInbox&) = delete;
+  PostgresInbox& operator=(const PostgresInbox&) = delete;
+
+  /// The handler to give Bus::subscribe_envelope (as SqliteInbox::wrap).
+  EnvelopeHandler wrap(PostgresInboxHandler handler);
+  /// A snapshot of the counters.
+  InboxStats stats() const;
+
+  /// The inbox's state, inside the library; shared with the handlers wrap() made.
+  class Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
 };
 
 }  // namespace eventbus::outbox

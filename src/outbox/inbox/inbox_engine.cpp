@@ -31,6 +31,9 @@ Error validate(const InboxOptions& options) {
   if (options.lease.count() <= 0) return invalid("inbox: lease must be > 0");
   if (options.max_attempts == 0) return invalid("inbox: max_attempts must be > 0");
   if (options.busy_timeout.count() < 0) return invalid("inbox: busy_timeout must be >= 0");
+  if (options.database_timeout.count() <= 0) {
+    return invalid("inbox: database_timeout must be > 0");
+  }
   return {};
 }
 

@@ -55,6 +55,8 @@ class Connection {
   // Closes the connection (an open transaction rolls back on the server).
   void drop();
   bool connected() const { return conn_ != nullptr; }
+  // The libpq connection (null when not connected), for the application's handler.
+  PGconn* native() const { return conn_; }
 
  private:
   Clock::time_point deadline_from_now() const;

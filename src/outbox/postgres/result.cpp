@@ -5,6 +5,14 @@
 
 namespace eventbus::outbox::postgres {
 
+std::int64_t Result::affected() const {
+  if (result_ == nullptr) return 0;
+  const std::string_view text = PQcmdTuples(result_);
+  std::int64_t rows = 0;
+  std::from_chars(text.data(), text.data() + text.size(), rows);
+  return rows;
+}
+
 std::int64_t Result::integer(int row, int column) const {
   const std::string_view value = bytes(row, column);
   if (PQfformat(result_, column) == 0) {  // text

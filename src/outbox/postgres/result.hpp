@@ -33,6 +33,8 @@ class Result {
             static_cast<std::size_t>(PQgetlength(result_, row, column))};
   }
   std::string text(int row, int column) const { return std::string(bytes(row, column)); }
+  // Rows an INSERT, UPDATE or DELETE changed.
+  std::int64_t affected() const;
   // An int2, int4 or int8 column of a binary result, or an integer column of a text result.
   std::int64_t integer(int row, int column) const;
 
