@@ -22,6 +22,7 @@
 
 #include "eventbus/metrics_options.hpp"
 #include "eventbus/options.hpp"
+#include "eventbus/outbox_config.hpp"
 
 namespace eventbus {
 
@@ -29,6 +30,8 @@ namespace eventbus {
 struct Config {
   BusOptions bus;  ///< healthCheck and monitor are BusOptions::heartbeat and BusOptions::monitor
   MetricsConfig metrics;  ///< the `metrics` section: serve with a MetricsServer when enabled
+  OutboxConfig outbox;    ///< the `outbox` section: eventbus::outbox::start_relay() takes it
+  InboxConfig inbox;      ///< the `inbox` section: eventbus::outbox::inbox_options() takes it
 };
 
 /// Environment variables by name. Injectable so tests need not touch the process environment.

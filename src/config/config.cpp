@@ -123,6 +123,7 @@ Config parse_config_section(std::string_view yaml_text, std::string_view section
     YAML::Node root = section.empty() ? document : find_section(document, section, source);
     from_env = config::apply_environment(root, env);
     config::apply_section(root, "", config::root_section(), state);
+    config::check_outbox_sections(state.config);
   } catch (const config::KeyError& e) {
     throw_invalid(describe(e, source, from_env, section));
   }

@@ -64,6 +64,8 @@ const Section& root_section() {
       {"monitor", "", KeyKind::section, nullptr, &monitor_section()},
       {"memory", "", KeyKind::section, nullptr, &memory_section()},
       {"metrics", "", KeyKind::section, nullptr, &metrics_section()},
+      {"outbox", "", KeyKind::section, nullptr, &outbox_section()},
+      {"inbox", "", KeyKind::section, nullptr, &inbox_section()},
       {"kafka", "", KeyKind::section, nullptr, &kafka_section()},
       {"nats", "", KeyKind::section, nullptr, &nats_section()},
       {"topicDefaults", "", KeyKind::section, nullptr, &topic_section()},

@@ -61,6 +61,11 @@ const Section& health_check_section();
 const Section& monitor_section();
 const Section& memory_section();
 const Section& metrics_section();
+const Section& outbox_section();
+const Section& inbox_section();
+// After the file was read: the outbox and inbox sections' keys that only make sense together
+// (a store and its path or url, a group). Fails naming the key.
+void check_outbox_sections(const Config& config);
 // The keys of one topic: `topicDefaults`, each `topics.<name>`, and nats.jetstream.stream.
 const Section& topic_section();
 // The NATS stream keys (nats.jetstream.stream): the NATS part of topic_section().

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "eventbus/outbox/add.hpp"
+#include "eventbus/outbox/config.hpp"
 #include "eventbus/outbox/error.hpp"
 #include "eventbus/outbox/inbox.hpp"
 #include "eventbus/outbox/relay_options.hpp"
