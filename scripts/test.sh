@@ -63,7 +63,7 @@ step "libFuzzer: envelope decoder and configuration parser, 60 s each (clang, AS
 scripts/fuzz.sh 60
 
 # Under the sanitizers: the unit tests, the conformance suite on memory, NATS and Kafka, the
-# NATS transport tests and the bench's metric tests. The Kafka-specific and fault tests (JVM
+# NATS transport tests, the bench's metric tests and the outbox's. The Kafka-specific and fault tests (JVM
 # brokers killed and restarted, group joins, frozen brokers) run in the plain build above;
 # under sanitizers they do not fit CI's time budget on 2 cores.
 sanitized_labels='unit|memory|nats|bench'
@@ -75,6 +75,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L "$sanitized_labels"
 ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L kafka -R "$sanitized_kafka"
+# The outbox and the inbox on SQLite and PostgreSQL (their crash tests run in the plain build).
+ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L outbox
 # The NATS broker-crash test twice in a row under ASan (scripts/crash-loop.sh 20 for the full
 # form): restarts are where the consume path once corrupted the heap.
 scripts/crash-loop.sh 2
@@ -88,3 +90,5 @@ setarch "$(uname -m)" -R ctest --test-dir build/tsan --output-on-failure -j 2 --
   -L "$sanitized_labels"
 setarch "$(uname -m)" -R ctest --test-dir build/tsan --output-on-failure -j 2 --timeout 900 \
   -L kafka -R "$sanitized_kafka"
+setarch "$(uname -m)" -R ctest --test-dir build/tsan --output-on-failure -j 2 --timeout 900 \
+  -L outbox
