@@ -79,7 +79,14 @@ void PostgresStore::roll_back() {
 Error PostgresStore::claim(std::int64_t now_ms, std::size_t limit, std::vector<OutboxRow>& rows) {
   rows.clear();
   roll_back();  // a round that ended without settling (it should not) leaves nothing open
-  if (Error error = connection_.exec("claiming outbox rows", "BEGIN")) return error;
+  // enable_sort off for this transaction: the claim must walk the pending-id index and stop at
+  // its limit. A table whose statistics lag behind (new, or just filled in a burst, before
+  // autovacuum analyzed it) otherwise gets a plan that reads every pending row and sorts them:
+  // measured 8.5 ms instead of 1.1 ms a claim with 5,000 pending rows.
+  if (Error error =
+          connection_.exec("claiming outbox rows", "BEGIN; SET LOCAL enable_sort = off")) {
+    return error;
+  }
   in_transaction_ = true;
   Result result;
   if (Error error =

@@ -50,7 +50,8 @@ CREATE INDEX eventbus_outbox_pending_aggregate ON eventbus_outbox (aggregate_id,
   WHERE state = 'pending';
 )sql",
     // Version 3: the inbox (inbox.hpp): one row per (consumer group, event id) handled or
-    // being handled, with the fencing token of its current claim.
+    // being handled, with the fencing token of its current claim. WITHOUT ROWID: the key is
+    // the only index, so a claim writes one b-tree, not a table and an index.
     R"sql(
 CREATE TABLE eventbus_inbox (
   consumer_group TEXT NOT NULL,
@@ -64,7 +65,7 @@ CREATE TABLE eventbus_inbox (
   received_at INTEGER NOT NULL,
   done_at INTEGER,
   PRIMARY KEY (consumer_group, event_id)
-);
+) WITHOUT ROWID;
 )sql",
 };
 
