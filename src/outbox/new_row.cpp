@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "outbox/new_row.hpp"
 
-#include <chrono>
-
 #include "core/topic_name.hpp"
 #include "eventbus/codec.hpp"
 #include "outbox/headers_json.hpp"
+#include "outbox/unix_ms.hpp"
 
 namespace eventbus::outbox {
 
@@ -21,9 +20,7 @@ Error prepare_row(std::string_view topic, const Envelope& envelope, const Header
   if (headers != nullptr && !headers->empty()) {
     if (Error error = encode_headers(*headers, row.headers)) return error;
   }
-  row.created_at = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
+  row.created_at = unix_ms_now();
   return {};
 }
 

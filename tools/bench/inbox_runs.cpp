@@ -11,6 +11,7 @@
 
 #include "eventbus/eventbus.hpp"
 #include "eventbus/outbox/outbox.hpp"
+#include "median.hpp"
 
 namespace eventbus::bench {
 namespace {
@@ -111,12 +112,6 @@ InboxRun run_once(std::uint64_t events, const std::string& id, bool inbox_first)
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
   return run;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n == 0 ? 0 : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 }  // namespace

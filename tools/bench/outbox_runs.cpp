@@ -17,6 +17,7 @@
 #include "eventbus/eventbus.hpp"
 #include "eventbus/outbox/outbox.hpp"
 #include "eventbus/outbox/postgres.hpp"
+#include "median.hpp"
 
 namespace eventbus::bench {
 namespace {
@@ -186,12 +187,6 @@ OutboxRun run_once(const Settings& s, const std::string& transport, std::uint64_
   }
   run.relay_per_second = static_cast<double>(events) / seconds;
   return run;
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const std::size_t n = values.size();
-  return n == 0 ? 0 : n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
 }
 
 }  // namespace

@@ -7,15 +7,11 @@
 #include <utility>
 
 #include "eventbus/error.hpp"
+#include "outbox/log_line.hpp"
+#include "outbox/unix_ms.hpp"
 
 namespace eventbus::outbox {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 HandlerResult database_failure(const Error& error) {
   return HandlerResult::fail("inbox: " + error.detail);
@@ -45,7 +41,7 @@ std::optional<HandlerResult> InboxEngine::claim(InboxSession& session, const Inb
   std::optional<InboxRow> row;
   Error error = session.read(key, row);
   if (error) return database_failure(error);
-  const std::int64_t now = now_ms();
+  const std::int64_t now = unix_ms_now();
   const ClaimDecision decision = decide(row, now);
   switch (decision) {
     case ClaimDecision::insert:
@@ -111,7 +107,7 @@ HandlerResult InboxEngine::deliver(const Envelope& envelope, const Message& mess
   }
   if (result) {
     bool ours = false;
-    Error error = session->settle(key, claim.token, "done", "", now_ms(), ours);
+    Error error = session->settle(key, claim.token, "done", "", unix_ms_now(), ours);
     if (!error && !ours) {
       session->rollback();
       count(&InboxStats::stale);
@@ -150,7 +146,7 @@ void InboxEngine::mark_failed(InboxSession& session, const InboxKey& key, Claim 
   const bool dead = claim.attempts >= options_.max_attempts;
   bool ours = false;
   if (!error) {
-    error = session.settle(key, claim.token, dead ? "dead" : "failed", reason, now_ms(), ours);
+    error = session.settle(key, claim.token, dead ? "dead" : "failed", reason, unix_ms_now(), ours);
   }
   if (!error) error = session.commit();
   if (error) {
@@ -175,12 +171,8 @@ void InboxEngine::count(std::uint64_t InboxStats::*counter) {
   ++(stats_.*counter);
 }
 
-void InboxEngine::log(LogLevel level, const std::string& text) const {
-  if (!options_.log) return;
-  try {
-    options_.log(LogRecord{level, "inbox", text});
-  } catch (...) {  // a log handler must not throw; what it throws is swallowed, as the bus does
-  }
+void InboxEngine::log(LogLevel level, const std::string& message) const {
+  log_line(options_.log, level, "inbox", message);
 }
 
 }  // namespace eventbus::outbox

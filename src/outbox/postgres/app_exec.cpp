@@ -28,15 +28,10 @@ Exec app_exec(PGconn* conn) {
     if (params.empty()) {
       out = Result(PQexec(conn, sql));
     } else {
-      std::vector<const char*> values;
-      std::vector<int> lengths, formats;
-      for (const Param& p : params) {
-        values.push_back(p.null ? nullptr : p.value.data());
-        lengths.push_back(static_cast<int>(p.value.size()));
-        formats.push_back(p.binary ? 1 : 0);
-      }
-      out = Result(PQexecParams(conn, sql, static_cast<int>(params.size()), nullptr, values.data(),
-                                lengths.data(), formats.data(), 1));
+      const ParamArrays arrays(params);
+      out = Result(PQexecParams(conn, sql, static_cast<int>(params.size()), nullptr,
+                                arrays.values.data(), arrays.lengths.data(), arrays.formats.data(),
+                                1));
     }
     if (out.get() == nullptr) {
       return {make_error_code(errc::database_error),

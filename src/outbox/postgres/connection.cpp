@@ -123,17 +123,12 @@ Error Connection::exec(std::string_view what, const char* sql, const std::vector
   out = Result();
   if (Error error = connect()) return error;
   const Clock::time_point deadline = deadline_from_now();
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const Param& p : params) {
-    values.push_back(p.null ? nullptr : p.value.data());
-    lengths.push_back(static_cast<int>(p.value.size()));
-    formats.push_back(p.binary ? 1 : 0);
-  }
+  const ParamArrays arrays(params);
   const int sent = params.empty()
                        ? PQsendQuery(conn_, sql)
                        : PQsendQueryParams(conn_, sql, static_cast<int>(params.size()), nullptr,
-                                           values.data(), lengths.data(), formats.data(), 1);
+                                           arrays.values.data(), arrays.lengths.data(),
+                                           arrays.formats.data(), 1);
   if (sent == 0) return lost(what, connection_message(conn_));
   const std::string timed_out = "no answer within " + std::to_string(call_timeout_.count()) + " ms";
   for (;;) {  // flush what libpq could not write at once

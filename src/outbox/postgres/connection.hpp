@@ -30,6 +30,19 @@ struct Param {
   bool null = false;
 };
 
+// `params` as libpq's parallel arrays (PQexecParams, PQsendQueryParams).
+struct ParamArrays {
+  explicit ParamArrays(const std::vector<Param>& params) {
+    for (const Param& p : params) {
+      values.push_back(p.null ? nullptr : p.value.data());
+      lengths.push_back(static_cast<int>(p.value.size()));
+      formats.push_back(p.binary ? 1 : 0);
+    }
+  }
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+};
+
 // database_error, or not_migrated when the outbox table is missing (SQLSTATE 42P01), with
 // "<what>: <PostgreSQL's message>".
 Error result_error(const PGresult* result, std::string_view what);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "eventbus/outbox/schema.hpp"
+#include "outbox/schema_too_new.hpp"
 
 namespace eventbus::outbox::postgres {
 namespace {
@@ -57,13 +58,6 @@ CREATE TABLE eventbus_inbox (
 // Any constant will do, as long as it is this library's: pg_advisory_xact_lock takes a bigint.
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(4711600613251790848)";
 
-Error too_new(int version) {
-  return {make_error_code(errc::schema_too_new),
-          "eventbus_outbox schema version " + std::to_string(version) +
-              " is newer than the version this library knows (" + std::to_string(kSchemaVersion) +
-              "); upgrade eventbus"};
-}
-
 }  // namespace
 
 Error read_version(const Exec& exec, int& version) {
@@ -86,18 +80,31 @@ Error read_version(const Exec& exec, int& version) {
   return {};
 }
 
+Error migrate(Connection& connection) {
+  const Exec exec = [&connection](std::string_view what, const char* sql,
+                                  const std::vector<Param>& params, Result& result) {
+    return connection.exec(what, sql, params, result);
+  };
+  if (Error error = connection.exec("starting the migration", "BEGIN")) return error;
+  if (Error error = apply_migrations(exec)) {
+    connection.drop();  // ends the failed transaction on the server too
+    return error;
+  }
+  return connection.exec("committing the migration", "COMMIT");
+}
+
 Error apply_migrations(const Exec& exec) {
   Result ignored;
   int version = 0;
   if (Error error = read_version(exec, version)) return error;
-  if (version > kSchemaVersion) return too_new(version);
+  if (version > kSchemaVersion) return schema_too_new(version);
   if (version == kSchemaVersion) return {};  // every relay start: no lock taken
   if (Error error = exec("waiting for other migrations", kMigrationLock, {}, ignored)) {
     return error;
   }
   // Again under the lock: another connection may have migrated meanwhile.
   if (Error error = read_version(exec, version)) return error;
-  if (version > kSchemaVersion) return too_new(version);
+  if (version > kSchemaVersion) return schema_too_new(version);
   if (Error error = exec("creating eventbus_outbox_schema",
                          "CREATE TABLE IF NOT EXISTS eventbus_outbox_schema "
                          "(version INTEGER NOT NULL)",

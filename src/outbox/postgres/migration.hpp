@@ -25,4 +25,7 @@ Error read_version(const Exec& exec, int& version);
 // nothing on an up-to-date database; schema_too_new for a newer one.
 Error apply_migrations(const Exec& exec);
 
+// apply_migrations on a connection of the library's own, in a transaction of its own.
+Error migrate(Connection& connection);
+
 }  // namespace eventbus::outbox::postgres

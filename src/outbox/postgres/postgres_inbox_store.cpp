@@ -111,43 +111,23 @@ Error PostgresInboxStore::open(const std::string& conninfo, const InboxOptions& 
                                std::unique_ptr<PostgresInboxStore>& out) {
   std::unique_ptr<PostgresInboxStore> store(new PostgresInboxStore(conninfo, options));
   auto first = std::make_unique<PostgresInboxSession>(conninfo, options);
-  Connection& connection = first->connection();
-  const Exec exec = [&connection](std::string_view what, const char* sql,
-                                  const std::vector<Param>& params, Result& result) {
-    return connection.exec(what, sql, params, result);
-  };
-  if (Error error = connection.exec("starting the migration", "BEGIN")) return error;
-  if (Error error = apply_migrations(exec)) return error;
-  if (Error error = connection.exec("committing the migration", "COMMIT")) return error;
-  store->pool_->idle.push_back(std::move(first));
+  if (Error error = migrate(first->connection())) return error;
+  store->pool_.keep(std::move(first));
   out = std::move(store);
   return {};
 }
 
 Error PostgresInboxStore::acquire(std::shared_ptr<InboxSession>& session) {
-  std::unique_ptr<PostgresInboxSession> taken;
-  {
-    std::lock_guard lock(pool_->mutex);
-    if (!pool_->idle.empty()) {
-      taken = std::move(pool_->idle.back());
-      pool_->idle.pop_back();
-    }
-  }
-  if (!taken) taken = std::make_unique<PostgresInboxSession>(conninfo_, options_);
-  if (Error error = taken->connection().connect()) return error;
-  PostgresInboxSession* raw = taken.release();
-  session =
-      std::shared_ptr<InboxSession>(raw, [weak = std::weak_ptr<Pool>(pool_)](InboxSession* s) {
-        auto* own = static_cast<PostgresInboxSession*>(s);
-        own->rollback();  // nothing left open for the next delivery
-        if (auto pool = weak.lock()) {
-          std::lock_guard lock(pool->mutex);
-          pool->idle.emplace_back(own);
-          return;
-        }
-        delete own;
-      });
-  return {};
+  Error error = pool_.acquire(
+      [this](std::unique_ptr<PostgresInboxSession>& made) {
+        made = std::make_unique<PostgresInboxSession>(conninfo_, options_);
+        return Error{};
+      },
+      session);
+  // A pooled connection may have been dropped by an earlier call: connect it again now.
+  if (!error) error = static_cast<PostgresInboxSession&>(*session).connection().connect();
+  if (error) session.reset();
+  return error;
 }
 
 }  // namespace eventbus::outbox::postgres

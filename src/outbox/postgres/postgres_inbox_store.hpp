@@ -7,12 +7,11 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "eventbus/outbox/inbox.hpp"
 #include "outbox/inbox/inbox_store.hpp"
+#include "outbox/inbox/session_pool.hpp"
 #include "outbox/postgres/connection.hpp"
 
 namespace eventbus::outbox::postgres {
@@ -49,13 +48,9 @@ class PostgresInboxStore final : public InboxStore {
   PostgresInboxStore(std::string conninfo, InboxOptions options)
       : conninfo_(std::move(conninfo)), options_(std::move(options)) {}
 
-  struct Pool {
-    std::mutex mutex;
-    std::vector<std::unique_ptr<PostgresInboxSession>> idle;
-  };
   const std::string conninfo_;
   const InboxOptions options_;
-  const std::shared_ptr<Pool> pool_ = std::make_shared<Pool>();
+  SessionPool<PostgresInboxSession> pool_;
 };
 
 }  // namespace eventbus::outbox::postgres

@@ -57,14 +57,7 @@ PostgresStore::PostgresStore(const std::string& conninfo, const RelayOptions& op
 Error PostgresStore::open(const std::string& conninfo, const RelayOptions& options,
                           std::unique_ptr<PostgresStore>& out) {
   std::unique_ptr<PostgresStore> store(new PostgresStore(conninfo, options));
-  Connection& connection = store->connection_;
-  const Exec exec = [&connection](std::string_view what, const char* sql,
-                                  const std::vector<Param>& params, Result& result) {
-    return connection.exec(what, sql, params, result);
-  };
-  if (Error error = connection.exec("starting the migration", "BEGIN")) return error;
-  if (Error error = apply_migrations(exec)) return error;
-  if (Error error = connection.exec("committing the migration", "COMMIT")) return error;
+  if (Error error = migrate(store->connection_)) return error;
   out = std::move(store);
   return {};
 }

@@ -7,16 +7,12 @@
 #include "eventbus/codec.hpp"
 #include "eventbus/error.hpp"
 #include "outbox/headers_json.hpp"
+#include "outbox/log_line.hpp"
 #include "outbox/relay/backoff.hpp"
+#include "outbox/unix_ms.hpp"
 
 namespace eventbus::outbox {
 namespace {
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error invalid(std::string detail) {
   return {eventbus::make_error_code(eventbus::errc::invalid_option), std::move(detail)};
@@ -116,7 +112,7 @@ bool RelayEngine::round() {
     ++stats_.rounds;
   }
   std::vector<OutboxRow> rows;
-  if (Error error = store_->claim(now_ms(), options_.batch_size, rows)) {
+  if (Error error = store_->claim(unix_ms_now(), options_.batch_size, rows)) {
     fail_round(error);
     return false;
   }
@@ -125,13 +121,13 @@ bool RelayEngine::round() {
   auto round = std::make_shared<Round>();
   round->outcomes.resize(rows.size());
   Settlement settlement;
-  const std::int64_t claimed_at = now_ms();
+  const std::int64_t claimed_at = unix_ms_now();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     publish(rows[i], i, round, settlement.failures, claimed_at);
   }
   const std::vector<Outcome> outcomes = await(round);
 
-  settlement.now_ms = now_ms();
+  settlement.now_ms = unix_ms_now();
   std::size_t unacked = 0;
   std::uint64_t failed = 0;  // publish attempts that failed
   bool bus_closed = false;
@@ -267,11 +263,7 @@ void RelayEngine::fail_round(const Error& error) {
 }
 
 void RelayEngine::log(LogLevel level, const std::string& message) const {
-  if (!options_.log) return;
-  try {
-    options_.log(LogRecord{level, "outbox", message});
-  } catch (...) {  // a log handler must not throw; what it throws is swallowed, as the bus does
-  }
+  log_line(options_.log, level, "outbox", message);
 }
 
 }  // namespace eventbus::outbox

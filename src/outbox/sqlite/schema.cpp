@@ -10,6 +10,7 @@
 #include <string>
 
 #include "eventbus/error.hpp"
+#include "outbox/schema_too_new.hpp"
 #include "outbox/sqlite/statement.hpp"
 #include "outbox/sqlite/transaction.hpp"
 
@@ -85,13 +86,6 @@ Error read_version(sqlite3* db, int& version) {
   return read.error();
 }
 
-Error too_new(int version) {
-  return {make_error_code(errc::schema_too_new),
-          "eventbus_outbox schema version " + std::to_string(version) +
-              " is newer than the version this library knows (" + std::to_string(kSchemaVersion) +
-              "); upgrade eventbus"};
-}
-
 }  // namespace
 
 Error schema_version(sqlite3* db, int& version) {
@@ -108,14 +102,14 @@ Error migrate(sqlite3* db) {
   // new takes no write lock.
   int version = 0;
   if (Error error = read_version(db, version)) return error;
-  if (version > kSchemaVersion) return too_new(version);
+  if (version > kSchemaVersion) return schema_too_new(version);
   if (version == kSchemaVersion) return {};
 
   sqlite::Transaction transaction(db);
   if (transaction.error()) return transaction.error();
   // Again under the write lock: another connection may have migrated meanwhile.
   if (Error error = read_version(db, version)) return error;
-  if (version > kSchemaVersion) return too_new(version);
+  if (version > kSchemaVersion) return schema_too_new(version);
   if (Error error = sqlite::exec(db, kVersionTable, "creating eventbus_outbox_schema")) {
     return error;
   }

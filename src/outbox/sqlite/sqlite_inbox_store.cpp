@@ -111,37 +111,14 @@ Error SqliteInboxStore::open(const std::string& path, milliseconds busy_timeout,
     error.detail = "'" + path + "': " + error.detail;
     return error;
   }
-  store->pool_->idle.push_back(std::move(first));
+  store->pool_.keep(std::move(first));
   out = std::move(store);
   return {};
 }
 
 Error SqliteInboxStore::acquire(std::shared_ptr<InboxSession>& session) {
-  std::unique_ptr<SqliteInboxSession> taken;
-  {
-    std::lock_guard lock(pool_->mutex);
-    if (!pool_->idle.empty()) {
-      taken = std::move(pool_->idle.back());
-      pool_->idle.pop_back();
-    }
-  }
-  if (!taken) {
-    if (Error error = connect(taken)) return error;
-  }
-  // Back to the pool when the delivery drops it (or closed, when the store is gone).
-  SqliteInboxSession* raw = taken.release();
-  session =
-      std::shared_ptr<InboxSession>(raw, [weak = std::weak_ptr<Pool>(pool_)](InboxSession* s) {
-        auto* own = static_cast<SqliteInboxSession*>(s);
-        own->rollback();  // nothing left open for the next delivery
-        if (auto pool = weak.lock()) {
-          std::lock_guard lock(pool->mutex);
-          pool->idle.emplace_back(own);
-          return;
-        }
-        delete own;
-      });
-  return {};
+  return pool_.acquire([this](std::unique_ptr<SqliteInboxSession>& made) { return connect(made); },
+                       session);
 }
 
 }  // namespace eventbus::outbox::sqlite

@@ -6,12 +6,11 @@
 #include <sqlite3.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <vector>
 
 #include "eventbus/outbox/relay_options.hpp"
 #include "outbox/inbox/inbox_store.hpp"
+#include "outbox/inbox/session_pool.hpp"
 
 namespace eventbus::outbox::sqlite {
 
@@ -52,14 +51,9 @@ class SqliteInboxStore final : public InboxStore {
       : path_(std::move(path)), busy_timeout_(busy_timeout) {}
   Error connect(std::unique_ptr<SqliteInboxSession>& out) const;
 
-  // The pool outlives the store's sessions: a session given out returns to it when dropped.
-  struct Pool {
-    std::mutex mutex;
-    std::vector<std::unique_ptr<SqliteInboxSession>> idle;
-  };
   const std::string path_;
   const milliseconds busy_timeout_;
-  const std::shared_ptr<Pool> pool_ = std::make_shared<Pool>();
+  SessionPool<SqliteInboxSession> pool_;
 };
 
 }  // namespace eventbus::outbox::sqlite
