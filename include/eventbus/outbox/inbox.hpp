@@ -37,7 +37,8 @@ struct InboxOptions {
   /// >= 0).
   milliseconds busy_timeout{5000};
   /// PostgreSQL: how long one of the inbox's own database calls may take before the delivery
-  /// fails and the connection is dropped (> 0).
+  /// fails and the connection is dropped (> 0). It is the session's statement_timeout too, so
+  /// the handler's own statements on that connection get it as well.
   milliseconds database_timeout{10000};
   /// Where the inbox's log lines go (component "inbox"): stale settles (warning), events gone
   /// dead (error). Empty: nothing is logged.

@@ -37,7 +37,11 @@ InboxEngine::InboxEngine(std::unique_ptr<InboxStore> store, InboxOptions options
     : store_(std::move(store)), options_(std::move(options)) {}
 
 std::optional<HandlerResult> InboxEngine::claim(InboxSession& session, const InboxKey& key,
-                                                Claim& claim) {
+                                                Claim& claim, bool counted) {
+  // A claim made again after a rollback (mark_failed) must not count what the first counted.
+  const auto count_once = [&](std::uint64_t InboxStats::*counter) {
+    if (counted) count(counter);
+  };
   std::optional<InboxRow> row;
   Error error = session.read(key, row);
   if (error) return database_failure(error);
@@ -52,15 +56,15 @@ std::optional<HandlerResult> InboxEngine::claim(InboxSession& session, const Inb
     case ClaimDecision::reclaim:
       claim = Claim{row->token + 1, row->attempts + 1};
       error = session.claim(key, row->token, now + options_.lease.count(), claim.attempts);
-      if (decision == ClaimDecision::reclaim) count(&InboxStats::reclaimed);
+      if (decision == ClaimDecision::reclaim) count_once(&InboxStats::reclaimed);
       break;
     case ClaimDecision::busy:
-      count(&InboxStats::busy);
+      count_once(&InboxStats::busy);
       return HandlerResult::fail("inbox: event " + key.event_id +
                                  " is being handled by another consumer (its claim holds " +
                                  std::to_string(row->lease_until - now) + " ms more)");
     case ClaimDecision::done:
-      count(&InboxStats::duplicates);
+      count_once(&InboxStats::duplicates);
       return HandlerResult::ok();
     case ClaimDecision::dead:
       return HandlerResult::fail("inbox: event " + key.event_id + " is dead after " +
@@ -83,7 +87,7 @@ HandlerResult InboxEngine::deliver(const Envelope& envelope, const Message& mess
 
   Claim claim;
   if (Error error = session->begin(one_transaction)) return database_failure(error);
-  if (std::optional<HandlerResult> settled = this->claim(*session, key, claim)) {
+  if (std::optional<HandlerResult> settled = this->claim(*session, key, claim, true)) {
     session->rollback();
     return *settled;
   }
@@ -138,7 +142,7 @@ void InboxEngine::mark_failed(InboxSession& session, const InboxKey& key, Claim 
   // Best effort: without the mark a committed claim's lease runs out and it is reclaimed.
   Error error = session.begin(false);
   if (!error && claim_again) {
-    if (const std::optional<HandlerResult> settled = this->claim(session, key, claim)) {
+    if (const std::optional<HandlerResult> settled = this->claim(session, key, claim, false)) {
       session.rollback();  // another consumer settled it meanwhile: its mark stands
       return;
     }

@@ -33,7 +33,9 @@ class InboxEngine {
   };
   // Reads the row and claims it in the session's open transaction; a result when the delivery
   // is settled without the handler (done, dead, busy, a database error).
-  std::optional<HandlerResult> claim(InboxSession& session, const InboxKey& key, Claim& claim);
+  // `counted`: the stats count what it found (false when claiming again after a rollback).
+  std::optional<HandlerResult> claim(InboxSession& session, const InboxKey& key, Claim& claim,
+                                     bool counted);
   void mark_failed(InboxSession& session, const InboxKey& key, Claim claim, bool claim_again,
                    const std::string& reason);
   void count(std::uint64_t InboxStats::*counter);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/wire/go_json.hpp"
+
 namespace eventbus::outbox::postgres {
 namespace {
 
@@ -25,6 +27,21 @@ Error database_error(std::string detail) {
 
 }  // namespace
 
+Param text_param(std::string_view value) {
+  Param param;
+  for (std::size_t i = 0; i < value.size();) {
+    const std::size_t length = detail::utf8_sequence_length(value, i);
+    if (length == 0 || value[i] == '\0') {
+      param.value += '?';
+      ++i;
+    } else {
+      param.value.append(value.substr(i, length));
+      i += length;
+    }
+  }
+  return param;
+}
+
 std::string connection_message(const PGconn* conn) {
   if (conn == nullptr) return "out of memory";
   return one_line(PQerrorMessage(conn));
@@ -35,7 +52,7 @@ Error result_error(const PGresult* result, std::string_view what) {
   const char* state = result == nullptr ? nullptr : PQresultErrorField(result, PG_DIAG_SQLSTATE);
   Error error = database_error(std::string(what) + ": " + message);
   if (state != nullptr && std::strcmp(state, "42P01") == 0 &&
-      message.find("eventbus_outbox") != std::string::npos) {
+      message.find("eventbus_") != std::string::npos) {
     error.code = make_error_code(errc::not_migrated);
     error.detail += " (run outbox::migrate() first)";
   }

@@ -30,6 +30,11 @@ struct Param {
   bool null = false;
 };
 
+// A text parameter made of what a text column takes (UTF-8 without NUL): an error message may
+// quote a broker's or a payload's bytes, and those that do not fit become '?', so a mark is
+// never refused for them (a refused mark would be tried again and again).
+Param text_param(std::string_view value);
+
 // `params` as libpq's parallel arrays (PQexecParams, PQsendQueryParams).
 struct ParamArrays {
   explicit ParamArrays(const std::vector<Param>& params) {

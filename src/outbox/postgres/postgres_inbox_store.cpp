@@ -92,7 +92,7 @@ Error PostgresInboxSession::settle(const InboxKey& key, std::int64_t token, cons
                                    const std::string& error, std::int64_t now, bool& changed) {
   changed = false;
   Result result;
-  Param last_error{error};
+  Param last_error = text_param(error);
   last_error.null = error.empty();
   if (Error failed =
           connection_.exec("inbox: settling",

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "outbox/postgres/postgres_store.hpp"
 
-#include "core/wire/go_json.hpp"
 #include "outbox/postgres/migration.hpp"
 
 namespace eventbus::outbox::postgres {
@@ -28,24 +27,6 @@ constexpr const char* kFailed =
 
 Param number(std::int64_t value) {
   return Param{std::to_string(value)};
-}
-
-// A text column takes only UTF-8 without NUL, and an error message may quote a broker's or a
-// payload's bytes: those that do not fit become '?', so the mark is never refused for them
-// (a refused mark would publish the row again every round).
-Param text(std::string_view value) {
-  Param param;
-  for (std::size_t i = 0; i < value.size();) {
-    const std::size_t length = detail::utf8_sequence_length(value, i);
-    if (length == 0 || value[i] == '\0') {
-      param.value += '?';
-      ++i;
-    } else {
-      param.value.append(value.substr(i, length));
-      i += length;
-    }
-  }
-  return param;
 }
 
 }  // namespace
@@ -123,7 +104,7 @@ Error PostgresStore::settle(const Settlement& settlement) {
   for (const RowFailure& failure : settlement.failures) {
     if (Error error = connection_.exec(
             "marking a failed outbox row", kFailed,
-            {number(failure.attempts), text(failure.error), number(failure.next_attempt_at),
+            {number(failure.attempts), text_param(failure.error), number(failure.next_attempt_at),
              Param{failure.dead ? "dead" : "pending"}, number(failure.id)},
             ignored)) {
       roll_back();
