@@ -9,6 +9,7 @@
 
 #include "eventbus/eventbus.hpp"
 #include "outbox/outbox_test.hpp"
+#include "outbox/relay_support.hpp"
 #include "support/order_tracker.hpp"
 #include "support/unique_name.hpp"
 #include "support/wait.hpp"
@@ -49,12 +50,7 @@ TEST(OutboxConfig, ARelayStartsFromItsSection) {
       "}\noutbox: {store: sqlite, path: '" + path + "', pollInterval: 10ms, batchSize: 8}");
   Bus bus(config.bus);
   OrderTracker tracker;
-  ASSERT_FALSE(bus.subscribe_envelope(topic,
-                                      [&](const Envelope& e, const Message&) {
-                                        tracker.record(e.aggregate_id, e.event_version, e.event_id);
-                                        return HandlerResult::ok();
-                                      })
-                   .error());
+  ASSERT_FALSE(track(bus, topic, tracker));
   const std::unique_ptr<outbox::Relay> relay = outbox::start_relay(config.outbox, bus);
   ASSERT_TRUE(tracker.wait_for_distinct(1, 10s));
   EXPECT_FALSE(relay->close(5s));

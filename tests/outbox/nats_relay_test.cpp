@@ -7,6 +7,7 @@
 #include "eventbus/eventbus.hpp"
 #include "nats/nats_test.hpp"
 #include "outbox/outbox_test.hpp"
+#include "outbox/relay_support.hpp"
 #include "support/order_tracker.hpp"
 
 namespace eventbus::testing {
@@ -23,12 +24,7 @@ TEST(OutboxNats, CommittedRowsReachJetStreamInOrderPerAggregate) {
 
   OrderTracker tracker;
   Bus bus(nats_bus_options(shared_nats_url()));
-  ASSERT_FALSE(bus.subscribe_envelope(topic,
-                                      [&](const Envelope& e, const Message&) {
-                                        tracker.record(e.aggregate_id, e.event_version, e.event_id);
-                                        return HandlerResult::ok();
-                                      })
-                   .error());
+  ASSERT_FALSE(track(bus, topic, tracker));
 
   constexpr int kAggregates = 20, kVersions = 10;
   db.exec("BEGIN");

@@ -9,6 +9,7 @@
 #include "eventbus/codec.hpp"
 #include "eventbus/eventbus.hpp"
 #include "outbox/outbox_database.hpp"
+#include "outbox/relay_support.hpp"
 #include "support/broker_process.hpp"
 #include "support/order_tracker.hpp"
 #include "support/unique_name.hpp"
@@ -18,34 +19,6 @@ namespace eventbus::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-struct MemoryBus {
-  MemoryBus() {
-    BusOptions options;
-    options.memory.broker = unique_name("outbox", "broker");
-    options.log.level = LogLevel::error;
-    bus = std::make_unique<Bus>(options);
-  }
-  // Records every event of `topic` in `tracker`.
-  void track(const std::string& topic, OrderTracker& tracker) const {
-    ASSERT_FALSE(bus->subscribe_envelope(topic,
-                                         [&tracker](const Envelope& e, const Message&) {
-                                           tracker.record(e.aggregate_id, e.event_version,
-                                                          e.event_id);
-                                           return HandlerResult::ok();
-                                         })
-                     .error());
-  }
-  std::unique_ptr<Bus> bus;
-};
-
-outbox::RelayOptions fast_relay() {
-  outbox::RelayOptions options;
-  options.poll_interval = 10ms;
-  options.initial_backoff = 10ms;
-  options.max_backoff = 50ms;
-  return options;
-}
 
 TEST(OutboxPostgres, MigrateAndAddWorkInTheApplicationsTransaction) {
   PostgresDatabase db;
@@ -105,13 +78,13 @@ TEST(OutboxPostgres, TwoRelaysShareATableWithoutDuplicatesOrDisorder) {
   PostgresDatabase db;
   ASSERT_FALSE(db.migrate());
   const std::string topic = unique_name("outbox", "orders");
-  MemoryBus memory;
+  Bus bus(outbox_memory_bus());
   OrderTracker tracker;
-  memory.track(topic, tracker);
+  ASSERT_FALSE(track(bus, topic, tracker));
   outbox::RelayOptions options = fast_relay();
   options.batch_size = 32;
-  const auto first = db.relay(*memory.bus, options);
-  const auto second = db.relay(*memory.bus, options);
+  const auto first = db.relay(bus, options);
+  const auto second = db.relay(bus, options);
 
   constexpr int kAggregates = 40, kVersions = 25;
   for (int v = 1; v <= kVersions; ++v) {
@@ -141,12 +114,12 @@ TEST(OutboxPostgres, KilledServerFailsRoundsAndTheRelayResumesWhenItIsBack) {
   PostgresDatabase db(server.address());
   ASSERT_FALSE(db.migrate());
   const std::string topic = unique_name("outbox", "orders");
-  MemoryBus memory;
+  Bus bus(outbox_memory_bus());
   OrderTracker tracker;
-  memory.track(topic, tracker);
+  ASSERT_FALSE(track(bus, topic, tracker));
   outbox::RelayOptions options = fast_relay();
   options.database_timeout = 2s;
-  const auto relay = db.relay(*memory.bus, options);
+  const auto relay = db.relay(bus, options);
   for (int v = 1; v <= 5; ++v)
     ASSERT_FALSE(db.add(topic, make_envelope("agg", "Changed", v, "{}")));
   ASSERT_TRUE(tracker.wait_for_distinct(5, 20s));
@@ -176,10 +149,10 @@ TEST(OutboxPostgres, FrozenServerCannotHoldTheRelayPastItsDeadlines) {
   BrokerProcess server(BrokerProcess::Kind::postgres);
   PostgresDatabase db(server.address());
   ASSERT_FALSE(db.migrate());
-  MemoryBus memory;
+  Bus bus(outbox_memory_bus());
   outbox::RelayOptions options = fast_relay();
   options.database_timeout = 700ms;
-  const auto relay = db.relay(*memory.bus, options);
+  const auto relay = db.relay(bus, options);
   auto frozen_first = std::make_unique<FrozenBroker>(server);
   {
     const std::uint64_t failed_before = relay->stats().failed_rounds;
@@ -194,7 +167,7 @@ TEST(OutboxPostgres, FrozenServerCannotHoldTheRelayPastItsDeadlines) {
 
   options.database_timeout = 30s;  // a second relay whose calls would wait long,
   options.poll_interval = 1h;      // and whose next round starts when notified
-  const auto patient = db.relay(*memory.bus, options);
+  const auto patient = db.relay(bus, options);
   // Its first round is over once its session is idle (not in a transaction) in the server's
   // view.
   ASSERT_TRUE(poll_until(10s, [&] {
@@ -213,11 +186,11 @@ TEST(OutboxPostgres, FrozenServerCannotHoldTheRelayPastItsDeadlines) {
 
 // The connection string may hold a password: it appears in no error.
 TEST(OutboxPostgres, ConnectionFailureIsNamedWithoutThePassword) {
-  MemoryBus memory;
+  Bus bus(outbox_memory_bus());
   outbox::RelayOptions options;
   options.database_timeout = 2s;
   try {
-    outbox::PostgresRelay relay("postgresql://eventbus:s3cret-pw@127.0.0.1:1/postgres", *memory.bus,
+    outbox::PostgresRelay relay("postgresql://eventbus:s3cret-pw@127.0.0.1:1/postgres", bus,
                                 options);
     ADD_FAILURE() << "connected to port 1";
   } catch (const std::system_error& e) {

@@ -11,6 +11,7 @@
 
 #include "eventbus/eventbus.hpp"
 #include "outbox/outbox_database.hpp"
+#include "outbox/relay_support.hpp"
 #include "support/order_tracker.hpp"
 #include "support/threads.hpp"
 #include "support/unique_name.hpp"
@@ -21,42 +22,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-BusOptions memory_bus() {
-  BusOptions options;
-  options.memory.broker = unique_name("outbox", "broker");
-  options.log.level = LogLevel::error;
-  return options;
-}
-
-outbox::RelayOptions fast_relay() {
-  outbox::RelayOptions options;
-  options.poll_interval = 10ms;
-  options.initial_backoff = 10ms;
-  options.max_backoff = 50ms;
-  return options;
-}
-
 class OutboxRelay : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override { ASSERT_FALSE(db->migrate()); }
-  // Subscribes `tracker` to `topic` (events recorded with their ids).
-  void track(Bus& bus, const std::string& topic, OrderTracker& tracker) {
-    ASSERT_FALSE(bus.subscribe_envelope(topic,
-                                        [&tracker](const Envelope& e, const Message&) {
-                                          tracker.record(e.aggregate_id, e.event_version,
-                                                         e.event_id);
-                                          return HandlerResult::ok();
-                                        })
-                     .error());
-  }
   std::unique_ptr<OutboxDatabase> db = make_database(GetParam());
   std::string topic = unique_name("outbox", "orders");
 };
 
 TEST_P(OutboxRelay, CommittedRowsArePublishedRolledBackOnesNever) {
   OrderTracker tracker;
-  Bus bus(memory_bus());
-  track(bus, topic, tracker);
+  Bus bus(outbox_memory_bus());
+  ASSERT_FALSE(track(bus, topic, tracker));
 
   std::set<std::string> rolled_back;
   db->exec("BEGIN");
@@ -88,8 +64,8 @@ TEST_P(OutboxRelay, CommittedRowsArePublishedRolledBackOnesNever) {
 
 TEST_P(OutboxRelay, OrderPerAggregateHoldsAcrossManyAggregates) {
   OrderTracker tracker;
-  Bus bus(memory_bus());
-  track(bus, topic, tracker);
+  Bus bus(outbox_memory_bus());
+  ASSERT_FALSE(track(bus, topic, tracker));
   outbox::RelayOptions options = fast_relay();
   options.batch_size = 64;  // many rounds, each holding back all but one row per aggregate
   const auto relay = db->relay(bus, options);
@@ -112,7 +88,7 @@ TEST_P(OutboxRelay, OrderPerAggregateHoldsAcrossManyAggregates) {
 }
 
 TEST_P(OutboxRelay, HeadersAndTenantReachTheMessage) {
-  BusOptions options = memory_bus();
+  BusOptions options = outbox_memory_bus();
   Bus bus(options);
   Signal signal;
   std::string seen;
@@ -144,7 +120,7 @@ TEST_P(OutboxRelay, HeadersAndTenantReachTheMessage) {
 // max_attempts with the transport's words, and holds back its aggregate's next event until then;
 // another aggregate's event goes on meanwhile.
 TEST_P(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
-  BusOptions bus_options = memory_bus();
+  BusOptions bus_options = outbox_memory_bus();
   bus_options.memory.max_message_bytes = 1000;
   Bus bus(bus_options);
   OrderTracker tracker;
@@ -209,8 +185,8 @@ TEST_P(OutboxRelay, FailingPublishIsRetriedWithBackoffThenDead) {
 
 TEST_P(OutboxRelay, RowThatIsNotAnEnvelopeGoesDeadWithTheDecodeError) {
   OrderTracker tracker;
-  Bus bus(memory_bus());
-  track(bus, topic, tracker);
+  Bus bus(outbox_memory_bus());
+  ASSERT_FALSE(track(bus, topic, tracker));
   // Written by hand, as a bug or another writer could: not an envelope.
   db->exec(
       "INSERT INTO eventbus_outbox (topic, aggregate_id, event_id, payload, created_at) "
@@ -233,7 +209,7 @@ TEST_P(OutboxRelay, RowThatIsNotAnEnvelopeGoesDeadWithTheDecodeError) {
 
 // A bus closed under the relay is not the rows' fault: no attempt is counted, nothing goes dead.
 TEST_P(OutboxRelay, ClosedBusLeavesRowsPendingWithoutCountingAttempts) {
-  Bus bus(memory_bus());
+  Bus bus(outbox_memory_bus());
   ASSERT_FALSE(bus.close(5s).error);
   ASSERT_FALSE(db->add(topic, make_envelope("agg", "Created", 1, "{}")));
   outbox::RelayOptions options = fast_relay();
@@ -248,7 +224,7 @@ TEST_P(OutboxRelay, ClosedBusLeavesRowsPendingWithoutCountingAttempts) {
 }
 
 TEST_P(OutboxRelay, CloseWithADeadlineJoinsTheThread) {
-  Bus bus(memory_bus());
+  Bus bus(outbox_memory_bus());
   warm_up_threads();
   const std::size_t before = process_thread_count();
   auto relay = db->relay(bus, fast_relay());

@@ -5,6 +5,7 @@
 
 #include "eventbus/eventbus.hpp"
 #include "outbox/outbox_test.hpp"
+#include "outbox/relay_support.hpp"
 #include "support/order_tracker.hpp"
 #include "support/unique_name.hpp"
 #include "support/wait.hpp"
@@ -24,15 +25,8 @@ TEST(OutboxSqliteRelay, DatabaseErrorFailsTheRoundAndTheRelayResumes) {
   ASSERT_FALSE(outbox::migrate(db.get()));
   const std::string topic = unique_name("outbox", "orders");
   OrderTracker tracker;
-  BusOptions bus_options;
-  bus_options.memory.broker = unique_name("outbox", "broker");
-  Bus bus(bus_options);
-  ASSERT_FALSE(bus.subscribe_envelope(topic,
-                                      [&tracker](const Envelope& e, const Message&) {
-                                        tracker.record(e.aggregate_id, e.event_version, e.event_id);
-                                        return HandlerResult::ok();
-                                      })
-                   .error());
+  Bus bus(outbox_memory_bus());
+  ASSERT_FALSE(track(bus, topic, tracker));
   ASSERT_FALSE(outbox::add(db.get(), topic, make_envelope("agg", "Created", 1, "{}")));
   db.exec("PRAGMA journal_mode = WAL");
   db.exec("BEGIN IMMEDIATE");  // the write lock; the relay can still read (WAL)
