@@ -56,7 +56,12 @@ struct TopicOptions {
   std::optional<std::int64_t> max_bytes;             ///< default -1: unlimited
   std::optional<std::int64_t> max_messages;          ///< NATS; default -1: unlimited
   std::optional<std::int32_t> replicas;              ///< NATS replicas / Kafka replication; 1
-  std::optional<DiscardPolicy> discard;              ///< NATS; default old_messages
+  /// Kafka: min.insync.replicas, the replicas that must have a record before an acks=all
+  /// publish (every publish of this bus) is acked. With replicas 3, 2 lets one node be down
+  /// while publishes go on, and an acked record survives the loss of any one node. Unset: the
+  /// broker's min.insync.replicas (Kafka's default is 1). Must be <= replicas when both are set.
+  std::optional<std::int32_t> min_insync_replicas;
+  std::optional<DiscardPolicy> discard;                       ///< NATS; default old_messages
   std::optional<std::chrono::milliseconds> duplicate_window;  ///< NATS Nats-Msg-Id window; 2 min
   std::optional<std::int32_t> partitions;                     ///< Kafka; default 4
   /// create_or_update may add partitions to an existing Kafka topic. Off by default: a producer

@@ -70,6 +70,11 @@ const Section& topic_section() {
        [](const Node& v, const Path& p, ParseState& s) {
          topic(s, "replicas", p).replicas = static_cast<std::int32_t>(read_int(v, p, 1));
        }},
+      {"minInsyncReplicas", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         topic(s, "minInsyncReplicas", p).min_insync_replicas =
+             static_cast<std::int32_t>(read_int(v, p, 1, 1000));
+       }},
       {"discard", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          topic(s, "discard", p).discard = read_enum<DiscardPolicy>(

@@ -188,6 +188,14 @@ std::error_code validate_topic_settings(const TopicOptions& t, const std::string
                                         std::string* detail) {
   if (t.partitions && *t.partitions <= 0) return bad(detail, name + ".partitions: must be > 0");
   if (t.replicas && *t.replicas <= 0) return bad(detail, name + ".replicas: must be > 0");
+  if (t.min_insync_replicas && *t.min_insync_replicas <= 0) {
+    return bad(detail, name + ".min_insync_replicas: must be > 0");
+  }
+  if (t.min_insync_replicas && t.replicas && *t.min_insync_replicas > *t.replicas) {
+    return bad(detail, name + ".min_insync_replicas: " + std::to_string(*t.min_insync_replicas) +
+                           " is more than replicas (" + std::to_string(*t.replicas) +
+                           "): no publish could ever be acked");
+  }
   if (t.max_age && t.max_age->count() < 0) return bad(detail, name + ".max_age: negative");
   if (t.max_bytes && (*t.max_bytes == 0 || *t.max_bytes < -1)) {
     return bad(detail, name + ".max_bytes: must be -1 (unlimited) or > 0");

@@ -147,6 +147,36 @@ TEST_F(KafkaTopicAdmin, CreatedWithMaxAgeZeroKeepsForever) {
   EXPECT_EQ(after.dynamic["retention.ms"], "-1");
 }
 
+// min_insync_replicas is a topic setting like retention: set at creation, compared by
+// validate_only. (The cluster tests create topics with 3 replicas and 2 in sync.)
+TEST_F(KafkaTopicAdmin, CreatedWithMinInsyncReplicasWhichValidateOnlyCompares) {
+  const std::string topic = unique_name("kafka", "t");
+  BusOptions options = kafka_bus_options(brokers);
+  options.topics[topic].min_insync_replicas = 1;
+  {
+    Bus bus(options);
+    ASSERT_FALSE(bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s).error);
+  }
+  HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
+  kafka::TopicConfig after;
+  std::string detail;
+  EXPECT_TRUE(poll_until(10s, [&] {
+    after = {};
+    return !kafka::describe_topic_config(client.get(), topic, 10s, after, detail) &&
+           after.dynamic["min.insync.replicas"] == "1";
+  })) << detail;
+  EXPECT_EQ(after.dynamic["min.insync.replicas"], "1");
+
+  options.topics[topic].strategy = TopicStrategy::validate_only;
+  options.topics[topic].min_insync_replicas = 2;
+  Bus bus(options);
+  const OwnedPublishResult r = bus.publish_envelope_sync(topic, kafka_test_envelope("a", 2), 20s);
+  EXPECT_EQ(r.error, errc::invalid_option);
+  EXPECT_NE(r.detail.find("min_insync_replicas: the topic has min.insync.replicas=1, asked 2"),
+            std::string::npos)
+      << r.detail;
+}
+
 TEST_F(KafkaTopicAdmin, CreateOnlyLeavesADifferentRetentionAsItIs) {
   const std::string topic = unique_name("kafka", "t");
   ASSERT_FALSE(publish_with(topic, TopicStrategy::create_only, 1).error);

@@ -97,7 +97,7 @@ nats:
              replicas: 3, discard: new, duplicates: 5m}
     consumer: {ackWait: 45s, maxDeliver: 10, maxAckPending: 512, backOff: [1s, 5s],
                fetchBatch: 64, fetchWait: 100ms}
-topicDefaults: {strategy: validateOnly, partitions: 6, stream: EVENTS}
+topicDefaults: {strategy: validateOnly, partitions: 6, stream: EVENTS, minInsyncReplicas: 2}
 topics:
   orders: {partitions: 12, maxAge: 1h30m}
   audit.log: {strategy: skip}
@@ -272,6 +272,7 @@ TEST(ConfigFile, TopicsStartFromTheDefaultsWhereverTheFileSetsThem) {
   EXPECT_EQ(d.max_bytes, 1LL << 30);
   EXPECT_EQ(d.max_messages, 1000);
   EXPECT_EQ(d.replicas, 3);
+  EXPECT_EQ(d.min_insync_replicas, 2);
   EXPECT_EQ(d.discard, eventbus::DiscardPolicy::new_messages);
   EXPECT_EQ(d.duplicate_window, milliseconds{300000});
   EXPECT_EQ(d.partitions, 6);

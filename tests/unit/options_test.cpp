@@ -126,6 +126,13 @@ TEST(BusOptionsValidate, EveryRuleRejectsWithInvalidOptionAndNamesTheOption) {
        [](BusOptions& o) { o.topics["orders"].publish_rate_limit.per_second = -1; }},
       {"default_topic.partitions", [](BusOptions& o) { o.default_topic.partitions = 0; }},
       {"topics.orders.replicas", [](BusOptions& o) { o.topics["orders"].replicas = -1; }},
+      {"topics.orders.min_insync_replicas",
+       [](BusOptions& o) { o.topics["orders"].min_insync_replicas = 0; }},
+      {"topics.orders.min_insync_replicas: 3 is more than replicas (2)",
+       [](BusOptions& o) {
+         o.topics["orders"].replicas = 2;
+         o.topics["orders"].min_insync_replicas = 3;
+       }},
       {"default_topic.max_age", [](BusOptions& o) { o.default_topic.max_age = -1ms; }},
       {"default_topic.max_bytes", [](BusOptions& o) { o.default_topic.max_bytes = 0; }},
       {"default_topic.max_messages", [](BusOptions& o) { o.default_topic.max_messages = -2; }},

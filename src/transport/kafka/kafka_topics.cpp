@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string_view>
 #include <vector>
 
 #include "eventbus/error.hpp"
@@ -49,6 +50,29 @@ rd_kafka_resp_err_t await_topic_result(rd_kafka_queue_t* queue, int timeout_ms, 
   return err;
 }
 
+// The topic configuration settings set in `t` (retention, min.insync.replicas): option name,
+// Kafka key, asked value. A topic the bus creates gets them; an existing one is compared or
+// changed in these only.
+struct Asked {
+  const char* name;
+  const char* key;
+  std::string value;
+};
+std::vector<Asked> configs_asked(const TopicOptions& t) {
+  std::vector<Asked> out;
+  // Kafka's "forever" is -1; the options say 0 (max_age) and -1 (max_bytes).
+  if (t.max_age) {
+    out.push_back({"max_age", "retention.ms",
+                   t.max_age->count() > 0 ? std::to_string(t.max_age->count()) : "-1"});
+  }
+  if (t.max_bytes) out.push_back({"max_bytes", "retention.bytes", std::to_string(*t.max_bytes)});
+  if (t.min_insync_replicas) {
+    out.push_back(
+        {"min_insync_replicas", "min.insync.replicas", std::to_string(*t.min_insync_replicas)});
+  }
+  return out;
+}
+
 rd_kafka_resp_err_t create(rd_kafka_t* rk, const std::string& topic, const TopicOptions& t,
                            const KafkaOptions& k, std::string& text) {
   char error[512];
@@ -59,14 +83,11 @@ rd_kafka_resp_err_t create(rd_kafka_t* rk, const std::string& topic, const Topic
     text = error;
     return RD_KAFKA_RESP_ERR__INVALID_ARG;
   }
-  // Given, 0 is "forever" (Kafka's -1), as in create_or_update; not given, the broker's
-  // log.retention applies.
-  if (t.max_age) {
-    const std::int64_t ms = t.max_age->count() > 0 ? t.max_age->count() : -1;
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.ms", std::to_string(ms).c_str());
-  }
-  if (t.max_bytes && *t.max_bytes > 0) {
-    rd_kafka_NewTopic_set_config(nt.get(), "retention.bytes", std::to_string(*t.max_bytes).c_str());
+  // Not given, the broker's defaults apply (log.retention.*, min.insync.replicas); max_bytes -1
+  // (unlimited) leaves log.retention.bytes to the broker too.
+  for (const auto& [name, key, asked] : configs_asked(t)) {
+    if (std::string_view(key) == "retention.bytes" && asked == "-1") continue;
+    rd_kafka_NewTopic_set_config(nt.get(), key, asked.c_str());
   }
   if (k.compression != "none") {
     rd_kafka_NewTopic_set_config(nt.get(), "compression.type", k.compression.c_str());
@@ -86,23 +107,6 @@ rd_kafka_resp_err_t grow(rd_kafka_t* rk, const std::string& topic, int partition
   rd_kafka_NewPartitions_t* list[] = {np.get()};
   rd_kafka_CreatePartitions(rk, list, 1, nullptr, queue.get());
   return await_topic_result(queue.get(), static_cast<int>(k.admin_timeout.count()), false, text);
-}
-
-// Retention settings set in `t`: option name, Kafka key, asked value.
-struct Asked {
-  const char* name;
-  const char* key;
-  std::string value;
-};
-std::vector<Asked> retention_asked(const TopicOptions& t) {
-  std::vector<Asked> out;
-  // Kafka's "forever" is -1; the options say 0 (max_age) and -1 (max_bytes).
-  if (t.max_age) {
-    out.push_back({"max_age", "retention.ms",
-                   t.max_age->count() > 0 ? std::to_string(t.max_age->count()) : "-1"});
-  }
-  if (t.max_bytes) out.push_back({"max_bytes", "retention.bytes", std::to_string(*t.max_bytes)});
-  return out;
 }
 
 std::string joined(const std::vector<std::string>& items) {
@@ -152,7 +156,7 @@ bool leaders_answer(rd_kafka_t* handle, const std::string& topic, int partitions
 namespace {
 
 // The settings set in `t` that the existing topic has otherwise, in words; fills `config` when
-// a retention setting is set (it has to be read from the broker).
+// a topic configuration setting is set (it has to be read from the broker).
 std::error_code existing_differences(rd_kafka_t* rk, const std::string& topic,
                                      const TopicOptions& t, const KafkaOptions& k,
                                      const PartitionCount& have, TopicConfig& config,
@@ -165,9 +169,10 @@ std::error_code existing_differences(rd_kafka_t* rk, const std::string& topic,
     out.push_back("replicas: the topic has " + std::to_string(have.replicas) + ", asked " +
                   std::to_string(*t.replicas));
   }
-  if (!t.max_age && !t.max_bytes) return {};
+  const std::vector<Asked> asked_configs = configs_asked(t);
+  if (asked_configs.empty()) return {};
   if (auto ec = describe_topic_config(rk, topic, k.admin_timeout, config, detail)) return ec;
-  for (const auto& [name, key, asked] : retention_asked(t)) {
+  for (const auto& [name, key, asked] : asked_configs) {
     const auto it = config.effective.find(key);
     const std::string has = it == config.effective.end() ? "(unknown)" : it->second;
     if (has != asked)
@@ -209,7 +214,7 @@ std::error_code update_existing(rd_kafka_t* rk, const std::string& topic, const 
                   errc::invalid_option);
   }
   std::map<std::string, std::string> changes;
-  for (const auto& [name, key, asked] : retention_asked(t)) {
+  for (const auto& [name, key, asked] : configs_asked(t)) {
     const auto it = config.effective.find(key);
     if (it == config.effective.end() || it->second != asked) changes[key] = asked;
   }
