@@ -3,6 +3,7 @@
 # Runs Debian's nats-server with JetStream on loopback for tests and benchmarks.
 #   scripts/nats-server.sh start [extra nats-server args...]   prints the run dir (last line)
 #   scripts/nats-server.sh stop DIR | kill DIR | restart DIR
+# EVENTBUS_NATS_RUN_DIR, when set, is the run dir `start` uses instead of a new temp dir.
 # The run dir holds `env` (EVENTBUS_NATS_URL, EVENTBUS_NATS_PID, EVENTBUS_NATS_DIR), the log and
 # the JetStream store. The server picks its own free port (-p -1), read back from its log, so
 # two runs never race for a port.
@@ -52,7 +53,11 @@ ENV
 cmd="${1:-}"; shift || true
 case "$cmd" in
   start)
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/eventbus-nats.XXXXXX")
+    if [ -n "${EVENTBUS_NATS_RUN_DIR:-}" ]; then  # the cluster script names its nodes' dirs
+      dir=$EVENTBUS_NATS_RUN_DIR; mkdir -p "$dir"
+    else
+      dir=$(mktemp -d "${TMPDIR:-/tmp}/eventbus-nats.XXXXXX")
+    fi
     : >"$dir/args"
     [ $# -eq 0 ] || printf '%s\n' "$@" >"$dir/args"
     launch "$dir" -a 127.0.0.1 -p -1 -js -sd "$dir/store" "$@"

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Runs a 3-node NATS cluster with JetStream (Debian's nats-server, routes on 127.0.0.1) for the
+# cluster tests. Each node's run dir (DIR/node1 ...) is a run dir of scripts/nats-server.sh, so
+# a node is launched, killed and restarted by it.
+#
+#   scripts/nats-cluster.sh start [DIR]       start the nodes, wait until JetStream elected a
+#                                             metadata leader; prints DIR last
+#   scripts/nats-cluster.sh stop DIR          stop every node, remove DIR
+#   scripts/nats-cluster.sh kill DIR N        SIGKILL node N (1-based), keep its store
+#   scripts/nats-cluster.sh shutdown DIR N    stop node N cleanly (SIGTERM), keep its store
+#   scripts/nats-cluster.sh restart DIR N     start node N again on its ports and store
+#   scripts/nats-cluster.sh freeze DIR N      SIGSTOP node N; returns once all its threads stopped
+#   scripts/nats-cluster.sh thaw DIR N        SIGCONT node N
+#
+# DIR/env (rewritten after every change of a node's process):
+#   EVENTBUS_NATS_URL=nats://127.0.0.1:P1,nats://127.0.0.1:P2,nats://127.0.0.1:P3
+#   EVENTBUS_NATS_NODES=3
+#   EVENTBUS_NATS_NODE<N>=nats://127.0.0.1:PN, EVENTBUS_NATS_NODE<N>_PID,
+#   EVENTBUS_NATS_NODE<N>_DIR, EVENTBUS_NATS_NODE<N>_NAME (the server name, n<N>)
+# Environment: EVENTBUS_NATS_NODES (default 3).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+bp_name=nats-cluster
+# shellcheck source=scripts/lib/broker-process.sh
+source "$here/lib/broker-process.sh"
+# shellcheck source=scripts/lib/node-freeze.sh
+source "$here/lib/node-freeze.sh"
+server=$here/nats-server.sh
+nodes=${EVENTBUS_NATS_NODES:-3}
+leader_timeout=60  # seconds for the first metadata leader; an election takes a few
+
+die() { echo "nats-cluster: $*" >&2; exit 1; }
+log() { echo "nats-cluster: $*" >&2; }
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
+  exit 2
+}
+
+# Prints 2*nodes free loopback ports, all held open until all are chosen. The routes must be
+# known before the first node starts, so the servers cannot pick their own ports.
+free_ports() {
+  python3 - "$nodes" <<'EOF'
+import socket, sys
+held = []
+for _ in range(2 * int(sys.argv[1])):
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); held.append(s)
+print(" ".join(str(s.getsockname()[1]) for s in held))
+EOF
+}
+
+node_value() { sed -n "s/^$2=//p" "$dir/node$1/env"; }
+
+write_env() {
+  local n list='' out=$dir/env.tmp
+  for ((n = 1; n <= nodes; n++)); do
+    list+=${list:+,}$(node_value "$n" EVENTBUS_NATS_URL)
+  done
+  {
+    echo "EVENTBUS_NATS_URL=$list"
+    echo "EVENTBUS_NATS_NODES=$nodes"
+    echo "EVENTBUS_NATS_DIR=$dir"
+    for ((n = 1; n <= nodes; n++)); do
+      echo "EVENTBUS_NATS_NODE$n=$(node_value "$n" EVENTBUS_NATS_URL)"
+      echo "EVENTBUS_NATS_NODE${n}_PID=$(node_value "$n" EVENTBUS_NATS_PID)"
+      echo "EVENTBUS_NATS_NODE${n}_DIR=$dir/node$n"
+      echo "EVENTBUS_NATS_NODE${n}_NAME=n$n"
+    done
+  } >"$out"
+  mv "$out" "$dir/env"
+}
+
+load_cluster() {
+  dir=$(cd "$1" && pwd)
+  [[ -f $dir/env ]] || die "$dir is not a run dir of this script (no env)"
+  nodes=$(sed -n 's/^EVENTBUS_NATS_NODES=//p' "$dir/env")
+}
+
+node_arg() {
+  [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= nodes)) || die "no node '$1' (1..$nodes)"
+}
+
+# Some node's log says a JetStream metadata leader was elected (the cluster can create
+# streams from then on).
+meta_leader_elected() {
+  grep -q -E "JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader" \
+    "$dir"/node*/server.log 2>/dev/null
+}
+
+cmd_start() {
+  dir=${1:-}
+  if [[ -z $dir ]]; then
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/eventbus-nats-cluster.XXXXXX")
+  else
+    mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
+    [[ ! -e $dir/env ]] || die "$dir already holds a cluster; use restart or stop"
+  fi
+  local -a ports
+  read -r -a ports < <(free_ports) || true
+  ((${#ports[@]} == 2 * nodes)) || die "could not pick free loopback ports (python3 missing?)"
+  local n routes=''
+  for ((n = 1; n <= nodes; n++)); do
+    routes+=${routes:+,}nats://127.0.0.1:${ports[2 * n - 1]}
+  done
+  for ((n = 1; n <= nodes; n++)); do
+    # nats-server.sh passes these after its own `-p -1`: the later -p wins. It returns once
+    # the node listens, before the routes form.
+    EVENTBUS_NATS_RUN_DIR=$dir/node$n "$server" start -p "${ports[2 * n - 2]}" -n "n$n" \
+      --cluster_name eventbus --cluster "nats://127.0.0.1:${ports[2 * n - 1]}" \
+      --routes "$routes" >/dev/null || { cmd_stop "$dir" || true; die "node $n did not start"; }
+  done
+  local deadline=$((SECONDS + leader_timeout))
+  until meta_leader_elected; do
+    ((SECONDS < deadline)) || { cmd_stop "$dir" || true; die "no JetStream metadata leader within ${leader_timeout}s"; }
+    sleep 0.1
+  done
+  write_env
+  log "NATS cluster of $nodes ready at $(sed -n 's/^EVENTBUS_NATS_URL=//p' "$dir/env")"
+  echo "$dir"
+}
+
+cmd_node() {
+  local verb=$1 n=$2 pid start
+  node_arg "$n"
+  case $verb in
+    kill) "$server" kill "$dir/node$n" ;;
+    shutdown)
+      read -r pid start <"$dir/node$n/pid"
+      bp_stop "$pid" "$start" 15 || die "pid $pid survived SIGKILL"
+      ;;
+    restart) "$server" restart "$dir/node$n" ;;
+    freeze | thaw)
+      pid=$(node_value "$n" EVENTBUS_NATS_PID)
+      "node_$verb" "$pid" || die "node $n (pid $pid) did not stop within 5 s of SIGSTOP"
+      ;;
+  esac
+  write_env
+}
+
+cmd_stop() {
+  [[ -d $1 ]] || { log "$1 does not exist; nothing to stop"; return 0; }
+  dir=$(cd "$1" && pwd)
+  local node failed=0
+  for node in "$dir"/node*/; do
+    [[ -f $node/pid ]] || continue
+    node_thaw "$(cut -d' ' -f1 "$node/pid")"
+    "$server" stop "$node" || failed=1
+  done
+  ((failed == 0)) || die "a node survived SIGKILL; $dir kept"
+  rm -rf "$dir"
+}
+
+case ${1:-} in
+  start) cmd_start "${2:-}" ;;
+  stop) [[ -n ${2:-} ]] || usage; cmd_stop "$2" ;;
+  kill | shutdown | restart | freeze | thaw)
+    [[ -n ${2:-} && -n ${3:-} ]] || usage
+    load_cluster "$2"
+    cmd_node "$1" "$3"
+    ;;
+  *) usage ;;
+esac
