@@ -12,9 +12,16 @@ namespace eventbus::nats {
 namespace {
 
 // The words of a failed async publish. Not describe(): nats.c's last-error text is per thread,
-// and on the ack thread it would be some earlier, unrelated error.
-std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error) {
+// and on the ack thread it would be some earlier, unrelated error. `stream_checked`: the bus
+// found or made the topic's stream before publishing (every strategy but skip).
+std::string ack_error_detail(const std::string& topic, const jsPubAckErr& error,
+                             bool stream_checked) {
   std::string text = "nats: publish to " + topic + ": ";
+  if (error.Err == NATS_NO_RESPONDERS && stream_checked) {
+    return text +
+           "no server answered for its stream, which has no leader right now (an election "
+           "in a cluster) or JetStream is unavailable; the message was not stored";
+  }
   if (error.Err == NATS_NO_RESPONDERS) {
     return text +
            "no stream carries this subject, or JetStream is unavailable (strategy skip "
@@ -206,9 +213,15 @@ void NatsTransport::on_ack(jsCtx*, natsMsg* msg, jsPubAck* ack, jsPubAckErr* err
   std::unique_ptr<core::PendingPublish> message(answer.publish);
   if (!message) return;
   if (error != nullptr) {
-    const std::string detail = ack_error_detail(message->topic, *error);
+    // No responders on a stream the bus found is a stream without a leader for the moment (a
+    // cluster's election after its leader died): retriable, unlike a subject no stream carries.
+    const bool stream_checked =
+        me->options_.topic_options(message->topic).strategy != TopicStrategy::skip;
+    const std::string detail = ack_error_detail(message->topic, *error, stream_checked);
     const std::error_code code = error->Err == NATS_TIMEOUT ? make_error_code(errc::publish_timeout)
-                                                            : to_error(error->Err, error->ErrCode);
+                                 : error->Err == NATS_NO_RESPONDERS && stream_checked
+                                     ? make_error_code(errc::transport_error)
+                                     : to_error(error->Err, error->ErrCode);
     core::PendingPublish::finish(std::move(message), code, {}, detail);
     return;
   }
