@@ -25,6 +25,7 @@ Envelope SteadyLoad::envelope(std::size_t call) const {
 
 void SteadyLoad::publish_one(Bus& bus, std::size_t call) {
   calls_.fetch_add(1);
+  ledger_[call].published.store(Clock::now().time_since_epoch().count());
   // The completion fires exactly once, on the calling thread when the call is refused.
   bus.publish_envelope(settings_.topic, envelope(call), [this, call](const PublishResult& r) {
     if (r.error) note_failure(r);
@@ -33,6 +34,7 @@ void SteadyLoad::publish_one(Bus& bus, std::size_t call) {
 }
 
 void SteadyLoad::note_failure(const PublishResult& r) {
+  if (r.error == error_class::retriable) failed_retriable_.fetch_add(1);
   std::lock_guard lock(failure_mutex_);
   if (first_failure_.empty()) first_failure_ = r.error.message() + ": " + std::string(r.detail);
 }
@@ -45,6 +47,10 @@ std::string SteadyLoad::first_failure() const {
 void SteadyLoad::completed(std::size_t call, bool ok) {
   Call& c = ledger_[call];
   if (c.completions.fetch_add(1) > 0) completed_twice_.fetch_add(1);
+  const Clock::rep waited = Clock::now().time_since_epoch().count() - c.published.load();
+  Clock::rep longest = longest_ack_wait_.load();
+  while (waited > longest && !longest_ack_wait_.compare_exchange_weak(longest, waited)) {
+  }
   const std::uint8_t before = ok ? c.state.fetch_or(kAcked) : c.state.load();
   const bool first_ack = ok && !(before & kAcked);
   progress_.update([&] {
@@ -126,6 +132,21 @@ bool SteadyLoad::wait_for_progress(std::uint64_t acks, std::uint64_t deliveries,
 
 bool SteadyLoad::wait_for_all_completions(std::chrono::milliseconds timeout) {
   return progress_.wait_for(timeout, [&] { return completions_.load() >= calls_.load(); });
+}
+
+bool SteadyLoad::settled(std::size_t call) const {
+  const Call& c = ledger_[call];
+  if (c.completions.load() == 0) return false;
+  const std::uint8_t state = c.state.load();
+  return !(state & kAcked) || (state & kHandled);
+}
+
+bool SteadyLoad::wait_until_settled_before(std::size_t call, std::chrono::milliseconds timeout) {
+  return progress_.wait_for(timeout, [&] {
+    while (settled_cursor_ < call && settled(settled_cursor_))
+      ++settled_cursor_;
+    return settled_cursor_ >= call;
+  });
 }
 
 }  // namespace eventbus::testing

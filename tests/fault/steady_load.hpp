@@ -72,10 +72,19 @@ class SteadyLoad {
                          std::chrono::milliseconds timeout);
   // True once every call's completion has fired.
   bool wait_for_all_completions(std::chrono::milliseconds timeout);
+  // True once every call made before call number `call` (calls() at some moment) has
+  // completed and, if acked, been handled: the bus has caught up with that moment.
+  bool wait_until_settled_before(std::size_t call, std::chrono::milliseconds timeout);
+  // The longest a publish waited for its completion since the last call of this (or since
+  // the start): how long a fault held the service's publishes up.
+  Clock::duration take_longest_ack_wait() { return Clock::duration(longest_ack_wait_.exchange(0)); }
 
   const OrderTracker& order() const { return order_; }
   // Deliveries that were no call of this load (the handler fails them; must be 0).
   std::uint64_t unknown() const { return unknown_.load(); }
+  // Failed publishes whose error is retriable (error_class::retriable): a caller may try them
+  // again.
+  std::uint64_t failed_retriable() const { return failed_retriable_.load(); }
   // The error and detail of the first publish that failed; empty when none did.
   std::string first_failure() const;
 
@@ -86,7 +95,9 @@ class SteadyLoad {
   struct Call {
     std::atomic<std::uint8_t> completions{0};
     std::atomic<std::uint8_t> state{0};
+    std::atomic<Clock::rep> published{0};  // when publish was called, Clock ticks
   };
+  bool settled(std::size_t call) const;
 
   Envelope envelope(std::size_t call) const;
   void publish_one(Bus& bus, std::size_t call);
@@ -98,7 +109,9 @@ class SteadyLoad {
   std::unique_ptr<Call[]> ledger_;
   OrderTracker order_;
   std::atomic<std::uint64_t> calls_{0}, completions_{0}, acked_{0}, handled_{0},
-      completed_twice_{0}, acked_and_handled_{0}, unknown_{0};
+      completed_twice_{0}, acked_and_handled_{0}, unknown_{0}, failed_retriable_{0};
+  std::atomic<Clock::rep> longest_ack_wait_{0};
+  std::size_t settled_cursor_ = 0;  // calls before it are settled; only waits move it
   Signal progress_;
   mutable std::mutex failure_mutex_;
   std::string first_failure_;  // guarded by failure_mutex_
