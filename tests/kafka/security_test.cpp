@@ -5,10 +5,9 @@
 // neither password is in the error nor in the logs; a CA that did not sign the broker's
 // certificate fails naming the certificate; and the YAML loader with the password from an
 // EVENTBUS_* environment variable connects like the options do.
-#include <stdlib.h>
-
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include "eventbus/config.hpp"
 #include "kafka/kafka_test.hpp"
@@ -104,6 +103,7 @@ TEST(KafkaOwnBrokerSecurity, SaslSslScramRoundTripsAndWrongSecretsFailSayingWhy)
   EXPECT_EQ(error.find(wrong), std::string::npos) << error;
   EXPECT_EQ(error.find(broker.password), std::string::npos) << error;
   EXPECT_LT(took, 15s) << "the connect check waited for its timeout: " << error;
+  RecordProperty("wrong_password_error", error);  // in --gtest_output=xml, for the docs
 
   // A CA that did not sign the broker's certificate: the TLS handshake fails, named as such.
   TempDir dir;
@@ -123,6 +123,7 @@ TEST(KafkaOwnBrokerSecurity, SaslSslScramRoundTripsAndWrongSecretsFailSayingWhy)
   EXPECT_NE(lower(tls_error).find("certificate"), std::string::npos) << tls_error;
   EXPECT_EQ(tls_error.find(broker.password), std::string::npos) << tls_error;
   EXPECT_LT(took, 15s) << "the connect check waited for its timeout: " << tls_error;
+  RecordProperty("foreign_ca_error", tls_error);
 
   const std::string logged = logs.text();
   EXPECT_NE(logged.find("SASL authentication error"), std::string::npos) << logged;
