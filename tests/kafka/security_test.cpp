@@ -22,13 +22,13 @@ namespace {
 class SaslBroker {
  public:
   SaslBroker() : broker_(BrokerProcess::Kind::kafka, {}, {{"EVENTBUS_KAFKA_SASL", "1"}}) {
-    brokers = broker_.setting("EVENTBUS_KAFKA_SASL_BROKERS");
-    user = broker_.setting("EVENTBUS_KAFKA_SASL_USER");
-    password = broker_.setting("EVENTBUS_KAFKA_SASL_PASSWORD");
-    ca_file = broker_.setting("EVENTBUS_KAFKA_CA_FILE");
-    if (brokers.empty() || user.empty() || password.empty() || ca_file.empty()) {
-      throw std::runtime_error("the broker's env file has no SASL listener settings");
-    }
+    read_settings();
+  }
+  // Kills the broker and starts it again from its run dir (same ports, data and users).
+  void restart() {
+    broker_.kill9();
+    broker_.restart();
+    read_settings();
   }
   BusOptions options() const {
     BusOptions o = kafka_bus_options(brokers);
@@ -40,6 +40,16 @@ class SaslBroker {
   std::string brokers, user, password, ca_file;
 
  private:
+  void read_settings() {
+    brokers = broker_.setting("EVENTBUS_KAFKA_SASL_BROKERS");
+    user = broker_.setting("EVENTBUS_KAFKA_SASL_USER");
+    password = broker_.setting("EVENTBUS_KAFKA_SASL_PASSWORD");
+    ca_file = broker_.setting("EVENTBUS_KAFKA_CA_FILE");
+    if (brokers.empty() || user.empty() || password.empty() || ca_file.empty()) {
+      throw std::runtime_error("the broker's env file has no SASL listener settings");
+    }
+  }
+
   BrokerProcess broker_;
 };
 
@@ -129,6 +139,17 @@ TEST(KafkaOwnBrokerSecurity, SaslSslScramRoundTripsAndWrongSecretsFailSayingWhy)
   EXPECT_NE(logged.find("SASL authentication error"), std::string::npos) << logged;
   EXPECT_EQ(logged.find(wrong), std::string::npos) << logged;
   EXPECT_EQ(logged.find(broker.password), std::string::npos) << logged;
+}
+
+// scripts/kafka-broker.sh restart keeps the SASL_SSL listener, its certificate and its users.
+TEST(KafkaOwnBrokerSecurity, TheSaslListenerSurvivesARestart) {
+  SaslBroker broker;
+  const BusOptions before = broker.options();
+  broker.restart();
+  EXPECT_EQ(broker.options().kafka.brokers, before.kafka.brokers);
+  EXPECT_EQ(broker.password, before.kafka.security.password);
+  Bus bus(before);
+  expect_round_trip(bus);
 }
 
 // Sets an environment variable for its scope.
