@@ -24,6 +24,16 @@
 #   EVENTBUS_KAFKA_HEAP       JVM heap flags, default "-Xms256m -Xmx768m"
 #   EVENTBUS_KAFKA_TIMEOUT    seconds to wait for readiness, default 90
 #   EVENTBUS_KAFKA_LOG_LEVEL  broker log level (slf4j-simple), default info
+#   EVENTBUS_KAFKA_SASL       1: `start` adds a second listener, SASL_SSL with SCRAM-SHA-512, on
+#                             another free port, for the security tests. The plaintext listener
+#                             stays as it is. A self-signed certificate for 127.0.0.1 is made
+#                             with the JDK's keytool in DIR/tls, and a user with a random
+#                             password is created when the storage is formatted. DIR/env then
+#                             also holds EVENTBUS_KAFKA_SASL_BROKERS=127.0.0.1:PORT2,
+#                             EVENTBUS_KAFKA_SASL_USER, EVENTBUS_KAFKA_SASL_PASSWORD and
+#                             EVENTBUS_KAFKA_CA_FILE (the certificate as PEM, for librdkafka's
+#                             ssl.ca.location). restart keeps the listener; other commands
+#                             ignore the variable.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -86,8 +96,9 @@ java_cp() { java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$libs/*" "$@
 
 # --- ports and run dir ----------------------------------------------------------------------
 
-# Prints "PORT CONTROLLER_PORT CLUSTER_ID".
-# The ports: two distinct free loopback ports. Both sockets stay open until both are chosen,
+# Prints "PORT CONTROLLER_PORT SASL_PORT CLUSTER_ID".
+# The ports: three distinct free loopback ports (the SASL one is used only with
+# EVENTBUS_KAFKA_SASL=1). All sockets stay open until all are chosen,
 # so the kernel cannot hand out the same one twice; another process may still grab one before
 # Kafka binds it, which cmd_start handles by retrying with new ports.
 # The cluster id is what `kafka.tools.StorageTool random-uuid` prints (16 random bytes,
@@ -97,10 +108,11 @@ free_ports_and_uuid() {
 import base64, os, socket
 a = socket.socket(); a.bind(("127.0.0.1", 0))
 b = socket.socket(); b.bind(("127.0.0.1", 0))
+c = socket.socket(); c.bind(("127.0.0.1", 0))
 u = "-"
 while u.startswith("-") or u in ("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAQ"):
     u = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
-print(a.getsockname()[1], b.getsockname()[1], u)
+print(a.getsockname()[1], b.getsockname()[1], c.getsockname()[1], u)
 EOF
 }
 
@@ -112,6 +124,12 @@ load_env() {
   # shellcheck disable=SC1091
   source "$dir/env"
   port=${EVENTBUS_KAFKA_BROKERS##*:}
+  # A broker started with EVENTBUS_KAFKA_SASL=1 keeps its SASL listener on restart.
+  sasl_port='' sasl_password=''
+  if [[ -n ${EVENTBUS_KAFKA_SASL_BROKERS:-} ]]; then
+    sasl_port=${EVENTBUS_KAFKA_SASL_BROKERS##*:}
+    sasl_password=$EVENTBUS_KAFKA_SASL_PASSWORD
+  fi
   # Which process the broker is: pid and start time, from its last launch (a restart that
   # failed leaves env naming the one before).
   bp_load "$dir/pid"
@@ -131,6 +149,14 @@ EVENTBUS_KAFKA_DIR=$dir
 EVENTBUS_KAFKA_VERSION=$version
 EVENTBUS_KAFKA_CONTROLLER_PORT=$cport
 EOF
+  if [[ -n $sasl_port ]]; then
+    cat >>"$dir/env.tmp" <<EOF
+EVENTBUS_KAFKA_SASL_BROKERS=127.0.0.1:$sasl_port
+EVENTBUS_KAFKA_SASL_USER=$sasl_user
+EVENTBUS_KAFKA_SASL_PASSWORD=$sasl_password
+EVENTBUS_KAFKA_CA_FILE=$dir/tls/ca.pem
+EOF
+  fi
   mv "$dir/env.tmp" "$dir/env" # atomic: a reader never sees half a file
 }
 
@@ -153,15 +179,68 @@ write_properties() {
     printf '%s\n' share.coordinator.state.topic.replication.factor=1 share.coordinator.state.topic.min.isr=1 \
       >>"$dir/server.properties"
   fi
+  [[ -z $sasl_port ]] || write_sasl_properties "$dir"
   if [[ -n ${EVENTBUS_KAFKA_PROPS:-} ]]; then
     printf '# EVENTBUS_KAFKA_PROPS\n%s\n' "$EVENTBUS_KAFKA_PROPS" >>"$dir/server.properties"
   fi
 }
 
+# --- SASL_SSL listener (EVENTBUS_KAFKA_SASL=1) ----------------------------------------------
+
+sasl_user=eventbus
+sasl_port='' sasl_password=''
+
+# A random hex secret: safe inside StorageTool's [name=...,password=...] syntax and in a
+# properties file without quoting.
+random_secret() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
+
+# DIR/tls/broker.p12: a self-signed RSA certificate for 127.0.0.1 (SAN as ip and as dns, so
+# librdkafka's host name check passes whichever it compares), and DIR/tls/ca.pem, the same
+# certificate as PEM: trusting it is trusting this broker. Valid 2 days; restart reuses it.
+make_certificate() {
+  local dir=$1
+  rm -rf "$dir/tls"
+  mkdir -p "$dir/tls"
+  keystore_password=$(random_secret)
+  if ! keytool -genkeypair -alias broker -keyalg RSA -keysize 2048 -validity 2 \
+      -dname CN=127.0.0.1 -ext SAN=ip:127.0.0.1,dns:127.0.0.1,dns:localhost \
+      -keystore "$dir/tls/broker.p12" -storetype PKCS12 \
+      -storepass "$keystore_password" -keypass "$keystore_password" >"$dir/tls/keytool.log" 2>&1 ||
+    ! keytool -exportcert -rfc -alias broker -file "$dir/tls/ca.pem" \
+      -keystore "$dir/tls/broker.p12" -storetype PKCS12 -storepass "$keystore_password" \
+      >>"$dir/tls/keytool.log" 2>&1; then
+    cat "$dir/tls/keytool.log" >&2
+    die "keytool could not make the broker's certificate"
+  fi
+}
+
+# The second listener. Lines appended to server.properties replace the template's (the last
+# of a key wins), before EVENTBUS_KAFKA_PROPS so that those still win. The broker itself
+# keeps talking PLAINTEXT to its controller and to itself.
+write_sasl_properties() {
+  local dir=$1
+  cat >>"$dir/server.properties" <<EOF
+# EVENTBUS_KAFKA_SASL: a SASL_SSL listener with SCRAM-SHA-512 next to the plaintext one.
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$cport,SASL_SSL://127.0.0.1:$sasl_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port,SASL_SSL://127.0.0.1:$sasl_port
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=$dir/tls/broker.p12
+listener.name.sasl_ssl.ssl.keystore.password=$keystore_password
+listener.name.sasl_ssl.ssl.key.password=$keystore_password
+EOF
+}
+
 format_storage() {
   local dir=$1 uuid=$2
   echo "$uuid" >"$dir/cluster.id"
-  if ! java_cp kafka.tools.StorageTool format -t "$uuid" -c "$dir/server.properties" >>"$dir/format.log" 2>&1; then
+  local -a scram=()
+  # SCRAM credentials live in the cluster metadata: KRaft takes them at format time.
+  [[ -z $sasl_port ]] || scram=(--add-scram "SCRAM-SHA-512=[name=$sasl_user,password=$sasl_password]")
+  if ! java_cp kafka.tools.StorageTool format -t "$uuid" -c "$dir/server.properties" \
+      ${scram[@]+"${scram[@]}"} >>"$dir/format.log" 2>&1; then
     cat "$dir/format.log" >&2
     die "StorageTool format failed (Kafka $version)"
   fi
@@ -199,7 +278,7 @@ broker_ready() {
     logged_since_launch "$1" 'Kafka Server started' || return 1
     logged_started=1
   fi
-  port_open "$port"
+  port_open "$port" && { [[ -z $sasl_port ]] || port_open "$sasl_port"; }
 }
 
 # Returns 0 ready, 1 timed out, 2 the JVM exited, 3 a port was taken by someone else.
@@ -225,7 +304,7 @@ fail_start() {
 }
 
 cmd_start() {
-  local dir=${1:-} attempt rc uuid
+  local dir=${1:-} attempt rc uuid sasl_free
   # Kafka 4 dropped old protocol versions (KIP-896). librdkafka 2.0.2 produced, consumed and
   # read metadata against 4.0.0 here, but the project's pin is 3.9.x.
   [[ $version != 3.9.* ]] && log "note: Kafka $version is not the pinned 3.9.x line"
@@ -239,10 +318,16 @@ cmd_start() {
   fi
   # Up to 3 tries: the only expected failure that new ports fix is a port race.
   for attempt in 1 2 3; do
-    port='' cport='' uuid=''
-    read -r port cport uuid < <(free_ports_and_uuid) || true
-    [[ $port =~ ^[0-9]+$ && $cport =~ ^[0-9]+$ && -n $uuid ]] ||
+    port='' cport='' sasl_free='' uuid=''
+    read -r port cport sasl_free uuid < <(free_ports_and_uuid) || true
+    [[ $port =~ ^[0-9]+$ && $cport =~ ^[0-9]+$ && $sasl_free =~ ^[0-9]+$ && -n $uuid ]] ||
       die "could not pick free loopback ports (python3 missing?)"
+    sasl_port='' sasl_password=''
+    if [[ ${EVENTBUS_KAFKA_SASL:-} == 1 ]]; then
+      sasl_port=$sasl_free
+      sasl_password=$(random_secret)
+      make_certificate "$dir"
+    fi
     rm -rf "$dir/data"
     write_properties "$dir"
     format_storage "$dir" "$uuid"
@@ -259,7 +344,7 @@ cmd_start() {
   done
   ((rc == 0)) || fail_start "$dir" "could not bind free ports after 3 tries"
   write_env "$dir"
-  log "Kafka $version ready at 127.0.0.1:$port (pid $pid)"
+  log "Kafka $version ready at 127.0.0.1:$port${sasl_port:+ and SASL_SSL 127.0.0.1:$sasl_port} (pid $pid)"
   echo "$dir"
 }
 
@@ -279,7 +364,7 @@ cmd_restart() {
     *) fail_start "$dir" "not ready within ${ready_timeout}s after restart" ;;
   esac
   write_env "$dir"
-  log "Kafka $version restarted at 127.0.0.1:$port (pid $pid)"
+  log "Kafka $version restarted at 127.0.0.1:$port${sasl_port:+ and SASL_SSL 127.0.0.1:$sasl_port} (pid $pid)"
   echo "$dir"
 }
 

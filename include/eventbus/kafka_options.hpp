@@ -10,6 +10,27 @@
 
 namespace eventbus {
 
+/// TLS and SASL of the connections to the brokers (KafkaOptions::security). They apply to every
+/// librdkafka client the bus makes: the producer, each group's consumer, the consumers of reads
+/// and inspections, and so the topic admin and metadata requests too. The defaults are a
+/// plaintext connection without authentication. The producer and consumer properties are
+/// applied after these, so a raw security.* or sasl.* property still wins.
+struct KafkaSecurityOptions {
+  /// security.protocol: plaintext | ssl | sasl_plaintext | sasl_ssl (default plaintext).
+  std::string protocol = "plaintext";
+  /// sasl.mechanism: PLAIN | SCRAM-SHA-256 | SCRAM-SHA-512. Required with a sasl_* protocol,
+  /// and must be empty (the default) with the others.
+  std::string mechanism;
+  /// sasl.username. Required with a sasl_* protocol; empty (the default) with the others.
+  std::string username;
+  /// sasl.password. Required with a sasl_* protocol; empty (the default) with the others.
+  /// Never logged, and never part of an error.
+  std::string password;
+  /// ssl.ca.location: a PEM file of the CAs that may sign the brokers' certificates, for ssl
+  /// and sasl_ssl; it must exist. Empty (the default): the system's CAs.
+  std::string ca_file;
+};
+
 /// Options of the Kafka transport (BusOptions::kafka).
 struct KafkaOptions {
   std::string brokers = "127.0.0.1:9092";  ///< bootstrap.servers
@@ -64,8 +85,10 @@ struct KafkaOptions {
 
   std::chrono::milliseconds admin_timeout{10000};  ///< each topic admin/metadata call; > 0
 
+  KafkaSecurityOptions security;  ///< TLS and SASL; plaintext without authentication by default
+
   /// @name Extra librdkafka properties
-  /// Extra librdkafka properties, applied last (e.g.\ security.protocol, sasl.*).
+  /// Extra librdkafka properties, applied last (after security too, so they may override it).
   ///@{
   std::map<std::string, std::string> producer_properties;  ///< for the producer
   std::map<std::string, std::string> consumer_properties;  ///< for the consumers

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// kafka: brokers, producer, consumer, adminTimeout, connectTimeout, retryOnFailedConnect,
-// reconnectBackoffMax -> KafkaOptions (and the bus's group).
+// kafka: brokers, producer, consumer, security, adminTimeout, connectTimeout,
+// retryOnFailedConnect, reconnectBackoffMax -> KafkaOptions (and the bus's group).
 #include "config/config_error.hpp"
 #include "config/schema.hpp"
 #include "config/value_reader.hpp"
@@ -112,6 +112,43 @@ const Section& consumer_section() {
   return section;
 }
 
+// The values are checked by BusOptions::validate() (names in the spelling librdkafka takes), so
+// a variable EVENTBUS_KAFKA_SECURITY_* goes through the same checks as the file.
+const Section& security_section() {
+  static const Section section{{
+      {"protocol", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.security.protocol =
+             read_enum<std::string_view>(v, p,
+                                         {{"plaintext", "plaintext"},
+                                          {"ssl", "ssl"},
+                                          {"sasl_plaintext", "sasl_plaintext"},
+                                          {"sasl_ssl", "sasl_ssl"}});
+       }},
+      {"mechanism", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.security.mechanism =
+             read_enum<std::string_view>(v, p,
+                                         {{"PLAIN", "PLAIN"},
+                                          {"SCRAM-SHA-256", "SCRAM-SHA-256"},
+                                          {"SCRAM-SHA-512", "SCRAM-SHA-512"}});
+       }},
+      {"username", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.security.username = read_string(v, p);
+       }},
+      {"password", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.security.password = read_string(v, p);
+       }},
+      {"caFile", "", KeyKind::value,
+       [](const Node& v, const Path& p, ParseState& s) {
+         s.bus().kafka.security.ca_file = read_string(v, p);
+       }},
+  }};
+  return section;
+}
+
 }  // namespace
 
 const Section& kafka_section() {
@@ -125,6 +162,7 @@ const Section& kafka_section() {
        }},
       {"producer", "", KeyKind::section, nullptr, &producer_section()},
       {"consumer", "", KeyKind::section, nullptr, &consumer_section()},
+      {"security", "", KeyKind::section, nullptr, &security_section()},
       {"adminTimeout", "", KeyKind::value,
        [](const Node& v, const Path& p, ParseState& s) {
          s.bus().kafka.admin_timeout = read_positive_duration(v, p);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <string>
 
@@ -106,8 +107,62 @@ std::error_code validate_nats(const NatsOptions& n, std::string* detail) {
   return validate_nats_streams(n, detail);
 }
 
+// The security settings, each error naming the field but never the password's value.
+std::error_code validate_kafka_security(const KafkaSecurityOptions& s, std::string* detail) {
+  const bool sasl = s.protocol == "sasl_plaintext" || s.protocol == "sasl_ssl";
+  const bool tls = s.protocol == "ssl" || s.protocol == "sasl_ssl";
+  if (!sasl && !tls && s.protocol != "plaintext") {
+    return bad(detail, "kafka.security.protocol: '" + s.protocol +
+                           "' is not plaintext, ssl, sasl_plaintext or sasl_ssl");
+  }
+  if (sasl) {
+    if (s.mechanism.empty()) {
+      return bad(detail, "kafka.security.mechanism: required with protocol " + s.protocol +
+                             " (PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512)");
+    }
+    if (s.mechanism != "PLAIN" && s.mechanism != "SCRAM-SHA-256" &&
+        s.mechanism != "SCRAM-SHA-512") {
+      return bad(detail, "kafka.security.mechanism: '" + s.mechanism +
+                             "' is not PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512");
+    }
+    if (s.username.empty()) {
+      return bad(detail, "kafka.security.username: required with protocol " + s.protocol);
+    }
+    if (s.password.empty()) {
+      return bad(detail, "kafka.security.password: required with protocol " + s.protocol);
+    }
+  } else {
+    // Credentials that would silently not be used are a mistake worth naming.
+    if (!s.mechanism.empty()) {
+      return bad(detail,
+                 "kafka.security.mechanism: only with protocol sasl_plaintext or "
+                 "sasl_ssl, not " +
+                     s.protocol);
+    }
+    if (!s.username.empty() || !s.password.empty()) {
+      return bad(detail,
+                 "kafka.security.username/password: only with protocol sasl_plaintext "
+                 "or sasl_ssl, not " +
+                     s.protocol);
+    }
+  }
+  if (!s.ca_file.empty()) {
+    if (!tls) {
+      return bad(detail,
+                 "kafka.security.ca_file: only with protocol ssl or sasl_ssl, not " + s.protocol);
+    }
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(s.ca_file, ec)) {
+      return bad(detail,
+                 "kafka.security.ca_file: " + s.ca_file + " does not exist (or is no file)");
+    }
+  }
+  return {};
+}
+
 std::error_code validate_kafka(const KafkaOptions& k, std::string* detail) {
   if (k.brokers.empty()) return bad(detail, "kafka.brokers: empty");
+  if (std::error_code ec = validate_kafka_security(k.security, detail)) return ec;
   const std::pair<const char*, milliseconds> positive[] = {
       {"kafka.connect_timeout", k.connect_timeout},
       {"kafka.reconnect_backoff_max", k.reconnect_backoff_max},

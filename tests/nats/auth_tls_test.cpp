@@ -3,7 +3,7 @@
 // the right credentials round-trip a message; wrong ones fail the Bus constructor with an error
 // that names the server but never the secret, neither in the message nor in the logs.
 // Certificates are made with openssl at test time (a CA, a server and a client certificate).
-#include "nats/nats_test.hpp"
+#include "nats/auth_support.hpp"
 #include "support/broker_process.hpp"
 #include "support/log_capture.hpp"
 #include "support/temp_dir.hpp"
@@ -13,39 +13,6 @@ namespace eventbus::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-// Subscribes, publishes one envelope, waits for it to be handled and closes the bus (whose
-// handler refers to this frame).
-void expect_round_trip(Bus& bus) {
-  const std::string topic = unique_name("nats", "t");
-  Signal signal;
-  std::string got;
-  ASSERT_FALSE(bus.subscribe_envelope(topic,
-                                      [&](const Envelope& e, const Message&) {
-                                        signal.update([&] { got = e.event_id; });
-                                        return HandlerResult::ok();
-                                      })
-                   .error());
-  const Envelope e = make_envelope("a", "E", 1, "{}");
-  const OwnedPublishResult r = bus.publish_envelope_sync(topic, e, 10s);
-  ASSERT_FALSE(r.error) << r.detail;
-  EXPECT_TRUE(signal.wait_for(20s, [&] { return got == e.event_id; }));
-  EXPECT_FALSE(bus.close(5s).error);
-}
-
-// The Bus constructor's error for `options`, or "" when it connected.
-std::string connect_error(const BusOptions& options) {
-  try {
-    Bus bus(options);
-  } catch (const std::system_error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-std::string random_secret(const std::string& prefix) {
-  return prefix + std::to_string(std::random_device{}()) + std::to_string(std::random_device{}());
-}
 
 TEST(NatsOwnServerAuth, UserAndPasswordRightConnectsWrongFailsWithoutSayingThePassword) {
   TempDir dir;

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -54,11 +55,15 @@ class BrokerProcess {
   enum class Kind { nats, kafka, postgres };
 
   // Starts a broker on free loopback ports; `extra` goes to nats-server after the script's
-  // own arguments (e.g. {"-c", "/tmp/x/auth.conf"}). Throws with the script's output when it
-  // does not come up.
-  explicit BrokerProcess(Kind kind, const std::vector<std::string>& extra = {})
+  // own arguments (e.g. {"-c", "/tmp/x/auth.conf"}), `environment` to the script (e.g.
+  // {{"EVENTBUS_KAFKA_SASL", "1"}}). Throws with the script's output when it does not come up.
+  explicit BrokerProcess(Kind kind, const std::vector<std::string>& extra = {},
+                         const std::map<std::string, std::string>& environment = {})
       : kind_(kind), prefix_(prefix(kind)) {
-    std::string command = script() + " start";
+    std::string command = "env";
+    for (const auto& [name, value] : environment)
+      command += " " + shell_quote(name + "=" + value);
+    command += " " + script() + " start";
     for (const auto& arg : extra)
       command += " " + shell_quote(arg);
     int status = 0;
@@ -85,6 +90,11 @@ class BrokerProcess {
     return tail.substr(0, tail.find('/'));
   }
   pid_t pid() const { return pid_; }
+  // A line KEY=VALUE of the run dir's env file (e.g. EVENTBUS_KAFKA_SASL_PASSWORD), or "".
+  std::string setting(const std::string& key) const {
+    const auto it = settings_.find(key);
+    return it == settings_.end() ? std::string() : it->second;
+  }
   std::string log() const {
     std::ifstream in(dir_ + (kind_ == Kind::kafka ? "/broker.log" : "/server.log"));
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -178,7 +188,11 @@ class BrokerProcess {
     const std::string pid_key = prefix_ + "PID=";
     const std::string address_key = prefix_ + (kind_ == Kind::kafka ? "BROKERS=" : "URL=");
     std::ifstream env(dir_ + "/env");
+    settings_.clear();
     for (std::string line; std::getline(env, line);) {
+      if (const auto eq = line.find('='); eq != std::string::npos) {
+        settings_[line.substr(0, eq)] = line.substr(eq + 1);
+      }
       if (line.rfind(pid_key, 0) == 0) pid_ = std::stoi(line.substr(pid_key.size()));
       if (line.rfind(address_key, 0) == 0) address_ = line.substr(address_key.size());
     }
@@ -202,6 +216,7 @@ class BrokerProcess {
 
   Kind kind_;
   std::string prefix_, dir_, address_;
+  std::map<std::string, std::string> settings_;  // the env file
   pid_t pid_ = -1;
   std::vector<pid_t> frozen_;
 };

@@ -441,7 +441,7 @@ TEST(ConfigFile, BadRateLimitsNameTheirKey) {
 TEST(ConfigFile, UnknownKeysAreErrorsListingTheKnownOnes) {
   EXPECT_EQ(error_of("kafka: {brokerz: [a]}"),
             "test.yaml: unknown key \"kafka.brokerz\" (known: brokers, producer, consumer, "
-            "adminTimeout, connectTimeout, retryOnFailedConnect, reconnectBackoffMax)");
+            "security, adminTimeout, connectTimeout, retryOnFailedConnect, reconnectBackoffMax)");
   EXPECT_NE(error_of("nats: {jetstream: {consumer: {filterSubject: a}}}")
                 .find("unknown key \"nats.jetstream.consumer.filterSubject\" (known: durableName,"),
             std::string::npos);

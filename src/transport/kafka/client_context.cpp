@@ -18,11 +18,29 @@ void log_line(const rd_kafka_t* rk, int level, const char* facility, const char*
                       text);
 }
 
+// Errors a retry does not cure: a refused login, a failed TLS handshake (certificate).
+bool lasting(int err) {
+  return err == RD_KAFKA_RESP_ERR__AUTHENTICATION || err == RD_KAFKA_RESP_ERR__SSL ||
+         err == RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED ||
+         err == RD_KAFKA_RESP_ERR_ILLEGAL_SASL_STATE ||
+         err == RD_KAFKA_RESP_ERR_UNSUPPORTED_SASL_MECHANISM;
+}
+
+void error_event(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* context = static_cast<ClientContext*>(opaque);
+  if (context == nullptr) return;
+  if (lasting(err)) context->set_lasting_error(reason);
+  if (context->log) {
+    context->log->write(LogLevel::error, "librdkafka", "{} ERROR: {}", rd_kafka_name(rk), reason);
+  }
+}
+
 }  // namespace
 
 void attach_context(rd_kafka_conf_t* conf, ClientContext& context) {
   rd_kafka_conf_set_opaque(conf, &context);
   rd_kafka_conf_set_log_cb(conf, &log_line);
+  rd_kafka_conf_set_error_cb(conf, &error_event);
 }
 
 }  // namespace eventbus::kafka

@@ -32,6 +32,16 @@ std::string ms(std::chrono::milliseconds d) {
   return std::to_string(d.count());
 }
 
+// Every client the bus makes goes through common(): one place for TLS and SASL. Only what is
+// set is passed on, so librdkafka's own defaults stay for the rest.
+void apply_security(rd_kafka_conf_t* conf, const KafkaSecurityOptions& s) {
+  set(conf, "security.protocol", s.protocol);
+  if (!s.mechanism.empty()) set(conf, "sasl.mechanisms", s.mechanism);
+  if (!s.username.empty()) set(conf, "sasl.username", s.username);
+  if (!s.password.empty()) set(conf, "sasl.password", s.password);
+  if (!s.ca_file.empty()) set(conf, "ssl.ca.location", s.ca_file);
+}
+
 ConfPtr common(const BusOptions& options) {
   ConfPtr conf(rd_kafka_conf_new());
   set(conf.get(), "bootstrap.servers", options.kafka.brokers);
@@ -43,6 +53,7 @@ ConfPtr common(const BusOptions& options) {
   // one dropped; with statistics on, a consumer also asks for the high watermark of partitions
   // it does not fetch (paused ones), which keeps their lag current.
   set(conf.get(), "statistics.interval.ms", "1000");
+  apply_security(conf.get(), options.kafka.security);
   return conf;
 }
 

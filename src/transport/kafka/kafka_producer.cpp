@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "transport/kafka/kafka_producer.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -82,12 +83,28 @@ KafkaProducer::KafkaProducer(const BusOptions& options, core::LogPtr log)
 }
 
 void KafkaProducer::await_broker(std::chrono::milliseconds timeout) {
-  // No topic named: the request asks only for the brokers, so it creates nothing.
-  const rd_kafka_metadata_t* md = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(producer_.get(), 0, nullptr, &md, static_cast<int>(timeout.count()));
-  if (md != nullptr) rd_kafka_metadata_destroy(md);
-  if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+  // Asked in slices: a refused login or a failed TLS handshake, which librdkafka reports as an
+  // error event (its error callback: client_context.hpp) and no retry cures, ends the wait
+  // at once with its cause instead of a timeout that would only say nobody answered. Each
+  // slice is twice the last, so a slow broker's answer still gets the time it needs.
+  int slice_ms = 250;
+  const core::Deadline deadline = core::Clock::now() + timeout;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR__TIMED_OUT;
+  do {
+    // No topic named: the request asks only for the brokers, so it creates nothing.
+    const rd_kafka_metadata_t* md = nullptr;
+    const int wait = std::min(core::ms_left(deadline), slice_ms);
+    slice_ms = std::min(slice_ms * 2, 60000);
+    err = rd_kafka_metadata(producer_.get(), 0, nullptr, &md, wait);
+    if (md != nullptr) rd_kafka_metadata_destroy(md);
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
+    if (const std::string why = context_->lasting_error(); !why.empty()) {
+      throw std::system_error(make_error_code(errc::transport_error),
+                              "kafka: the broker at " + options_.kafka.brokers +
+                                  " refused the connection (kafka.security, protocol " +
+                                  options_.kafka.security.protocol + "): " + why);
+    }
+  } while (core::ms_left(deadline) > 0);
   throw std::system_error(make_error_code(errc::transport_error),
                           "kafka: no broker at " + options_.kafka.brokers + " answered within " +
                               std::to_string(timeout.count()) +

@@ -4,7 +4,9 @@ go 1.23.0
 
 require (
 	github.com/IBM/sarama v1.46.0
+	github.com/nats-io/jwt/v2 v2.7.4
 	github.com/nats-io/nats.go v1.45.0
+	github.com/nats-io/nkeys v0.4.11
 )
 
 require (
@@ -20,7 +22,6 @@ require (
 	github.com/jcmturner/gokrb5/v8 v8.4.4 // indirect
 	github.com/jcmturner/rpc/v2 v2.0.3 // indirect
 	github.com/klauspost/compress v1.18.0 // indirect
-	github.com/nats-io/nkeys v0.4.11 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/pierrec/lz4/v4 v4.1.22 // indirect
 	github.com/rcrowley/go-metrics v0.0.0-20250401214520-65e299d6c5c9 // indirect

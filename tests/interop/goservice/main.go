@@ -54,6 +54,7 @@ var subcommands = []subcommand{
 	{"nats-stream-info", "--url U --stream S", cmdNatsStreamInfo},
 	{"nats-publish", "--url U --subject X --run R --count N --aggregates K", cmdNatsPublish},
 	{"nats-consume", "--url U --subject X --durable D --count N", cmdNatsConsume},
+	{"nats-keys", "--dir D: NKey seed files and an operator/account/user chain (no server)", cmdNatsKeys},
 }
 
 func main() {
