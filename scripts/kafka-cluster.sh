@@ -35,26 +35,18 @@ broker=$here/kafka-broker.sh
 export EVENTBUS_KAFKA_HEAP=${EVENTBUS_KAFKA_HEAP:--Xms128m -Xmx512m}
 nodes=${EVENTBUS_KAFKA_NODES:-3}
 
-die() { echo "kafka-cluster: $*" >&2; exit 1; }
-log() { echo "kafka-cluster: $*" >&2; }
+prefix=EVENTBUS_KAFKA_ address_key=BROKERS
+# shellcheck source=scripts/lib/cluster-nodes.sh
+source "$here/lib/cluster-nodes.sh"
 
-usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-# Prints 2*nodes free loopback ports (all held open until all are chosen) and a cluster id in
-# StorageTool's random-uuid form (see kafka-broker.sh).
-free_ports_and_uuid() {
-  python3 - "$nodes" <<'EOF'
-import base64, os, socket, sys
-held = []
-for _ in range(2 * int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); held.append(s)
+# A cluster id in StorageTool's random-uuid form (see kafka-broker.sh).
+new_cluster_id() {
+  python3 - <<'EOF'
+import base64, os
 u = "-"
 while u.startswith("-") or u in ("AAAAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAQ"):
     u = base64.urlsafe_b64encode(os.urandom(16)).rstrip(b"=").decode()
-print(" ".join(str(s.getsockname()[1]) for s in held), u)
+print(u)
 EOF
 }
 
@@ -100,50 +92,14 @@ format_node() {
     { cat "$node/format.log" >&2; die "StorageTool format failed for node $1"; }
 }
 
-node_value() { sed -n "s/^$2=//p" "$dir/node$1/env"; }
-
-write_env() {
-  local n list='' out=$dir/env.tmp
-  for ((n = 1; n <= nodes; n++)); do
-    list+=${list:+,}$(node_value "$n" EVENTBUS_KAFKA_BROKERS)
-  done
-  {
-    echo "EVENTBUS_KAFKA_BROKERS=$list"
-    echo "EVENTBUS_KAFKA_NODES=$nodes"
-    echo "EVENTBUS_KAFKA_DIR=$dir"
-    for ((n = 1; n <= nodes; n++)); do
-      echo "EVENTBUS_KAFKA_NODE$n=$(node_value "$n" EVENTBUS_KAFKA_BROKERS)"
-      echo "EVENTBUS_KAFKA_NODE${n}_PID=$(node_value "$n" EVENTBUS_KAFKA_PID)"
-      echo "EVENTBUS_KAFKA_NODE${n}_DIR=$dir/node$n"
-    done
-  } >"$out"
-  mv "$out" "$dir/env"
-}
-
-load_cluster() {
-  dir=$(cd "$1" && pwd)
-  [[ -f $dir/env ]] || die "$dir is not a run dir of this script (no env)"
-  nodes=$(sed -n 's/^EVENTBUS_KAFKA_NODES=//p' "$dir/env")
-}
-
-node_arg() {
-  [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= nodes)) || die "no node '$1' (1..$nodes)"
-}
-
 cmd_start() {
-  dir=${1:-}
-  if [[ -z $dir ]]; then
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/eventbus-kafka-cluster.XXXXXX")
-  else
-    mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
-    [[ ! -e $dir/env ]] || die "$dir already holds a cluster; use restart or stop"
-  fi
+  new_cluster_dir "${1:-}"
   libs=$("$broker" fetch | tail -1)
   version=${KAFKA_VERSION:-3.9.2}
   local -a ports
-  read -r -a ports < <(free_ports_and_uuid) || true
-  ((${#ports[@]} == 2 * nodes + 1)) || die "could not pick free loopback ports (python3 missing?)"
-  uuid=${ports[2 * nodes]}
+  read -r -a ports < <(cluster_free_ports $((2 * nodes))) || true
+  ((${#ports[@]} == 2 * nodes)) || die "could not pick free loopback ports (python3 missing?)"
+  uuid=$(new_cluster_id)
   local n voters=''
   for ((n = 1; n <= nodes; n++)); do
     voters+=${voters:+,}$n@127.0.0.1:${ports[2 * n - 1]}
@@ -174,7 +130,6 @@ cmd_start() {
 
 cmd_node() {
   local verb=$1 n=$2 pid
-  node_arg "$n"
   case $verb in
     kill) "$broker" kill "$dir/node$n" ;;
     shutdown) node_shutdown "$dir/node$n" ;;
@@ -184,7 +139,6 @@ cmd_node() {
       "node_$verb" "$pid" || die "node $n (pid $pid) did not stop within 5 s of SIGSTOP"
       ;;
   esac
-  write_env
 }
 
 # A clean stop that keeps the node's data, as in a rolling restart.
@@ -210,13 +164,4 @@ cmd_stop() {
   rm -rf "$dir"
 }
 
-case ${1:-} in
-  start) cmd_start "${2:-}" ;;
-  stop) [[ -n ${2:-} ]] || usage; cmd_stop "$2" ;;
-  kill | shutdown | restart | freeze | thaw)
-    [[ -n ${2:-} && -n ${3:-} ]] || usage
-    load_cluster "$2"
-    cmd_node "$1" "$3"
-    ;;
-  *) usage ;;
-esac
+cluster_main "$@"

@@ -31,56 +31,11 @@ server=$here/nats-server.sh
 nodes=${EVENTBUS_NATS_NODES:-3}
 leader_timeout=60  # seconds for the first metadata leader; an election takes a few
 
-die() { echo "nats-cluster: $*" >&2; exit 1; }
-log() { echo "nats-cluster: $*" >&2; }
+prefix=EVENTBUS_NATS_ address_key=URL
+# shellcheck source=scripts/lib/cluster-nodes.sh
+source "$here/lib/cluster-nodes.sh"
 
-usage() {
-  sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
-
-# Prints 2*nodes free loopback ports, all held open until all are chosen. The routes must be
-# known before the first node starts, so the servers cannot pick their own ports.
-free_ports() {
-  python3 - "$nodes" <<'EOF'
-import socket, sys
-held = []
-for _ in range(2 * int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); held.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in held))
-EOF
-}
-
-node_value() { sed -n "s/^$2=//p" "$dir/node$1/env"; }
-
-write_env() {
-  local n list='' out=$dir/env.tmp
-  for ((n = 1; n <= nodes; n++)); do
-    list+=${list:+,}$(node_value "$n" EVENTBUS_NATS_URL)
-  done
-  {
-    echo "EVENTBUS_NATS_URL=$list"
-    echo "EVENTBUS_NATS_NODES=$nodes"
-    echo "EVENTBUS_NATS_DIR=$dir"
-    for ((n = 1; n <= nodes; n++)); do
-      echo "EVENTBUS_NATS_NODE$n=$(node_value "$n" EVENTBUS_NATS_URL)"
-      echo "EVENTBUS_NATS_NODE${n}_PID=$(node_value "$n" EVENTBUS_NATS_PID)"
-      echo "EVENTBUS_NATS_NODE${n}_DIR=$dir/node$n"
-      echo "EVENTBUS_NATS_NODE${n}_NAME=n$n"
-    done
-  } >"$out"
-  mv "$out" "$dir/env"
-}
-
-load_cluster() {
-  dir=$(cd "$1" && pwd)
-  [[ -f $dir/env ]] || die "$dir is not a run dir of this script (no env)"
-  nodes=$(sed -n 's/^EVENTBUS_NATS_NODES=//p' "$dir/env")
-}
-
-node_arg() {
-  [[ $1 =~ ^[0-9]+$ ]] && (($1 >= 1 && $1 <= nodes)) || die "no node '$1' (1..$nodes)"
-}
+node_extra_env() { echo "EVENTBUS_NATS_NODE${1}_NAME=n$1"; }
 
 # Some node's log says a JetStream metadata leader was elected (the cluster can create
 # streams from then on).
@@ -90,15 +45,9 @@ meta_leader_elected() {
 }
 
 cmd_start() {
-  dir=${1:-}
-  if [[ -z $dir ]]; then
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/eventbus-nats-cluster.XXXXXX")
-  else
-    mkdir -p "$dir" && dir=$(cd "$dir" && pwd)
-    [[ ! -e $dir/env ]] || die "$dir already holds a cluster; use restart or stop"
-  fi
+  new_cluster_dir "${1:-}"
   local -a ports
-  read -r -a ports < <(free_ports) || true
+  read -r -a ports < <(cluster_free_ports $((2 * nodes))) || true
   ((${#ports[@]} == 2 * nodes)) || die "could not pick free loopback ports (python3 missing?)"
   local n routes=''
   for ((n = 1; n <= nodes; n++)); do
@@ -123,7 +72,6 @@ cmd_start() {
 
 cmd_node() {
   local verb=$1 n=$2 pid start
-  node_arg "$n"
   case $verb in
     kill) "$server" kill "$dir/node$n" ;;
     shutdown)
@@ -136,7 +84,6 @@ cmd_node() {
       "node_$verb" "$pid" || die "node $n (pid $pid) did not stop within 5 s of SIGSTOP"
       ;;
   esac
-  write_env
 }
 
 cmd_stop() {
@@ -152,13 +99,4 @@ cmd_stop() {
   rm -rf "$dir"
 }
 
-case ${1:-} in
-  start) cmd_start "${2:-}" ;;
-  stop) [[ -n ${2:-} ]] || usage; cmd_stop "$2" ;;
-  kill | shutdown | restart | freeze | thaw)
-    [[ -n ${2:-} && -n ${3:-} ]] || usage
-    load_cluster "$2"
-    cmd_node "$1" "$3"
-    ;;
-  *) usage ;;
-esac
+cluster_main "$@"
