@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "fault/steady_load.hpp"
 
+#include <gtest/gtest.h>
+
 #include <charconv>
 #include <stdexcept>
 
@@ -132,6 +134,22 @@ bool SteadyLoad::wait_for_progress(std::uint64_t acks, std::uint64_t deliveries,
 
 bool SteadyLoad::wait_for_all_completions(std::chrono::milliseconds timeout) {
   return progress_.wait_for(timeout, [&] { return completions_.load() >= calls_.load(); });
+}
+
+std::string SteadyLoad::summary() const {
+  const auto n = [](std::uint64_t v) { return std::to_string(v); };
+  return n(calls()) + " publish calls, " + n(acked()) + " acked, " + n(completions() - acked()) +
+         " failed; " + n(handled()) + " deliveries of " + n(order_.distinct()) +
+         " distinct messages, " + n(order_.duplicates()) + " duplicates, " +
+         n(order_.order_violations()) + " order violations";
+}
+
+void SteadyLoad::expect_ledger_holds() const {
+  EXPECT_EQ(completions(), calls());
+  EXPECT_EQ(completed_twice(), 0u);
+  EXPECT_EQ(acked_not_handled(), 0u);
+  EXPECT_EQ(order_.order_violations(), 0u);
+  EXPECT_EQ(unknown(), 0u);
 }
 
 bool SteadyLoad::settled(std::size_t call) const {

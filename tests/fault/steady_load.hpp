@@ -85,6 +85,13 @@ class SteadyLoad {
   // Failed publishes whose error is retriable (error_class::retriable): a caller may try them
   // again.
   std::uint64_t failed_retriable() const { return failed_retriable_.load(); }
+  // "N publish calls, N acked, N failed; N deliveries of N distinct messages, N duplicates,
+  // N order violations": the ledger in a line, for a test's output.
+  std::string summary() const;
+  // What must hold after a fault, once every completion fired and every acked message was
+  // handled: each completion exactly once, nothing acked unhandled, no aggregate out of order,
+  // no delivery of something this load did not publish (gtest expectations).
+  void expect_ledger_holds() const;
   // The error and detail of the first publish that failed; empty when none did.
   std::string first_failure() const;
 

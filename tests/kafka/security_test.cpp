@@ -12,6 +12,7 @@
 #include "eventbus/config.hpp"
 #include "kafka/kafka_test.hpp"
 #include "support/broker_process.hpp"
+#include "support/round_trip.hpp"
 #include "support/temp_dir.hpp"
 #include "support/wait.hpp"
 
@@ -53,24 +54,6 @@ class SaslBroker {
   BrokerProcess broker_;
 };
 
-// Subscribes, publishes one envelope, waits until it is handled, closes the bus.
-void expect_round_trip(Bus& bus) {
-  const std::string topic = unique_name("kafka", "sec");
-  Signal signal;
-  std::string got;
-  ASSERT_FALSE(bus.subscribe_envelope(topic,
-                                      [&](const Envelope& e, const Message&) {
-                                        signal.update([&] { got = e.event_id; });
-                                        return HandlerResult::ok();
-                                      })
-                   .error());
-  const Envelope e = make_envelope("a", "E", 1, "{}");
-  const OwnedPublishResult r = bus.publish_envelope_sync(topic, e, 30s);
-  ASSERT_FALSE(r.error) << r.detail;
-  EXPECT_TRUE(signal.wait_for(60s, [&] { return got == e.event_id; }));
-  EXPECT_FALSE(bus.close(10s).error);
-}
-
 // The Bus constructor's error for `options`, or "" when it connected; `took` how long.
 std::string connect_error(const BusOptions& options, std::chrono::milliseconds& took) {
   const auto start = std::chrono::steady_clock::now();
@@ -96,7 +79,7 @@ TEST(KafkaOwnBrokerSecurity, SaslSslScramRoundTripsAndWrongSecretsFailSayingWhy)
   LogCapture logs;
   {
     Bus bus(broker.options());
-    expect_round_trip(bus);
+    expect_round_trip(bus, "kafka");
   }
 
   // A wrong password: the broker refuses the login; the constructor says so at once (the
@@ -149,7 +132,7 @@ TEST(KafkaOwnBrokerSecurity, TheSaslListenerSurvivesARestart) {
   EXPECT_EQ(broker.options().kafka.brokers, before.kafka.brokers);
   EXPECT_EQ(broker.password, before.kafka.security.password);
   Bus bus(before);
-  expect_round_trip(bus);
+  expect_round_trip(bus, "kafka");
 }
 
 // Sets an environment variable for its scope.
@@ -190,7 +173,7 @@ TEST(KafkaOwnBrokerSecurity, YamlWithThePasswordFromTheEnvironmentRoundTrips) {
     const Config config = load_config_file(file);
     EXPECT_EQ(config.bus.kafka.security.password, broker.password);
     Bus bus(config.bus);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "kafka");
   }
   // Without the variable the file lacks the password: refused before any connection, naming
   // the key.

@@ -29,7 +29,7 @@ TEST(NatsOwnServerAuth, UserAndPasswordRightConnectsWrongFailsWithoutSayingThePa
   options.nats.password = password;
   {
     Bus bus(options);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
   options.nats.password = wrong;
   const std::string error = connect_error(options);
@@ -64,7 +64,7 @@ TEST(NatsOwnServerAuth, TokenRightConnectsWrongFailsWithoutSayingTheToken) {
   options.nats.token = token;
   {
     Bus bus(options);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
   options.nats.token = wrong;
   const std::string error = connect_error(options);
@@ -116,7 +116,7 @@ TEST(NatsOwnServerTls, ServerCertificateCheckedAgainstTheCa) {
   options.nats.tls.ca_file = dir.file("ca.pem");
   {
     Bus bus(options);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
   options.nats.tls.ca_file.clear();  // the system's CAs do not know ours
   const std::string error = connect_error(options);
@@ -136,7 +136,7 @@ TEST(NatsOwnServerTls, AnotherExpectedHostnameIsRefused) {
   options.nats.tls.expected_hostname = "localhost";
   {
     Bus bus(options);  // the certificate names localhost
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
   options.nats.tls.expected_hostname = "not-this-server.example";
   EXPECT_FALSE(connect_error(options).empty()) << "the host name was not checked";
@@ -154,7 +154,7 @@ TEST(NatsOwnServerTls, MutualTlsNeedsTheClientCertificate) {
   options.nats.tls.key_file = dir.file("client.key");
   {
     Bus bus(options);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
   options.nats.tls.cert_file.clear();
   options.nats.tls.key_file.clear();

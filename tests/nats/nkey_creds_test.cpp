@@ -57,7 +57,7 @@ TEST(NatsOwnServerNkey, TheRightSeedRoundTripsAnotherUsersIsRefused) {
   options.nats.nkey_seed_file = dir.file("user.nk");
   {
     Bus bus(options);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
 
   // Another user, whose key the server does not know.
@@ -93,7 +93,7 @@ TEST(NatsOwnServerCreds, ACredsFileRoundTripsThroughJetStreamAMissingOneIsNamed)
   options.nats.credentials_file = dir.file("user.creds");
   {
     Bus bus(options);
-    expect_round_trip(bus);
+    expect_round_trip(bus, "nats");
   }
 
   // Without credentials the operator's server lets nobody in.
