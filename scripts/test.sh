@@ -4,11 +4,27 @@
 # plain, plain without the broker transports (memory only), libFuzzer for two minutes, under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and under ThreadSanitizer.
 # Exits non-zero on the first failure.
+#
+#   scripts/test.sh             everything above (what CI runs; the cluster tests in their short
+#                               form: one leader kill and one 10 s freeze per broker)
+#   scripts/test.sh --cluster   only the cluster tests, in full: three leader kills, the freeze
+#                               and a rolling restart on 3-node NATS and Kafka clusters; the
+#                               figures go to build/release/cluster-figures.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
-step() { printf '\n=== %s ===\n' "$*"; }
+# Each step says when it began (seconds since the start): where CI's time budget goes.
+step() { printf '\n=== %s (at %d s) ===\n' "$*" "$SECONDS"; }
+
+if [ "${1:-}" = "--cluster" ]; then
+  step "cluster tests, full form (3-node NATS and Kafka clusters)"
+  scripts/build.sh release cluster_test
+  EVENTBUS_CLUSTER_FULL=1 build/release/tests/cluster_test 2>&1 |
+    tee build/release/cluster-test.log | grep -E '^(nats|kafka)|^\[ +(OK|FAILED) '
+  grep -E '^(nats|kafka)' build/release/cluster-test.log >build/release/cluster-figures.txt
+  exit 0  # pipefail: a failed test failed the pipeline above, and set -e left already
+fi
 
 step "format check (clang-format)"
 git ls-files '*.cpp' '*.hpp' | xargs clang-format --dry-run --Werror
