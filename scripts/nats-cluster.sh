@@ -4,8 +4,8 @@
 # cluster tests. Each node's run dir (DIR/node1 ...) is a run dir of scripts/nats-server.sh, so
 # a node is launched, killed and restarted by it.
 #
-#   scripts/nats-cluster.sh start [DIR]       start the nodes, wait until JetStream elected a
-#                                             metadata leader; prints DIR last
+#   scripts/nats-cluster.sh start [DIR]       start the nodes, wait until JetStream's metadata
+#                                             group has a leader and every node; prints DIR last
 #   scripts/nats-cluster.sh stop DIR          stop every node, remove DIR
 #   scripts/nats-cluster.sh kill DIR N        SIGKILL node N (1-based), keep its store
 #   scripts/nats-cluster.sh shutdown DIR N    stop node N cleanly (SIGTERM), keep its store
@@ -29,7 +29,7 @@ source "$here/lib/broker-process.sh"
 source "$here/lib/node-freeze.sh"
 server=$here/nats-server.sh
 nodes=${EVENTBUS_NATS_NODES:-3}
-leader_timeout=60  # seconds for the first metadata leader; an election takes a few
+leader_timeout=60  # seconds for the metadata group to form; it takes about one
 
 prefix=EVENTBUS_NATS_ address_key=URL
 # shellcheck source=scripts/lib/cluster-nodes.sh
@@ -37,32 +37,50 @@ source "$here/lib/cluster-nodes.sh"
 
 node_extra_env() { echo "EVENTBUS_NATS_NODE${1}_NAME=n$1"; }
 
-# Some node's log says a JetStream metadata leader was elected (the cluster can create
-# streams from then on).
-meta_leader_elected() {
-  grep -q -E "JetStream cluster new metadata leader|Self is new JetStream cluster metadata leader" \
-    "$dir"/node*/server.log 2>/dev/null
+# The JetStream metadata group has a leader and every node as a current peer, as the nodes'
+# monitoring endpoints (/jsz) say: only then can a stream with a replica on every node be
+# made. A leader alone is not enough; the first R3 stream then fails with "no suitable peers
+# for placement" while the last node is still joining.
+meta_group_complete() {
+  python3 - "$nodes" "${monitor_ports[@]}" <<'PY'
+import json, sys, urllib.request
+nodes = int(sys.argv[1])
+for port in sys.argv[2:]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/jsz", timeout=1) as r:
+            meta = json.load(r).get("meta_cluster") or {}
+    except Exception:
+        continue
+    peers = meta.get("replicas") or []
+    if meta.get("leader") and len(peers) == nodes - 1 and all(p.get("current") for p in peers):
+        sys.exit(0)
+sys.exit(1)
+PY
 }
 
 cmd_start() {
   new_cluster_dir "${1:-}"
+  # Per node: client, route and monitoring port.
   local -a ports
-  read -r -a ports < <(cluster_free_ports $((2 * nodes))) || true
-  ((${#ports[@]} == 2 * nodes)) || die "could not pick free loopback ports (python3 missing?)"
+  read -r -a ports < <(cluster_free_ports $((3 * nodes))) || true
+  ((${#ports[@]} == 3 * nodes)) || die "could not pick free loopback ports (python3 missing?)"
   local n routes=''
+  monitor_ports=()
   for ((n = 1; n <= nodes; n++)); do
-    routes+=${routes:+,}nats://127.0.0.1:${ports[2 * n - 1]}
+    routes+=${routes:+,}nats://127.0.0.1:${ports[3 * n - 2]}
+    monitor_ports+=("${ports[3 * n - 1]}")
   done
   for ((n = 1; n <= nodes; n++)); do
     # nats-server.sh passes these after its own `-p -1`: the later -p wins. It returns once
     # the node listens, before the routes form.
-    EVENTBUS_NATS_RUN_DIR=$dir/node$n "$server" start -p "${ports[2 * n - 2]}" -n "n$n" \
-      --cluster_name eventbus --cluster "nats://127.0.0.1:${ports[2 * n - 1]}" \
-      --routes "$routes" >/dev/null || { cmd_stop "$dir" || true; die "node $n did not start"; }
+    EVENTBUS_NATS_RUN_DIR=$dir/node$n "$server" start -p "${ports[3 * n - 3]}" -n "n$n" \
+      --cluster_name eventbus --cluster "nats://127.0.0.1:${ports[3 * n - 2]}" \
+      --routes "$routes" -m "${ports[3 * n - 1]}" >/dev/null ||
+      { cmd_stop "$dir" || true; die "node $n did not start"; }
   done
   local deadline=$((SECONDS + leader_timeout))
-  until meta_leader_elected; do
-    ((SECONDS < deadline)) || { cmd_stop "$dir" || true; die "no JetStream metadata leader within ${leader_timeout}s"; }
+  until meta_group_complete; do
+    ((SECONDS < deadline)) || { cmd_stop "$dir" || true; die "the JetStream metadata group did not form within ${leader_timeout}s"; }
     sleep 0.1
   done
   write_env
