@@ -86,7 +86,7 @@ sanitized_labels='unit|memory|nats|bench'
 sanitized_kafka='Conformance'  # with -L kafka; ctest adds the broker fixture itself
 
 step "AddressSanitizer + UndefinedBehaviorSanitizer"
-scripts/build.sh asan
+scripts/build.sh asan sanitized_tests  # tests/CMakeLists.txt: what the runs below need
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L "$sanitized_labels"
@@ -98,7 +98,7 @@ ctest --test-dir build/asan --output-on-failure -j 2 --timeout 900 -L outbox
 scripts/crash-loop.sh 2
 
 step "ThreadSanitizer"
-scripts/build.sh tsan
+scripts/build.sh tsan sanitized_tests
 # setarch -R: TSan's shadow memory layout cannot cope with the kernel's high-entropy ASLR.
 # tests/tsan.supp: librdkafka is not instrumented (see the file).
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/tests/tsan.supp"
