@@ -33,6 +33,21 @@ class KafkaTopicAdmin : public ::testing::Test {
     HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
     return kafka::partition_count(client.get(), topic, 10000).total;
   }
+  // The topic's configuration once `key` reads `value` (expected within 10 s), or as last read.
+  // A KRaft broker applies a configuration change through its metadata log: a describe right
+  // after the change may still show the one before.
+  kafka::TopicConfig config_showing(const std::string& topic, const std::string& key,
+                                    const std::string& value) {
+    HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
+    kafka::TopicConfig config;
+    std::string detail;
+    EXPECT_TRUE(poll_until(10s, [&] {
+      config = {};
+      return !kafka::describe_topic_config(client.get(), topic, 10s, config, detail) &&
+             config.dynamic[key] == value;
+    })) << detail;
+    return config;
+  }
 
   std::string brokers = fixture_brokers();
 };
@@ -114,14 +129,7 @@ TEST_F(KafkaTopicAdmin, CreateOrUpdateChangesRetentionAndKeepsTheTopicsOtherSett
     const OwnedPublishResult r = bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s);
     ASSERT_FALSE(r.error) << r.detail;
   }
-  // A KRaft broker applies a configuration change through its metadata log: a describe right
-  // after the change may still show the one before.
-  kafka::TopicConfig after;
-  EXPECT_TRUE(poll_until(10s, [&] {
-    after = {};
-    return !kafka::describe_topic_config(client.get(), topic, 10s, after, detail) &&
-           after.dynamic["retention.ms"] == "7200000";
-  })) << detail;
+  kafka::TopicConfig after = config_showing(topic, "retention.ms", "7200000");
   EXPECT_EQ(after.dynamic["retention.ms"], "7200000");
   EXPECT_EQ(after.dynamic["segment.ms"], "3600000");
 }
@@ -136,14 +144,7 @@ TEST_F(KafkaTopicAdmin, CreatedWithMaxAgeZeroKeepsForever) {
     Bus bus(options);
     ASSERT_FALSE(bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s).error);
   }
-  HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
-  kafka::TopicConfig after;
-  std::string detail;
-  EXPECT_TRUE(poll_until(10s, [&] {
-    after = {};
-    return !kafka::describe_topic_config(client.get(), topic, 10s, after, detail) &&
-           after.dynamic["retention.ms"] == "-1";
-  })) << detail;
+  kafka::TopicConfig after = config_showing(topic, "retention.ms", "-1");
   EXPECT_EQ(after.dynamic["retention.ms"], "-1");
 }
 
@@ -157,14 +158,7 @@ TEST_F(KafkaTopicAdmin, CreatedWithMinInsyncReplicasWhichValidateOnlyCompares) {
     Bus bus(options);
     ASSERT_FALSE(bus.publish_envelope_sync(topic, kafka_test_envelope("a", 1), 20s).error);
   }
-  HandlePtr client = make_client(RD_KAFKA_PRODUCER, brokers);
-  kafka::TopicConfig after;
-  std::string detail;
-  EXPECT_TRUE(poll_until(10s, [&] {
-    after = {};
-    return !kafka::describe_topic_config(client.get(), topic, 10s, after, detail) &&
-           after.dynamic["min.insync.replicas"] == "1";
-  })) << detail;
+  kafka::TopicConfig after = config_showing(topic, "min.insync.replicas", "1");
   EXPECT_EQ(after.dynamic["min.insync.replicas"], "1");
 
   options.topics[topic].strategy = TopicStrategy::validate_only;
